@@ -1,0 +1,2 @@
+"""lexgraph."""
+__version__ = "0.1.0"

@@ -1,0 +1,65 @@
+"""Build configuration: every parameter of ``lexgraph build`` in one dataclass."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lexgraph.graph.encoders import DEFAULT_ENCODER
+
+#: Source used when ``lexgraph build`` is given none.
+DEFAULT_SOURCE = "default"
+
+
+@dataclass
+class BuildConfig:
+    """Parameters of one build. Stages read the fields they need.
+
+    ``encoder=None`` picks the language's default (see ``DEFAULT_ENCODER``).
+    """
+
+    db: Path
+    sources: list[str] = field(default_factory=lambda: [DEFAULT_SOURCE])
+    lang: str = "en"
+    column: str = "term"
+    encoder: str | None = None
+    batch_size: int = 256
+    k: int = 20
+    min_cosine: float = 0.5
+    index: str = "auto"              # 'auto', 'exact', 'hnsw' or 'ivf'
+    exact_threshold: int = 50_000    # 'auto' uses exact search up to this many terms
+    default_size: int = 3000         # terms in the built-in default lexicon
+    relations_model: str | None = None   # None: the shipped model for ``lang``
+    synonym_gate: float = 0.70
+    join_share: float = 0.51
+    cluster_method: str = "softhard"
+    tree: bool = True
+    random_state: int = 0
+    progress: bool = True
+
+    def __post_init__(self) -> None:
+        self.db = Path(self.db)
+        if self.lang not in ("en", "tr"):
+            raise ValueError(f"lang must be 'en' or 'tr', got {self.lang!r}")
+        if self.k < 1:
+            raise ValueError(f"k ({self.k}) must be at least 1")
+        if not -1.0 <= self.min_cosine <= 1.0:
+            raise ValueError(f"min_cosine ({self.min_cosine}) must lie in [-1, 1]")
+        if self.index not in ("auto", "exact", "hnsw", "ivf"):
+            raise ValueError(f"index must be one of auto, exact, hnsw, ivf; got {self.index!r}")
+        if not 0.0 <= self.synonym_gate <= 1.0:
+            raise ValueError(f"synonym_gate ({self.synonym_gate}) must lie in [0, 1]")
+        if not 0.0 <= self.join_share < 1.0:
+            raise ValueError(f"join_share ({self.join_share}) must lie in [0, 1)")
+
+    @property
+    def encoder_name(self) -> str:
+        """The encoder actually used."""
+        return self.encoder or DEFAULT_ENCODER[self.lang]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-friendly view (paths as strings)."""
+        d = asdict(self)
+        d["db"] = str(self.db)
+        return d

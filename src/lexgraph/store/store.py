@@ -1,0 +1,212 @@
+"""One DuckDB file per build: schema, stage transactions and the ``runs`` log.
+
+A stage writes inside one transaction opened by :meth:`Store.stage`; if the stage
+raises, the transaction is rolled back, so the file is left exactly as it was before
+the stage, and a ``failed`` row is logged in ``runs``.  Completed stages are logged
+with a *fingerprint* (hash of their parameters and of the upstream runs they read),
+which is how a rerun decides what it can skip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+
+from lexgraph import __version__
+
+#: Bumped whenever a table changes incompatibly; checked on open.
+SCHEMA_VERSION = "1"
+
+
+class StoreError(RuntimeError):
+    """A DuckDB file that cannot be used as a lexgraph store."""
+
+
+def fingerprint(params: dict[str, Any]) -> str:
+    """Stable short hash of a JSON-serialisable parameter dict."""
+    blob = json.dumps(params, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+@dataclass
+class StageRun:
+    """Handle a running stage uses to report what it produced."""
+
+    stage: str
+    params: dict[str, Any]
+    fingerprint: str
+    counts: dict[str, int | float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """A row of the ``runs`` table."""
+
+    run_id: int
+    stage: str
+    status: str
+    fingerprint: str
+    params: dict[str, Any]
+    counts: dict[str, Any]
+
+
+class Store:
+    """A lexgraph DuckDB file.
+
+    Parameters
+    ----------
+    path:
+        The ``.duckdb`` file; created (with the schema) when missing and not read-only.
+    read_only:
+        Open without write access; the default for querying.
+    """
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise StoreError(f"no lexgraph database at {self.path}")
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open {self.path} as a DuckDB file: {exc}") from exc
+        if read_only:
+            self._check_version()
+        else:
+            self._apply_schema()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the connection."""
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _apply_schema(self) -> None:
+        sql = resources.files("lexgraph.store").joinpath("schema.sql").read_text(encoding="utf-8")
+        existing = self._meta("schema_version")
+        if existing is not None and existing != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} has lexgraph schema version {existing}, this lexgraph writes version "
+                f"{SCHEMA_VERSION}; rebuild it into a new file with `lexgraph build --db NEW.duckdb`"
+            )
+        self.con.execute(sql)
+        self.con.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?), ('lexgraph_version', ?)",
+            [SCHEMA_VERSION, __version__],
+        )
+        self._after_schema()
+
+    def _after_schema(self) -> None:
+        """Hook for SQL objects (macros, views) installed on every writable open."""
+        from lexgraph.store.macros import install_macros
+
+        install_macros(self.con)
+
+    def _meta(self, key: str) -> str | None:
+        try:
+            row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        except duckdb.CatalogException:
+            return None
+        return None if row is None else str(row[0])
+
+    def _check_version(self) -> None:
+        version = self._meta("schema_version")
+        if version is None:
+            raise StoreError(f"{self.path} is not a lexgraph database (no meta table)")
+        if version != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} has lexgraph schema version {version}, expected {SCHEMA_VERSION}; "
+                "rebuild it with `lexgraph build`"
+            )
+
+    # -- stages ------------------------------------------------------------------------------
+    @contextmanager
+    def stage(self, name: str, params: dict[str, Any], upstream: list[int] | None = None,
+              clears: tuple[str, ...] = ()) -> Iterator[StageRun]:
+        """Run one stage inside a transaction.
+
+        ``clears`` names the tables the stage owns: they are emptied inside the same
+        transaction, so a failed stage leaves the previous contents in place.
+        """
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only; stage {name!r} needs write access")
+        fp = fingerprint({"params": params, "upstream": upstream or []})
+        run = StageRun(name, params, fp)
+        started = datetime.now(timezone.utc)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table in clears:
+                self.con.execute(f"DELETE FROM {table}")
+            yield run
+            self._log_run(run, "completed", started, None)
+            self.con.execute("COMMIT")
+        except BaseException as exc:
+            self.con.execute("ROLLBACK")
+            self._log_run(run, "failed", started, f"{type(exc).__name__}: {exc}")
+            raise
+
+    def _log_run(self, run: StageRun, status: str, started: datetime, error: str | None) -> None:
+        next_id = self.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0]
+        self.con.execute(
+            "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [next_id, run.stage, status, run.fingerprint, json.dumps(run.params, default=str),
+             json.dumps(run.counts, default=str), error, started.replace(tzinfo=None),
+             datetime.now(timezone.utc).replace(tzinfo=None), __version__],
+        )
+
+    def last_completed(self, stage: str) -> RunRecord | None:
+        """The newest completed run of ``stage``, or None."""
+        row = self.con.execute(
+            "SELECT run_id, stage, status, fingerprint, params, counts FROM runs "
+            "WHERE stage = ? AND status = 'completed' ORDER BY run_id DESC LIMIT 1",
+            [stage],
+        ).fetchone()
+        if row is None:
+            return None
+        return RunRecord(row[0], row[1], row[2], row[3], json.loads(row[4] or "{}"), json.loads(row[5] or "{}"))
+
+    # -- data --------------------------------------------------------------------------------
+    def append(self, table: str, data: pl.DataFrame | pa.Table) -> int:
+        """Append rows (columns matched by name) to ``table``; returns the row count."""
+        arrow = data.to_arrow() if isinstance(data, pl.DataFrame) else data
+        if arrow.num_rows == 0:
+            return 0
+        self.con.register("_lexgraph_append", arrow)
+        try:
+            cols = ", ".join(f'"{c}"' for c in arrow.column_names)
+            self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _lexgraph_append")
+        finally:
+            self.con.unregister("_lexgraph_append")
+        return arrow.num_rows
+
+    def frame(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
+        """Run ``sql`` and return a polars DataFrame."""
+        return pl.from_arrow(self.con.execute(sql, params or []).fetch_arrow_table())
+
+    def count(self, table: str) -> int:
+        """Row count of ``table``."""
+        return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    def tables(self) -> list[str]:
+        """Names of the base tables in the main schema."""
+        rows = self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_type = 'BASE TABLE' ORDER BY table_name"
+        ).fetchall()
+        return [r[0] for r in rows]
