@@ -134,8 +134,9 @@ def info(db: Path = typer.Argument(..., help="A lexgraph DuckDB file.")) -> None
         with Store(db, read_only=True) as store:
             counts = store.frame(" UNION ALL ".join(
                 f"SELECT '{t}' AS \"table\", count(*) AS rows FROM {t}" for t in store.tables()))
-            runs = store.frame("SELECT run_id, stage, status, counts, started_at, finished_at, version "
-                               "FROM runs ORDER BY run_id")
+            runs = store.frame(
+                "SELECT run_id, stage, status, round(epoch(finished_at - started_at), 2) AS seconds, counts, "
+                "strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started, version, error FROM runs ORDER BY run_id")
     except StoreError as exc:
         fail(str(exc))
     print_frame(counts, title=f"{db}")

@@ -77,7 +77,7 @@ def load_term_vectors(store: Store, encoder: str) -> tuple[np.ndarray, np.ndarra
         "SELECT t.term_id, e.vector FROM terms t JOIN embeddings e ON e.term = t.term AND e.encoder = ? "
         "ORDER BY t.term_id",
         [encoder],
-    ).fetch_arrow_table()
+    ).to_arrow_table()
     n_terms = store.count("terms")
     if table.num_rows != n_terms:
         raise LookupError(

@@ -56,7 +56,8 @@ class SentenceTransformerEncoder:
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         self.model = SentenceTransformer(path, device=self.device)
         self.name = name or f"st:{path}"
-        self.dim = int(self.model.get_sentence_embedding_dimension())
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
 
     def encode(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray:
         if len(texts) == 0:

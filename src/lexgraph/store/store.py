@@ -197,7 +197,7 @@ class Store:
 
     def frame(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
         """Run ``sql`` and return a polars DataFrame."""
-        return pl.from_arrow(self.con.execute(sql, params or []).fetch_arrow_table())
+        return pl.from_arrow(self.con.execute(sql, params or []).to_arrow_table())
 
     def count(self, table: str) -> int:
         """Row count of ``table``."""

@@ -1,0 +1,150 @@
+"""Candidate stage: top-k cosine neighbours of every term, with faiss.
+
+:class:`CandidateSearch` follows scikit-learn's shape: parameters in ``__init__``,
+``fit(X)`` builds the index (exact for small inputs, HNSW or IVF above
+``exact_threshold``; ``index`` overrides), ``iter_pairs(X)`` yields neighbour pairs
+chunk by chunk so memory stays bounded whatever the vocabulary size.
+
+Rows of ``X`` must be unit length (every :mod:`lexgraph.graph.encoders` encoder
+guarantees it), so inner product is cosine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+INDEX_KINDS = ("auto", "exact", "hnsw", "ivf")
+
+
+@dataclass(frozen=True)
+class PairChunk:
+    """Directed neighbour pairs from one block of queries: ``source`` -> ``target``.
+
+    ``rank`` is the 1-based position of ``target`` in ``source``'s neighbour list.
+    """
+
+    source: np.ndarray  # int64 row indices into X
+    target: np.ndarray  # int64
+    cosine: np.ndarray  # float32
+    rank: np.ndarray    # int32
+
+
+class CandidateSearch:
+    """k-nearest-neighbour candidate pairs over unit vectors.
+
+    Parameters
+    ----------
+    k: neighbours per term (the term itself excluded).
+    min_cosine: pairs below this cosine are dropped.
+    index: 'auto', 'exact', 'hnsw' or 'ivf'.
+    exact_threshold: with 'auto', exact search up to this many rows, HNSW above.
+    hnsw_m, ef_construction, ef_search: HNSW graph degree and beam widths.
+    nlist, nprobe: IVF cells (default ~4*sqrt(n)) and cells probed per query.
+    query_block: queries per search call (bounds memory).
+    random_state: seeds IVF training-sample selection.
+    """
+
+    def __init__(self, k: int = 20, min_cosine: float = 0.5, index: str = "auto", exact_threshold: int = 50_000,
+                 hnsw_m: int = 32, ef_construction: int = 80, ef_search: int = 96, nlist: int | None = None,
+                 nprobe: int = 24, query_block: int = 16_384, random_state: int = 0) -> None:
+        self.k = k
+        self.min_cosine = min_cosine
+        self.index = index
+        self.exact_threshold = exact_threshold
+        self.hnsw_m = hnsw_m
+        self.ef_construction = ef_construction
+        self.ef_search = ef_search
+        self.nlist = nlist
+        self.nprobe = nprobe
+        self.query_block = query_block
+        self.random_state = random_state
+
+    def _check(self, n: int) -> None:
+        if self.index not in INDEX_KINDS:
+            raise ValueError(f"index must be one of {', '.join(INDEX_KINDS)}, got {self.index!r}")
+        if self.k < 1:
+            raise ValueError(f"k ({self.k}) must be at least 1")
+        if n == 0:
+            raise ValueError("no vectors to search: the lexicon is empty")
+
+    def fit(self, X: np.ndarray) -> CandidateSearch:
+        """Build the index over ``X`` (n, d); sets ``index_kind_`` and ``index_``."""
+        import faiss
+
+        X = np.ascontiguousarray(X, dtype=np.float32)
+        n, d = X.shape
+        self._check(n)
+        kind = self.index
+        if kind == "auto":
+            kind = "exact" if n <= self.exact_threshold else "hnsw"
+        if kind == "exact":
+            index = faiss.IndexFlatIP(d)
+        elif kind == "hnsw":
+            index = faiss.IndexHNSWFlat(d, self.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = self.ef_construction
+            index.hnsw.efSearch = max(self.ef_search, self.k + 1)
+        else:
+            nlist = self.nlist or max(1, min(n // 39, int(4 * np.sqrt(n))))
+            quantizer = faiss.IndexFlatIP(d)
+            index = faiss.IndexIVFFlat(quantizer, d, nlist, faiss.METRIC_INNER_PRODUCT)
+            rng = np.random.default_rng(self.random_state)
+            sample = X[rng.choice(n, size=min(n, nlist * 64), replace=False)]
+            index.train(sample)
+            index.nprobe = min(self.nprobe, nlist)
+            self._quantizer = quantizer  # keep alive: faiss does not own it
+        index.add(X)
+        self.index_ = index
+        self.index_kind_ = kind
+        self.n_indexed_ = n
+        return self
+
+    def search(self, Q: np.ndarray, k: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Raw faiss search: ``(cosines, indices)`` of the ``k`` (default ``self.k + 1``) nearest rows."""
+        Q = np.ascontiguousarray(Q, dtype=np.float32)
+        return self.index_.search(Q, min(k or self.k + 1, self.n_indexed_))
+
+    def iter_pairs(self, X: np.ndarray) -> Iterator[PairChunk]:
+        """Directed pairs (query row -> neighbour) for every row of ``X``, one chunk per query block.
+
+        Self-matches are removed; pairs below ``min_cosine`` are dropped. Use
+        :func:`symmetric_pairs` (or SQL) to merge the two directions of a pair.
+        """
+        n = X.shape[0]
+        for start in range(0, n, self.query_block):
+            block = X[start:start + self.query_block]
+            sims, idx = self.search(block)
+            rows = np.arange(start, start + block.shape[0], dtype=np.int64)[:, None]
+            not_self = (idx != rows) & (idx >= 0)
+            # Rank counts neighbours other than the query itself, 1-based.
+            rank = np.cumsum(not_self, axis=1).astype(np.int32)
+            keep = not_self & (rank <= self.k) & (sims >= self.min_cosine)
+            src = np.broadcast_to(rows, idx.shape)[keep]
+            yield PairChunk(src, idx[keep].astype(np.int64), sims[keep].astype(np.float32), rank[keep])
+
+
+def symmetric_pairs(chunks: list[PairChunk]) -> PairChunk:
+    """Merge directed pairs into undirected ones with ``source < target``.
+
+    A pair found from both ends keeps its higher cosine and its better (smaller) rank.
+    In-memory; the pipeline does the same merge in DuckDB for large inputs.
+    """
+    if not chunks:
+        empty = np.zeros(0, dtype=np.int64)
+        return PairChunk(empty, empty, np.zeros(0, np.float32), np.zeros(0, np.int32))
+    src = np.concatenate([c.source for c in chunks])
+    tgt = np.concatenate([c.target for c in chunks])
+    cos = np.concatenate([c.cosine for c in chunks])
+    rank = np.concatenate([c.rank for c in chunks])
+    a, b = np.minimum(src, tgt), np.maximum(src, tgt)
+    order = np.lexsort((rank, -cos, b, a))
+    a, b, cos, rank = a[order], b[order], cos[order], rank[order]
+    first = np.ones(len(a), dtype=bool)
+    first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+    # best rank over both directions
+    group = np.cumsum(first) - 1
+    best_rank = np.full(first.sum(), np.iinfo(np.int32).max, dtype=np.int32)
+    np.minimum.at(best_rank, group, rank)
+    return PairChunk(a[first], b[first], cos[first], best_rank)

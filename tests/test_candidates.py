@@ -1,0 +1,65 @@
+"""Candidate search on real MiniLM embeddings of real WordNet terms."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lexgraph.graph.candidates import CandidateSearch, symmetric_pairs
+from lexgraph.graph.encoders import get_encoder
+
+
+@pytest.fixture(scope="module")
+def vectors() -> np.ndarray:
+    from lexgraph.graph.default_lexicon import default_lexicon
+
+    return get_encoder("minilm").encode(default_lexicon(3000))
+
+
+def _neighbour_sets(search: CandidateSearch, X: np.ndarray) -> list[set[int]]:
+    sets: list[set[int]] = [set() for _ in range(X.shape[0])]
+    for chunk in search.iter_pairs(X):
+        for s, t in zip(chunk.source.tolist(), chunk.target.tolist()):
+            sets[s].add(t)
+    return sets
+
+
+def test_encoder_rows_are_unit_length(vectors: np.ndarray) -> None:
+    assert vectors.shape == (3000, 384) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+@pytest.mark.parametrize("kind", ["hnsw", "ivf"])
+def test_approximate_index_agrees_with_exact(vectors: np.ndarray, kind: str) -> None:
+    exact = _neighbour_sets(CandidateSearch(k=10, min_cosine=-1, index="exact").fit(vectors), vectors)
+    approx = _neighbour_sets(CandidateSearch(k=10, min_cosine=-1, index=kind, nprobe=32).fit(vectors), vectors)
+    hits = sum(len(e & a) for e, a in zip(exact, approx))
+    recall = hits / sum(len(e) for e in exact)
+    assert recall >= 0.95, recall
+
+
+def test_pairs_exclude_self_respect_k_and_threshold(vectors: np.ndarray) -> None:
+    X = vectors[:500]
+    search = CandidateSearch(k=5, min_cosine=0.4, index="exact").fit(X)
+    chunks = list(search.iter_pairs(X))
+    for c in chunks:
+        assert (c.source != c.target).all()
+        assert (c.cosine >= 0.4).all()
+        assert ((c.rank >= 1) & (c.rank <= 5)).all()
+        np.testing.assert_allclose(c.cosine, np.einsum("ij,ij->i", X[c.source], X[c.target]), atol=1e-4)
+    merged = symmetric_pairs(chunks)
+    assert (merged.source < merged.target).all()
+    keys = merged.source * 1000 + merged.target
+    assert len(np.unique(keys)) == len(keys)
+    # Every directed pair survives as exactly one undirected pair.
+    directed = {(min(s, t), max(s, t)) for c in chunks for s, t in zip(c.source.tolist(), c.target.tolist())}
+    assert directed == set(zip(merged.source.tolist(), merged.target.tolist()))
+
+
+def test_auto_picks_exact_for_small_and_hnsw_above_threshold(vectors: np.ndarray) -> None:
+    assert CandidateSearch(index="auto", exact_threshold=5000).fit(vectors).index_kind_ == "exact"
+    assert CandidateSearch(index="auto", exact_threshold=1000).fit(vectors).index_kind_ == "hnsw"
+    with pytest.raises(ValueError, match="index must be one of"):
+        CandidateSearch(index="annoy").fit(vectors)
+    with pytest.raises(ValueError, match="lexicon is empty"):
+        CandidateSearch().fit(np.zeros((0, 384), dtype=np.float32))
