@@ -1,0 +1,75 @@
+"""The command line end to end, as a user runs it: a real subprocess, a real DuckDB file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def lexgraph(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "COLUMNS": "200"}
+    return subprocess.run([sys.executable, "-m", "lexgraph.cli", *args], capture_output=True, text=True, env=env,
+                          timeout=600)
+
+
+@pytest.fixture(scope="module")
+def cli_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("cli")
+    words = folder / "words.csv"
+    rows = ["term,pos", "Big,adj", "large,adj", "huge,adj", "small,adj", "little,adj", "hot,adj", "cold,adj",
+            "warm,adj", "car,noun", "automobile,noun", "dog,noun", "cat,noun", ",noun", "LARGE,adj"]
+    from lexgraph.graph.default_lexicon import default_lexicon
+
+    rows += [f"{w}," for w in default_lexicon(250)]
+    words.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    db = folder / "cli.duckdb"
+    out = lexgraph("build", str(words), "--db", str(db), "--k", "8", "--min-cosine", "0.3", "--quiet", "--no-tree")
+    assert out.returncode == 0, out.stderr
+    assert "ingest" in out.stdout and "candidates" in out.stdout
+    return db
+
+
+def test_build_info_and_query(cli_db: Path) -> None:
+    info = lexgraph("info", str(cli_db))
+    assert info.returncode == 0, info.stderr
+    assert "terms" in info.stdout and "completed" in info.stdout
+    res = lexgraph("query", str(cli_db), "SELECT term, n_sources FROM terms WHERE term = 'large'", "--format", "json")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout.strip()) == {"term": "large", "n_sources": 2}
+    res = lexgraph("query", str(cli_db), "SELECT row_number, reason FROM rejects", "--format", "csv")
+    assert res.stdout.splitlines() == ["row_number,reason", "13,missing value"]
+    res = lexgraph("query", str(cli_db), "SELECT count(*) AS n FROM candidates WHERE term_a >= term_b",
+                   "--format", "csv")
+    assert res.stdout.splitlines()[1] == "0"
+
+
+def test_rerun_resumes(cli_db: Path, tmp_path: Path) -> None:
+    # The same command again: every stage is up to date.
+    words = next(cli_db.parent.glob("words.csv"))
+    out = lexgraph("build", str(words), "--db", str(cli_db), "--k", "8", "--min-cosine", "0.3", "--quiet",
+                   "--no-tree")
+    assert out.returncode == 0, out.stderr
+    assert "ran" not in out.stdout.split("example clusters")[0].replace("skipped", "")
+
+
+def test_errors_are_one_line_without_traceback(cli_db: Path, tmp_path: Path) -> None:
+    bad = lexgraph("query", str(cli_db), "SELECT nope FROM terms")
+    assert bad.returncode != 0
+    assert "nope" in bad.stderr and "Traceback" not in bad.stderr
+    missing = lexgraph("info", str(tmp_path / "absent.duckdb"))
+    assert missing.returncode != 0 and "no lexgraph database" in missing.stderr
+    csv = tmp_path / "w.csv"
+    csv.write_text("word\nbig\n", encoding="utf-8")
+    wrong = lexgraph("build", str(csv), "--db", str(tmp_path / "x.duckdb"), "--quiet")
+    assert wrong.returncode != 0
+    assert "no column 'term'" in wrong.stderr and "Traceback" not in wrong.stderr
+    lang = lexgraph("build", str(csv), "--db", str(tmp_path / "y.duckdb"), "--lang", "de")
+    assert lang.returncode != 0 and "lang must be" in lang.stderr
+    # Writes are refused through query: the file is opened read-only.
+    write = lexgraph("query", str(cli_db), "DELETE FROM terms")
+    assert write.returncode != 0 and "read-only" in write.stderr.lower()
