@@ -48,7 +48,7 @@ class CandidateSearch:
     """
 
     def __init__(self, k: int = 20, min_cosine: float = 0.5, index: str = "auto", exact_threshold: int = 50_000,
-                 hnsw_m: int = 32, ef_construction: int = 80, ef_search: int = 96, nlist: int | None = None,
+                 hnsw_m: int = 16, ef_construction: int = 64, ef_search: int = 80, nlist: int | None = None,
                  nprobe: int = 24, query_block: int = 16_384, random_state: int = 0) -> None:
         self.k = k
         self.min_cosine = min_cosine

@@ -1,1 +1,120 @@
--- lexgraph SQL macros and views; see docs/QUERYING.md. Installed on every writable open.
+-- lexgraph SQL macros and views; see docs/QUERYING.md. Installed on every writable open, stored in the file,
+-- so the plain `duckdb` client can use them with no lexgraph import:
+--     duckdb -readonly out/lexgraph.duckdb "SELECT * FROM synonyms('Big')"
+-- Parameters have names that are no column name (word, cid, nid), so they never shadow a column.
+
+-- The build's normalisation of a term (NFC, whitespace collapsed, lower-cased; Turkish dotted/dotless i
+-- when the build's terms are Turkish). Mirrors lexgraph.graph.normalize.normalize_term.
+CREATE OR REPLACE MACRO lexgraph_norm(word) AS
+    nfc_normalize(lower(trim(regexp_replace(
+        CASE WHEN (SELECT any_value(lang) FROM terms) IN ('tr', 'az')
+             THEN replace(replace(nfc_normalize(word), 'I', 'ı'), 'İ', 'i')
+             ELSE nfc_normalize(word) END,
+        '\s+', ' ', 'g'))));
+
+-- Synonyms of a term: the union of its discriminator synonym edges (relations.label = 'synonym') and its
+-- co-members in its hard cluster. `edge` and `same_cluster` say which source(s) a row comes from;
+-- p_synonym is the discriminator's probability for the pair whatever its label (NULL: never a candidate).
+CREATE OR REPLACE MACRO synonyms(word) AS TABLE
+    WITH q AS (SELECT term_id, term FROM terms WHERE term = lexgraph_norm(word)),
+    edges AS (
+        SELECT CASE WHEN r.a_id = q.term_id THEN r.b_id ELSE r.a_id END AS other_id
+        FROM relations r, q
+        WHERE r.label = 'synonym' AND (r.a_id = q.term_id OR r.b_id = q.term_id)),
+    mates AS (
+        SELECT c2.term_id AS other_id
+        FROM q JOIN clusters c1 ON c1.term_id = q.term_id
+        JOIN clusters c2 ON c2.cluster_id = c1.cluster_id AND c2.term_id <> c1.term_id),
+    others AS (SELECT other_id FROM edges UNION SELECT other_id FROM mates)
+    SELECT q.term AS term, t.term AS synonym,
+           o.other_id IN (SELECT other_id FROM mates) AS same_cluster,
+           o.other_id IN (SELECT other_id FROM edges) AS edge,
+           r.p_synonym AS p_synonym, r.label AS label
+    FROM others o CROSS JOIN q
+    JOIN terms t ON t.term_id = o.other_id
+    LEFT JOIN relations r ON r.a_id = least(q.term_id, o.other_id) AND r.b_id = greatest(q.term_id, o.other_id)
+    ORDER BY same_cluster DESC, edge DESC, p_synonym DESC NULLS LAST, synonym;
+
+-- Antonyms of a term: its discriminator antonym edges (relations.label = 'antonym'), most probable first.
+CREATE OR REPLACE MACRO antonyms(word) AS TABLE
+    WITH q AS (SELECT term_id, term FROM terms WHERE term = lexgraph_norm(word))
+    SELECT q.term AS term, CASE WHEN r.a_id = q.term_id THEN r.term_b ELSE r.term_a END AS antonym,
+           r.p_antonym AS p_antonym
+    FROM relations r, q
+    WHERE r.label = 'antonym' AND (r.a_id = q.term_id OR r.b_id = q.term_id)
+    ORDER BY p_antonym DESC, antonym;
+
+-- The hard cluster of a term, one row: its summary and its members (a list, alphabetical).
+CREATE OR REPLACE MACRO cluster_of(word) AS TABLE
+    SELECT c.term AS term, c.cluster_id AS cluster_id, c.method AS method, s.size AS size,
+           s.cohesion AS cohesion, s.representative AS representative,
+           (SELECT list(m.term ORDER BY m.term) FROM clusters m WHERE m.cluster_id = c.cluster_id) AS members
+    FROM clusters c LEFT JOIN cluster_summary s USING (cluster_id)
+    WHERE c.term = lexgraph_norm(word);
+
+-- Members of a cluster with the pruning votes that kept them there (cluster_votes for that cluster):
+-- how many members are their synonyms and their summed P(synonym) to them; the representative first.
+CREATE OR REPLACE MACRO cluster_members(cid) AS TABLE
+    SELECT c.cluster_id AS cluster_id, c.term_id AS term_id, c.term AS term,
+           coalesce(c.term = s.representative, false) AS representative,
+           v.synonyms AS synonyms, v.confidence AS confidence
+    FROM clusters c
+    LEFT JOIN cluster_summary s ON s.cluster_id = c.cluster_id
+    LEFT JOIN (SELECT term_id, cluster_id, max(synonyms) AS synonyms, max(confidence) AS confidence
+               FROM cluster_votes GROUP BY ALL) v ON v.term_id = c.term_id AND v.cluster_id = c.cluster_id
+    WHERE c.cluster_id = cid
+    ORDER BY representative DESC, confidence DESC NULLS LAST, term;
+
+-- Every cluster a term joined in the soft stage (senses), with its score and whether it is the hard one.
+CREATE OR REPLACE MACRO senses_of(word) AS TABLE
+    SELECT s.term AS term, s.cluster_id AS cluster_id, s.score AS score,
+           s.cluster_id IN (SELECT cluster_id FROM clusters c WHERE c.term_id = s.term_id) AS chosen,
+           cs.size AS size, cs.representative AS representative
+    FROM senses s LEFT JOIN cluster_summary cs USING (cluster_id)
+    WHERE s.term = lexgraph_norm(word)
+    ORDER BY score DESC, cluster_id;
+
+-- Path from a term's cluster up to the root of the 'clusters' tree: depth 0 is the lowest (smallest) node
+-- holding the term's cluster id, then its parent, ... up to the root (parent_id NULL).
+CREATE OR REPLACE MACRO lineage(word) AS TABLE
+    WITH RECURSIVE start AS (
+        SELECT n.node_id
+        FROM clusters c
+        JOIN tree_members m ON m.tree = 'clusters' AND m.item = CAST(c.cluster_id AS VARCHAR)
+        JOIN tree_nodes n ON n.tree = m.tree AND n.node_id = m.node_id
+        WHERE c.term = lexgraph_norm(word)
+        ORDER BY n.size, n.layer, n.node_id
+        LIMIT 1),
+    path(depth, node_id) AS (
+        SELECT 0, node_id FROM start
+        UNION ALL
+        SELECT p.depth + 1, n.parent_id
+        FROM path p JOIN tree_nodes n ON n.tree = 'clusters' AND n.node_id = p.node_id
+        WHERE n.parent_id IS NOT NULL)
+    SELECT lexgraph_norm(word) AS term,
+           (SELECT cluster_id FROM clusters WHERE term = lexgraph_norm(word)) AS cluster_id,
+           p.depth AS depth, n.node_id AS node_id, n.parent_id AS parent_id, n.layer AS layer,
+           n.epsilon AS epsilon, n.size AS size, n.label AS label
+    FROM path p JOIN tree_nodes n ON n.tree = 'clusters' AND n.node_id = p.node_id
+    ORDER BY depth;
+
+-- A node and all its descendants in a tree (default: the 'clusters' tree); depth 0 is the node itself.
+CREATE OR REPLACE MACRO subtree(nid, tree_name := 'clusters') AS TABLE
+    WITH RECURSIVE down(depth, node_id) AS (
+        SELECT 0, node_id FROM tree_nodes WHERE tree = tree_name AND node_id = nid
+        UNION ALL
+        SELECT d.depth + 1, n.node_id
+        FROM down d JOIN tree_nodes n ON n.tree = tree_name AND n.parent_id = d.node_id)
+    SELECT tree_name AS tree, d.depth AS depth, n.node_id AS node_id, n.parent_id AS parent_id,
+           n.layer AS layer, n.epsilon AS epsilon, n.size AS size, n.label AS label
+    FROM down d JOIN tree_nodes n ON n.tree = tree_name AND n.node_id = d.node_id
+    ORDER BY depth, node_id;
+
+-- The clusters and terms under a node of the 'clusters' tree (drill-down from a hierarchy to its words).
+CREATE OR REPLACE MACRO node_terms(nid) AS TABLE
+    SELECT c.cluster_id AS cluster_id, c.term AS term, coalesce(c.term = s.representative, false) AS representative
+    FROM (SELECT DISTINCT m.item FROM tree_members m
+          WHERE m.tree = 'clusters' AND m.node_id IN (SELECT node_id FROM subtree(nid))) i
+    JOIN clusters c ON CAST(c.cluster_id AS VARCHAR) = i.item
+    LEFT JOIN cluster_summary s ON s.cluster_id = c.cluster_id
+    ORDER BY c.cluster_id, representative DESC, c.term;
