@@ -1,0 +1,307 @@
+"""Soft-to-hard topological clustering of a synonym graph.
+
+Why: chaining synonym edges (connected components, label propagation) lets one
+polysemous or mislabelled edge merge two meanings (hot -> spicy -> pain -> depression).
+Here a term may join a cluster only when it is a synonym of *more than* ``join_share`` of
+the cluster's members, so every member is adjacent to a majority of the others (any two
+members share a neighbour inside the cluster): a single weak edge cannot pull a chain in.
+
+Stage 1, expansion (soft).  In passes, the nodes not yet in any candidate cluster pick
+seeds: a node whose strength (summed confidence) beats all its uncovered neighbours'
+starts a core with its best uncovered neighbour.  Every candidate grows in rounds: a term
+joins C when ``synonyms(t, C) > join_share * |C \\ {t}|`` and C holds none of its
+antonyms; a member that no longer passes leaves (the core stays).  A term may sit in
+several candidates (polysemy): these are the ``senses``.
+
+Stage 2, pruning by topological voting (hard).  Each term stays in the one candidate that
+holds most of its synonyms; ties go to the larger summed confidence, then to the more
+cohesive cluster (internal edge density), then to the stronger seed.  Candidates hold no
+cannot-link pair (joins are blocked and same-round conflicts resolved), so neither do the
+hard clusters, which are subsets of them.  Every vote is kept in ``votes_``.
+
+Everything is sparse-matrix algebra over all candidates at once (``A @ M`` with ``M`` the
+node-by-candidate membership matrix), so a round costs one sparse product; the Python
+loops run over passes and rounds (a few dozen iterations), never over nodes or edges.
+Ties never look at node numbers, only at :meth:`SynonymGraph.order_key` (names and seed),
+so renumbering the input renumbers the output and nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+from numbers import Integral, Real
+
+import numpy as np
+import polars as pl
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClusterMixin
+
+from lexgraph.clustering.synonym_graph import SynonymGraph
+
+log = logging.getLogger(__name__)
+
+#: Bit flags carried above the synonym count (< 2**20) in the integer product matrices.
+_MEMBER = 1 << 20       # the term is already a member
+_CORE = 1 << 21         # the term is one of the two seed members (never leaves)
+_BLOCKED = 1 << 22      # the candidate holds an antonym of the term
+
+
+def _check_params(est: BaseEstimator, constraints: dict[str, tuple[type, float, float]]) -> None:
+    """One check, one message: each parameter's type and closed range."""
+    for name, (kind, lo, hi) in constraints.items():
+        value = getattr(est, name)
+        if value is None and name == "random_state":
+            continue
+        if not isinstance(value, kind) or isinstance(value, bool) or not lo <= value <= hi:
+            raise ValueError(f"{type(est).__name__}: {name} ({value!r}) must be a number in [{lo}, {hi}]")
+
+
+class SoftHardClustering(ClusterMixin, BaseEstimator):
+    """Soft-to-hard topological clustering (see the module docstring).
+
+    Parameters
+    ----------
+    join_share:
+        A term joins a candidate cluster only if more than this share of the cluster's
+        other members are its synonyms.  0.51 = a strict majority.
+    max_rounds:
+        Expansion rounds per pass (growth usually settles in 3-5).
+    max_passes:
+        Seeding passes; nodes still uncovered afterwards become singletons.
+    tol:
+        A pass stops growing when fewer than this share of its memberships changed in a
+        round (growth can flicker at the margin forever; the hard stage absorbs that).
+    random_state:
+        Seed of the tie-break order (None: alphabetical order of the names).
+
+    Attributes
+    ----------
+    labels_ : ndarray (n,)          hard cluster per node, 0 .. n_clusters_-1
+    n_clusters_ : int
+    n_candidates_ : int             candidate clusters after expansion
+    senses_ : DataFrame             node, cluster, synonyms, score: every candidate a node joined
+    votes_ : DataFrame              node, cluster, synonyms, confidence, cohesion, chosen
+    n_passes_, n_rounds_ : int      passes run, expansion rounds run in total
+
+    Cluster ids in ``senses_`` / ``votes_`` are in the same id space as ``labels_``;
+    candidates that lost every member to other clusters get ids ``>= n_clusters_``.
+    """
+
+    _parameter_constraints = {
+        "join_share": (Real, 0.0, 0.999999),
+        "max_rounds": (Integral, 1, 1000),
+        "max_passes": (Integral, 1, 1000),
+        "tol": (Real, 0.0, 1.0),
+        "random_state": (Integral, 0, 2**63 - 1),
+    }
+
+    def __init__(self, *, join_share: float = 0.51, max_rounds: int = 10, max_passes: int = 8,
+                 tol: float = 0.01, random_state: int | None = 0) -> None:
+        self.join_share = join_share
+        self.max_rounds = max_rounds
+        self.max_passes = max_passes
+        self.tol = tol
+        self.random_state = random_state
+
+    def fit(self, graph: SynonymGraph, y: None = None) -> SoftHardClustering:
+        """Cluster ``graph``; returns ``self``."""
+        _check_params(self, self._parameter_constraints)
+        n = graph.n
+        A = graph.adjacency(weighted=False)
+        W = graph.adjacency(weighted=True)
+        key = graph.order_key(self.random_state)
+        strength = np.asarray(W.sum(axis=1, dtype=np.float64)).ravel().round(9)
+        rank = np.empty(n, dtype=np.int64)                   # by (strength, key): unique, input-order free
+        rank[np.lexsort((key, strength))] = np.arange(n)
+        codes, k = self._expand_all(graph, A, rank)
+        self.n_candidates_ = k
+        self._prune(graph, A, W, codes, k, rank)
+        return self
+
+    # -- stage 1 ---------------------------------------------------------------------------------
+    def _expand_all(self, graph: SynonymGraph, A: sp.csr_matrix, rank: np.ndarray) -> tuple[np.ndarray, int]:
+        """All candidate memberships as sorted codes ``node * K + cluster``, and K."""
+        n = graph.n
+        row = np.repeat(np.arange(n, dtype=np.int32), np.diff(A.indptr))
+        # the bit pattern of a non-negative float32 orders like the float itself
+        w_bits = np.abs(graph.adjacency(weighted=True).data).astype(np.float32).view(np.int32)
+        covered = np.zeros(n, dtype=bool)
+        blocks: list[tuple[np.ndarray, np.ndarray]] = []
+        k_total, self.n_passes_, self.n_rounds_ = 0, 0, 0
+        for _ in range(self.max_passes):
+            live = ~covered[row] & ~covered[A.indices]       # CSR entries between uncovered nodes
+            if not live.any():
+                break
+            w_live, r_live, nb = w_bits[live], row[live], A.indices[live]
+            starts = np.flatnonzero(np.r_[True, r_live[1:] != r_live[:-1]])
+            owners = r_live[starts]
+            nb_max = np.maximum.reduceat(rank[nb], starts)
+            seeds = owners[rank[owners] > nb_max]
+            seeds = seeds[np.argsort(-rank[seeds])]          # candidate ids: strongest seed first
+            partner = _partners(A, rank, seeds, r_live, nb, w_live)
+            cid = np.arange(seeds.size, dtype=np.int64)
+            core_node = np.concatenate([seeds, partner])
+            core_clus = np.concatenate([cid, cid])
+            node, clus = self._expand(graph, A, core_node, core_clus, seeds.size, rank)
+            covered[node] = True
+            blocks.append((node, clus + k_total))
+            k_total += seeds.size
+            self.n_passes_ += 1
+        node = np.concatenate([b[0] for b in blocks]) if blocks else np.zeros(0, np.int64)
+        clus = np.concatenate([b[1] for b in blocks]) if blocks else np.zeros(0, np.int64)
+        return np.sort(node.astype(np.int64) * max(k_total, 1) + clus), k_total
+
+    def _expand(self, graph: SynonymGraph, A: sp.csr_matrix, core_node: np.ndarray, core_clus: np.ndarray,
+                k: int, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Grow ``k`` candidates from their cores until stable; returns (node, cluster) members.
+
+        Works cluster-major (``M.T @ A``, codes ``cluster * n + node``): the cost of a round
+        is the summed degree of the current members, not the size of the whole graph.
+        Flags ride in the high bits of the integer product: member, core, holds-an-antonym.
+        """
+        n = graph.n
+        core = np.unique(core_clus * n + core_node)
+        core_m = _indicator(core, k, n, _CORE)
+        codes = core
+        C = graph.cannot_link
+        for _ in range(self.max_rounds):
+            self.n_rounds_ += 1
+            MT = _indicator(codes, k, n, 1)
+            size = np.bincount(codes // n, minlength=k)
+            S = MT @ A + (MT * _MEMBER + core_m)
+            if C.nnz:
+                X = MT @ C
+                X.data[:] = _BLOCKED
+                S = S + X
+            S = S.tocoo()
+            data = S.data
+            syn = data & (_MEMBER - 1)
+            member = (data & _MEMBER) > 0
+            ok = ((syn > self.join_share * (size[S.row] - member)) & (member | ((data & _BLOCKED) == 0))) \
+                | ((data & _CORE) > 0)
+            new = S.row[ok].astype(np.int64) * n + S.col[ok]
+            order = np.argsort(new)
+            new, syn_new = new[order], syn[ok][order]
+            new = _drop_conflicts(new, syn_new, k, n, graph.cannot_src, graph.cannot_dst, core, rank)
+            changed = new.size + codes.size - 2 * np.intersect1d(new, codes, assume_unique=True).size
+            log.debug("round: %d clusters, %d members, %d changed", k, new.size, changed)
+            codes = new
+            if changed <= self.tol * codes.size:
+                break
+        clus, node = np.divmod(codes, n)
+        return node, clus
+
+    # -- stage 2 ---------------------------------------------------------------------------------
+    def _prune(self, graph: SynonymGraph, A: sp.csr_matrix, W: sp.csr_matrix, codes: np.ndarray, k: int,
+               rank: np.ndarray) -> None:
+        """Hard assignment by topological voting; sets labels_, votes_, senses_."""
+        n = graph.n
+        node, clus = np.divmod(codes, max(k, 1))
+        M = sp.csr_matrix((np.ones(codes.size, np.float32), (node, clus)), shape=(n, max(k, 1)))
+        syn, conf = np.zeros(0, np.int64), np.zeros(0)
+        if codes.size:
+            syn = _values_at(A @ M, node, clus).astype(np.int64)
+            conf = _values_at(W @ M, node, clus)
+        size = np.bincount(clus, minlength=k)
+        internal = np.bincount(clus, weights=syn, minlength=k) / 2.0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cohesion = np.where(size >= 2, internal / np.maximum(size * (size - 1) / 2.0, 1), 0.0)
+        conf_r = conf.round(5)
+        order = np.lexsort((-clus, cohesion[clus], conf_r, syn, node))   # the best vote of a node comes last
+        last = np.r_[node[order][1:] != node[order][:-1], True] if order.size else np.zeros(0, bool)
+        chosen = np.zeros(codes.size, dtype=bool)
+        chosen[order[last]] = True
+        raw = np.full(n, -1, dtype=np.int64)
+        raw[node[chosen]] = clus[chosen]
+        # final ids: surviving candidates (in candidate order), then singletons (by rank), then the rest
+        survive = np.unique(raw[raw >= 0])
+        single = np.flatnonzero(raw < 0)
+        single = single[np.argsort(-rank[single])]
+        new_id = np.full(max(k, 1), -1, dtype=np.int64)
+        new_id[survive] = np.arange(survive.size)
+        gone = np.setdiff1d(np.arange(k), survive)
+        m = survive.size + single.size
+        new_id[gone] = m + np.arange(gone.size)
+        labels = np.empty(n, dtype=np.int64)
+        labels[raw >= 0] = new_id[raw[raw >= 0]]
+        labels[single] = survive.size + np.arange(single.size)
+        self.labels_ = labels
+        self.n_clusters_ = int(m)
+        fid = new_id[clus] if codes.size else np.zeros(0, np.int64)
+        share = np.where(size[clus] > 1, syn / np.maximum(size[clus] - 1, 1), 1.0)
+        self.senses_ = pl.DataFrame({"node": node, "cluster": fid, "synonyms": syn, "score": share})
+        self.votes_ = pl.DataFrame({"node": node, "cluster": fid, "synonyms": syn, "confidence": conf,
+                                    "cohesion": cohesion[clus], "chosen": chosen})
+
+
+def _values_at(P: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``P[rows, cols]`` as a float64 vector (zeros where P has no entry)."""
+    P = P.tocsr()
+    P.sort_indices()
+    return np.asarray(P[rows, cols], dtype=np.float64).ravel()
+
+
+def _partners(A: sp.csr_matrix, rank: np.ndarray, seeds: np.ndarray, r_live: np.ndarray, nb: np.ndarray,
+              w_live: np.ndarray) -> np.ndarray:
+    """Each seed's core partner: its uncovered neighbour in most triangles with it, then by weight, rank.
+
+    Triangles tell a neighbour inside the seed's dense region from a stray edge out of it;
+    counting them for the seeds only (``A[seeds] @ A``) stays cheap.
+    """
+    n = A.shape[0]
+    seed_idx = np.full(n, -1, dtype=np.int64)
+    seed_idx[seeds] = np.arange(seeds.size)
+    at = seed_idx[r_live] >= 0
+    si, u, w = seed_idx[r_live[at]], nb[at], w_live[at]
+    common = A[seeds] @ A
+    common.sort_indices()
+    tri = np.asarray(common[si, u]).ravel()
+    order = np.lexsort((rank[u], w, tri, si))            # best partner of each seed comes last
+    last = np.r_[si[order][1:] != si[order][:-1], True]
+    partner = np.empty(seeds.size, dtype=np.int64)
+    partner[si[order][last]] = u[order][last]
+    return partner
+
+
+def _indicator(codes: np.ndarray, k: int, n: int, value: int) -> sp.csr_matrix:
+    """k-by-n int32 CSR with ``value`` at each cluster-major code."""
+    clus, node = np.divmod(codes, n)
+    return sp.csr_matrix((np.full(codes.size, value, np.int32), (clus, node)), shape=(k, n))
+
+
+def _drop_conflicts(codes: np.ndarray, syn: np.ndarray, k: int, n: int, cs: np.ndarray, cd: np.ndarray,
+                    core: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """Remove, for each cannot-link pair inside a candidate, the weaker end (never a core member).
+
+    ``codes`` (sorted, cluster-major) and ``syn`` are aligned.  Weaker = fewer synonyms in
+    the cluster, then lower rank.  One sweep suffices: every conflicting pair loses an end.
+    """
+    if cs.size == 0 or codes.size == 0:
+        return codes
+    clus, node = np.divmod(codes, n)
+    by_node = np.lexsort((clus, node))                    # node-major view of the memberships
+    node_s, clus_s = node[by_node], clus[by_node]
+    start = np.searchsorted(node_s, np.arange(n + 1))
+    a = np.concatenate([cs, cd]).astype(np.int64)
+    b = np.concatenate([cd, cs]).astype(np.int64)
+    cnt = start[a + 1] - start[a]
+    rep = np.repeat(np.arange(a.size), cnt)
+    if rep.size == 0:
+        return codes
+    offs = np.arange(rep.size) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    cl = clus_s[start[a[rep]] + offs]
+    ca, cb = cl * n + a[rep], cl * n + b[rep]
+    pos_b = np.minimum(np.searchsorted(codes, cb), codes.size - 1)
+    hit = codes[pos_b] == cb
+    if not hit.any():
+        return codes
+    ca, cb = ca[hit], cb[hit]
+    sa, sb = syn[np.searchsorted(codes, ca)], syn[np.searchsorted(codes, cb)]
+    a_core, b_core = np.isin(ca, core), np.isin(cb, core)
+    a_loses = ~a_core & (b_core | (sa < sb) | ((sa == sb) & (rank[ca % n] < rank[cb % n])))
+    return np.setdiff1d(codes, np.where(a_loses, ca, cb), assume_unique=True)
+
+
+def soft_hard_clustering(graph: SynonymGraph, join_share: float = 0.51, random_state: int | None = 0) -> np.ndarray:
+    """Function twin of :class:`SoftHardClustering`: the hard labels only."""
+    return SoftHardClustering(join_share=join_share, random_state=random_state).fit(graph).labels_

@@ -1,0 +1,256 @@
+"""Clustering: invariants (hypothesis), hand-checked metrics, a small real graph, and the pipeline stage."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lexgraph.clustering.baselines import METHODS, make_estimator
+from lexgraph.clustering.evaluate import Gold, cluster_pairs, evaluate_clusters
+from lexgraph.clustering.softhard import SoftHardClustering
+from lexgraph.clustering.synonym_graph import SynonymGraph, build_synonym_graph, canonical_pairs
+
+FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def graphs(draw: st.DrawFn) -> SynonymGraph:
+    """Random small synonym graphs: a few planted groups, noise edges, antonym pairs, named nodes."""
+    n = draw(st.integers(2, 30))
+    pairs = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1),
+                                    st.sampled_from([0.7, 0.8, 0.9, 1.0])), max_size=80))
+    ants = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=6))
+    a = np.array([p[0] for p in pairs] + [x for x, _ in ants], dtype=np.int64)
+    b = np.array([p[1] for p in pairs] + [y for _, y in ants], dtype=np.int64)
+    p = np.array([p[2] for p in pairs] + [0.05] * len(ants), dtype=np.float32)
+    label = np.array(["synonym"] * len(pairs) + ["antonym"] * len(ants))
+    names = [f"t{i:02d}" for i in draw(st.permutations(range(n)))]
+    return build_synonym_graph(n, a, b, p, label, names=names)
+
+
+def partition(labels: np.ndarray, names: np.ndarray) -> set[frozenset[str]]:
+    """A clustering as a set of name sets (label numbers do not matter)."""
+    groups: dict[int, set[str]] = {}
+    for lab, name in zip(labels.tolist(), names.tolist()):
+        groups.setdefault(lab, set()).add(name)
+    return {frozenset(g) for g in groups.values()}
+
+
+@FAST
+@given(graphs())
+def test_every_term_in_exactly_one_cluster(g: SynonymGraph) -> None:
+    for method in METHODS:
+        labels = make_estimator(method).fit(g).labels_
+        assert labels.shape == (g.n,)
+        assert labels.min() >= 0
+        assert np.array_equal(np.unique(labels), np.arange(labels.max() + 1))   # ids 0..k-1, no gaps
+
+
+@FAST
+@given(graphs())
+def test_no_cannot_link_pair_inside_a_cluster(g: SynonymGraph) -> None:
+    est = SoftHardClustering().fit(g)
+    assert not np.any(est.labels_[g.cannot_src] == est.labels_[g.cannot_dst])
+    # the soft stage too: no candidate holds both ends of a cannot-link pair
+    s = est.senses_
+    member = set(zip(s["node"].to_list(), s["cluster"].to_list()))
+    for x, y in zip(g.cannot_src.tolist(), g.cannot_dst.tolist()):
+        assert not {c for n, c in member if n == x} & {c for n, c in member if n == y}
+
+
+@FAST
+@given(graphs(), st.integers(0, 3))
+def test_same_input_and_seed_same_clusters(g: SynonymGraph, seed: int) -> None:
+    for method in ("softhard", "leiden", "chinese-whispers", "watset", "components"):
+        one = make_estimator(method, random_state=seed).fit(g).labels_
+        two = make_estimator(method, random_state=seed).fit(g).labels_
+        assert np.array_equal(one, two), method
+
+
+@FAST
+@given(graphs(), st.randoms(use_true_random=False))
+def test_input_order_does_not_change_the_result(g: SynonymGraph, rnd) -> None:
+    perm = np.array(rnd.sample(range(g.n), g.n))
+    edge_order = np.array(rnd.sample(range(g.n_edges), g.n_edges), dtype=np.int64)
+    h = g.permuted(perm, edge_order)
+    for method in ("softhard", "components"):
+        base = make_estimator(method).fit(g)
+        moved = make_estimator(method).fit(h)
+        assert partition(base.labels_, g.names) == partition(moved.labels_, h.names), method
+        # labels are canonical: the node renamed perm[i] carries node i's label
+        assert np.array_equal(moved.labels_[perm], base.labels_), method
+
+
+def test_softhard_blocks_a_weak_chain_and_keeps_polysemy() -> None:
+    # two triangles {a,b,c} and {d,e,f}, bridged by c-d: components merge them, soft-hard does not
+    names = list("abcdef")
+    a = np.array([0, 0, 1, 3, 3, 4, 2])
+    b = np.array([1, 2, 2, 4, 5, 5, 3])
+    g = build_synonym_graph(6, a, b, np.full(7, 0.9), np.array(["synonym"] * 7), names=names)
+    est = SoftHardClustering().fit(g)
+    assert partition(est.labels_, g.names) == {frozenset("abc"), frozenset("def")}
+    assert make_estimator("components", cosine_threshold=0.5).fit(g).labels_.max() == 0
+    votes = est.votes_.filter(pl.col("node") == 2)
+    assert votes.filter(pl.col("chosen"))["synonyms"].to_list() == [2]     # c sits with its 2 synonyms
+
+
+def test_join_share_rule() -> None:
+    # a 4-clique {a,b,c,d}; e is a synonym of a and b only: 2 of 4 = 50%, not more than 51% -> e stays out
+    names = list("abcde")
+    pairs = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3), (4, 0), (4, 1)]
+    a, b = np.array(pairs).T
+    g = build_synonym_graph(5, a, b, np.full(8, 0.9), np.array(["synonym"] * 8), names=names)
+    est = SoftHardClustering().fit(g)
+    assert frozenset("abcd") in partition(est.labels_, g.names)
+    # with a lower share, 2 of 4 is enough
+    low = SoftHardClustering(join_share=0.4).fit(g)
+    assert frozenset("abcde") in partition(low.labels_, g.names)
+
+
+def test_bad_parameter_message() -> None:
+    g = build_synonym_graph(2, np.array([0]), np.array([1]), np.array([0.9]), np.array(["synonym"]))
+    with pytest.raises(ValueError, match=r"join_share \(1.5\) must be a number in"):
+        SoftHardClustering(join_share=1.5).fit(g)
+
+
+def test_canonical_pairs_orients_and_dedupes() -> None:
+    s, d, w = canonical_pairs(np.array([3, 1, 1, 2]), np.array([1, 3, 1, 0]), np.array([0.5, 0.9, 1.0, 0.8]))
+    assert s.tolist() == [0, 1] and d.tolist() == [2, 3] and w.tolist() == pytest.approx([0.8, 0.9])
+
+
+# -- metrics on hand-checked cases ------------------------------------------------------------------------
+
+def tiny_gold(synsets: dict[str, list[str]], hypernyms: list[tuple[str, str]] = (),
+              antonyms: list[tuple[str, str]] = ()) -> Gold:
+    senses = pl.DataFrame([(s, t) for s, ts in synsets.items() for t in ts], schema=["synset_id", "term"],
+                          orient="row")
+    rel = pl.DataFrame([(c, p, "HYPERNYM") for c, p in hypernyms], schema={"source": pl.Utf8, "target": pl.Utf8,
+                                                                                   "type": pl.Utf8}, orient="row")
+    ant = pl.DataFrame([tuple(sorted(x)) for x in antonyms], schema={"term_a": pl.Utf8, "term_b": pl.Utf8},
+                       orient="row")
+    return Gold.from_wordnet(SimpleNamespace(senses=senses, relations=rel, antonym_pairs=lambda: ant), "tiny")
+
+
+def clusters_of(groups: list[str]) -> pl.DataFrame:
+    return pl.DataFrame([(t, i) for i, grp in enumerate(groups) for t in grp], schema=["term", "cluster_id"],
+                        orient="row")
+
+
+def test_pairwise_bcubed_and_intrusion_by_hand() -> None:
+    gold = tiny_gold({"S1": ["a", "b", "c"], "S2": ["c", "d"], "S3": ["e", "f"]}, antonyms=[("c", "d")])
+    m = evaluate_clusters(clusters_of(["ab", "cd", "e", "f", "x"]), gold)   # x: not in the gold, ignored
+    # system pairs {ab, cd}; gold pairs {ab, ac, bc, cd, ef}; both system pairs are gold pairs
+    assert m["pair_p"] == pytest.approx(1.0)
+    assert m["pair_r"] == pytest.approx(2 / 5)
+    assert m["pair_f1"] == pytest.approx(2 * 0.4 / 1.4)
+    # BCubed recall per item: a 2/3, b 2/3, c 2/4 (gold class a,b,c,d), d 2/2, e 1/2, f 1/2
+    assert m["bcubed_p"] == pytest.approx(1.0)
+    assert m["bcubed_r"] == pytest.approx((2 / 3 + 2 / 3 + 1 / 2 + 1 + 1 / 2 + 1 / 2) / 6)
+    assert m["antonym_intrusion"] == pytest.approx(1 / 2)                  # {c,d} of the two multi clusters
+    assert m["in_gold"] == pytest.approx(6 / 7)
+    assert m["coverage"] == pytest.approx(4 / 7)
+
+
+def test_drift_by_hand() -> None:
+    # S2 < S1, S3 < S2, S4 < S3 (a chain), S5 < S1 (sibling of S2)
+    gold = tiny_gold({"S1": ["a", "b"], "S2": ["c"], "S3": ["d"], "S4": ["e"], "S5": ["f"]},
+                     hypernyms=[("S2", "S1"), ("S3", "S2"), ("S4", "S3"), ("S5", "S1")])
+    # {a,d}: grandparent (2 steps); {c,f}: co-hyponyms (1 + 1); {b,e}: three steps -> drift
+    m = evaluate_clusters(clusters_of(["ad", "cf", "be"]), gold)
+    assert m["drift"] == pytest.approx(1 / 3)
+    assert m["pair_p"] == 0.0 and m["drift_pairs"] == 3
+
+
+def test_cluster_pairs_all_and_sampled() -> None:
+    labels = np.array([0, 1, 0, 0, 2, 1])
+    i, j = cluster_pairs(labels, max_pairs=100)
+    got = {tuple(sorted(p)) for p in zip(i.tolist(), j.tolist())}
+    assert got == {(0, 2), (0, 3), (2, 3), (1, 5)}
+    i, j = cluster_pairs(labels, max_pairs=3, seed=1)
+    assert i.size == 3 and np.all(labels[i] == labels[j]) and np.all(i != j)
+
+
+# -- a small real graph ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def wordnet_graph() -> tuple[SynonymGraph, Gold]:
+    """Real English WordNet adjectives: synonym edges inside 400 synsets, SIMILAR_TO links as weaker
+    cross edges (the drift a synonym graph carries), gold antonyms as cannot-links."""
+    from lexgraph.graph.wordnet import load_wordnet
+
+    wn = load_wordnet("en")
+    adj = wn.synsets.filter(pl.col("pos").is_in(["a", "s"]))["synset_id"]
+    senses = wn.senses.filter(pl.col("synset_id").is_in(adj)).select("synset_id", "term").unique()
+    sizes = senses.group_by("synset_id").len().filter(pl.col("len").is_between(2, 5)).sort("synset_id")
+    chosen = sizes["synset_id"].head(400)
+    s = senses.filter(pl.col("synset_id").is_in(chosen))
+    terms = s["term"].unique().sort()
+    idx = {t: i for i, t in enumerate(terms.to_list())}
+    pairs = s.join(s, on="synset_id").filter(pl.col("term") < pl.col("term_right"))
+    sim = (wn.relations.filter(pl.col("type") == "SIMILAR_TO")
+           .join(s.group_by("synset_id").agg(pl.col("term").first().alias("x")), left_on="source", right_on="synset_id")
+           .join(s.group_by("synset_id").agg(pl.col("term").first().alias("y")), left_on="target", right_on="synset_id"))
+    ant = wn.antonym_pairs().filter(pl.col("term_a").is_in(terms) & pl.col("term_b").is_in(terms))
+    a = [idx[t] for t in pairs["term"]] + [idx[t] for t in sim["x"]] + [idx[t] for t in ant["term_a"]]
+    b = [idx[t] for t in pairs["term_right"]] + [idx[t] for t in sim["y"]] + [idx[t] for t in ant["term_b"]]
+    p = [0.95] * pairs.height + [0.75] * sim.height + [0.05] * ant.height
+    label = ["synonym"] * (pairs.height + sim.height) + ["antonym"] * ant.height
+    g = build_synonym_graph(len(terms), np.array(a), np.array(b), np.array(p), np.array(label),
+                            names=terms.to_numpy())
+    gold = Gold.from_wordnet(wn, "wordnet:en")
+    return g, gold
+
+
+def test_small_real_graph(wordnet_graph: tuple[SynonymGraph, Gold]) -> None:
+    g, gold = wordnet_graph
+    scores = {}
+    for method in METHODS:
+        labels = make_estimator(method, cosine_threshold=0.7).fit(g).labels_
+        df = pl.DataFrame({"term": g.names.tolist(), "cluster_id": labels})
+        scores[method] = evaluate_clusters(df, gold)
+    soft = scores["softhard"]
+    assert soft["pair_f1"] > 0.8
+    assert soft["antonym_intrusion"] == 0.0
+    assert soft["pair_f1"] >= scores["components"]["pair_f1"]
+    assert soft["drift"] <= scores["components"]["drift"]
+
+
+# -- the pipeline stage --------------------------------------------------------------------------------
+
+def test_cluster_stage_writes_every_term_once(tmp_path) -> None:
+    from lexgraph.clustering.stage import ClusterStage
+    from lexgraph.config import BuildConfig
+    from lexgraph.store import Store
+
+    words = ["big", "huge", "large", "small", "tiny", "little", "lonely"]
+    rels = [("big", "huge", "synonym", 0.9), ("big", "large", "synonym", 0.95), ("huge", "large", "synonym", 0.8),
+            ("small", "tiny", "synonym", 0.9), ("small", "little", "synonym", 0.9), ("tiny", "little", "synonym", 0.85),
+            ("big", "small", "antonym", 0.02), ("large", "little", "unrelated", 0.3)]
+    config = BuildConfig(db=tmp_path / "t.duckdb")
+    with Store(config.db) as store:
+        store.append("terms", pl.DataFrame({"term_id": list(range(len(words))), "term": sorted(words), "lang": "en",
+                                            "n_sources": 1}))
+        tid = {t: i for i, t in enumerate(sorted(words))}
+        rows = [(min(tid[x], tid[y]), max(tid[x], tid[y]), lab, p) for x, y, lab, p in rels]
+        store.append("relations", pl.DataFrame(
+            [(a, b, sorted(words)[a], sorted(words)[b], lab, p, 0.0, 0.0, 0.0, "test") for a, b, lab, p in rows],
+            schema=["a_id", "b_id", "term_a", "term_b", "label", "p_synonym", "p_antonym", "p_cohyponym",
+                    "p_unrelated", "model"], orient="row"))
+        stage = ClusterStage()
+        with store.stage(stage.name, stage.params(config), clears=stage.clears) as run:
+            stage.run(store, config, run)
+        clusters = store.frame("SELECT term, cluster_id FROM clusters ORDER BY term")
+        summary = store.frame("SELECT * FROM cluster_summary ORDER BY cluster_id")
+        votes = store.count("cluster_votes")
+    assert clusters["term"].to_list() == sorted(words)
+    groups = partition(clusters["cluster_id"].to_numpy(), clusters["term"].to_numpy())
+    assert groups == {frozenset({"big", "huge", "large"}), frozenset({"small", "tiny", "little"}),
+                      frozenset({"lonely"})}
+    assert summary["size"].sum() == len(words)
+    assert set(summary.filter(pl.col("size") == 3)["representative"]) <= set(words)
+    assert votes >= 6 and run.counts["clusters"] == 3
