@@ -120,7 +120,8 @@ def _print_examples(db: Path) -> None:
         df = store.frame(
             "SELECT s.cluster_id, s.size, s.representative, string_agg(c.term, ', ' ORDER BY c.term) AS members "
             "FROM cluster_summary s JOIN clusters c USING (cluster_id) "
-            "WHERE s.size BETWEEN 3 AND 8 GROUP BY ALL ORDER BY s.cohesion DESC NULLS LAST, s.size DESC, "
+            "WHERE s.size BETWEEN 3 AND 8 GROUP BY s.cluster_id, s.size, s.representative, s.cohesion "
+            "ORDER BY s.cohesion DESC NULLS LAST, s.size DESC, "
             "s.cluster_id LIMIT 8")
     print_frame(df, title="example clusters")
 
@@ -164,6 +165,194 @@ def query(
     except duckdb.Error as exc:
         fail(str(exc))
     print_frame(df, fmt)
+
+
+@app.command()
+def export(
+    db: Path = typer.Argument(..., help="A lexgraph DuckDB file."),
+    fmt: str = typer.Option(..., "--format", help="parquet, jsonl or csv (one file per public table), or wn-lmf "
+                            "(Global WordNet Association XML: clusters as synsets)."),
+    out: Path = typer.Option(..., "--out", help="Folder to write into (created when missing)."),
+    lexicon_id: str = typer.Option("lexgraph", "--lexicon-id", help="wn-lmf: the lexicon id (prefix of every id)."),
+    senses: bool = typer.Option(False, "--senses/--no-senses",
+                                help="wn-lmf: also a sense in every cluster a term joined in the soft stage."),
+) -> None:
+    """Export a build's tables (and its trees as Newick and JSON), read-only."""
+    from lexgraph.store import Store, StoreError
+    from lexgraph.store.export import FORMATS, export as run_export
+
+    if fmt not in FORMATS:
+        fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}", 2)
+    try:
+        with Store(db, read_only=True) as store:
+            result = run_export(store, fmt, out, lexicon_id=lexicon_id, include_senses=senses)
+    except (StoreError, ValueError, OSError) as exc:
+        fail(str(exc))
+    import polars as pl
+
+    print_frame(pl.DataFrame({"what": list(result.counts), "count": list(result.counts.values())}),
+                title=f"export {db} -> {out} ({fmt})")
+    console.print("\n".join(str(p) for p in result.files), highlight=False)
+
+
+@app.command()
+def tree(
+    input: str = typer.Argument(..., help="Documents (.txt one per line, .csv/.tsv/.parquet with a text column), "
+                                "or 'terms' / 'clusters' for the build's terms or synonym clusters."),
+    db: Path = typer.Option(..., "--db", help="DuckDB file to write the tree into (a build, for terms/clusters)."),
+    text_column: str = typer.Option("text", "--text-column", help="Text column of a CSV/TSV/Parquet input."),
+    label_column: Optional[str] = typer.Option(None, "--label-column",
+                                               help="Gold label column: prints the tree's dendrogram purity."),
+    name: Optional[str] = typer.Option(None, "--name", help="Tree name in the store (default: input file stem)."),
+    encoder: str = typer.Option("minilm", "--encoder", help="Encoder for documents / cached vectors of terms."),
+    min_points: int = typer.Option(5, "--min-points", help="DBSCAN minpts (the point itself included)."),
+    n_steps: int = typer.Option(100, "--n-steps", help="Epsilon steps between first core point and full merge."),
+    pca: Optional[int] = typer.Option(None, "--pca", help="Project onto this many principal components first."),
+    metric: str = typer.Option("cosine", "--metric", help="cosine or euclidean."),
+    noise: str = typer.Option("keep", "--noise", help="keep (DBSCAN noise joins where first covered) or "
+                              "nearest (noise joins its nearest core point's densest-layer cluster)."),
+    newick: Optional[Path] = typer.Option(None, "--newick", help="Also write the tree as Newick here."),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the tree as nested JSON here."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (PCA)."),
+) -> None:
+    """Build a nested density tree over documents, or a build's terms or clusters."""
+    from lexgraph.clustering import tree_build as tb
+    from lexgraph.clustering.density_tree import validate_params
+    from lexgraph.clustering.tree_export import write_json, write_newick
+    from lexgraph.clustering.tree_metrics import ItemTree, dendrogram_purity
+    from lexgraph.store import Store, StoreError
+
+    try:
+        params = tb.TreeParams(min_points=min_points, n_steps=n_steps, n_components=pca, metric=metric,
+                               noise=noise, random_state=seed)
+        validate_params(params.estimator().get_params())
+        with Store(db) as store:
+            if input in (tb.TERMS_TREE, tb.CLUSTERS_TREE):
+                data = (tb.term_input if input == tb.TERMS_TREE else tb.cluster_input)(store, encoder)
+            else:
+                data = tb.document_input(input, encoder, text_column, label_column)
+            fitted, counts = tb.write_tree(store, data, params, name)
+            tree_name = name or data.name
+            if newick is not None:
+                write_newick(store, tree_name, newick)
+            if json_path is not None:
+                write_json(store, tree_name, json_path)
+            top = store.frame("SELECT node_id, layer, size, label FROM tree_nodes WHERE tree = ? "
+                              "ORDER BY layer DESC, size DESC LIMIT 12", [tree_name])
+    except (ValueError, FileNotFoundError, LookupError, StoreError) as exc:
+        fail(str(exc))
+    print_frame(fitted.layers_, title=f"tree {tree_name!r}: {counts['nodes']} nodes, {counts['items']} items")
+    print_frame(top, title="top nodes")
+    if data.gold is not None:
+        gold = ["" if g is None else g for g in data.gold]
+        parent = fitted.nodes_["parent_id"].fill_null(-1).to_numpy()
+        dp = dendrogram_purity(ItemTree(parent, fitted.leaf_), gold)
+        console.print(f"dendrogram purity against {label_column!r}: {dp:.4f}")
+
+
+@relations_app.command("dataset")
+def relations_dataset(
+    source: str = typer.Option("wordnet:en", "--source", help="wordnet:en or wordnet:tr."),
+    out: Path = typer.Option(..., "--out", help="Folder for pairs.parquet, dataset.json and the vector cache."),
+    max_per_class: int = typer.Option(15_000, "--max-per-class", help="Pairs sampled per class at most."),
+    seed: int = typer.Option(0, "--seed", help="Random seed for sampling and splits."),
+) -> None:
+    """Build the labelled synonym / antonym / co-hyponym / unrelated pair dataset from a wordnet."""
+    from lexgraph.relations.training import make_dataset
+
+    if source not in ("wordnet:en", "wordnet:tr"):
+        fail(f"--source must be wordnet:en or wordnet:tr, not {source!r}", 2)
+    try:
+        ds = make_dataset(source.split(":", 1)[1], out, max_per_class=max_per_class, seed=seed)
+    except (ValueError, FileNotFoundError) as exc:
+        fail(str(exc))
+    import polars as pl
+
+    bal = ds.report["balance"]
+    print_frame(pl.DataFrame([{"part": k, **v} for k, v in bal.items()]), title=f"class balance ({out})")
+
+
+@relations_app.command("train")
+def relations_train(
+    data: Path = typer.Option(..., "--data", help="A folder written by `lexgraph relations dataset`."),
+    out: Path = typer.Option(..., "--out", help="Model path without suffix (writes OUT.json and OUT.npz)."),
+    split: str = typer.Option("all", "--split", help="all, random or disjoint (train part only)."),
+    encoders: Optional[str] = typer.Option(None, "--encoders", help="Comma-separated encoders (default per language)."),
+    epochs: int = typer.Option(6, "--epochs", help="Training epochs."),
+    hidden: int = typer.Option(256, "--hidden", help="Hidden layer width."),
+    seed: int = typer.Option(0, "--seed", help="Random seed."),
+) -> None:
+    """Train a relations model on a dataset folder."""
+    from lexgraph.relations.training import TrainConfig, train_from_dataset
+
+    try:
+        config = TrainConfig(dataset=data, out=out, split=split, encoders=encoders.split(",") if encoders else [],
+                             hidden=hidden, epochs=epochs, random_state=seed)
+        model, info = train_from_dataset(config, progress=True)
+    except (ValueError, FileNotFoundError) as exc:
+        fail(str(exc))
+    console.print(f"trained on {model.train_info_['pairs']} pairs in {info['seconds_total']} s -> {out}.json/.npz")
+
+
+@relations_app.command("predict")
+def relations_predict(
+    pairs: Path = typer.Argument(..., help="TSV file: two tab-separated terms per line."),
+    lang: str = typer.Option("en", "--lang", help="en or tr."),
+    model: Optional[Path] = typer.Option(None, "--model", help="Model path (default: the shipped model)."),
+) -> None:
+    """Print each pair back with its label and the four probabilities (TSV)."""
+    from lexgraph.relations.model import load_model
+    from lexgraph.relations.predict import check_lang, read_pairs, score_pairs
+
+    try:
+        check_lang(lang)
+        rows = read_pairs(pairs)
+        df = score_pairs(rows, lang, load_model(str(model) if model else None, lang))
+    except (ValueError, FileNotFoundError) as exc:
+        fail(str(exc))
+    print_frame(df, "tsv")
+
+
+@relations_app.command("eval")
+def relations_eval(
+    data: Path = typer.Option(..., "--data", help="A dataset folder (`lexgraph relations dataset`)."),
+    model: Optional[Path] = typer.Option(None, "--model", help="Model for AntSynNET (default: the shipped one)."),
+    antsynnet: Optional[Path] = typer.Option(None, "--antsynnet", help="AntSynNET folder (English only)."),
+    epochs: int = typer.Option(6, "--epochs", help="Epochs for the split models."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Also write the result tables as JSON here."),
+) -> None:
+    """Macro-F1 and per-class P/R/F1 on both splits, AntSynNET per POS, and baselines."""
+    from lexgraph.relations.report import evaluate_all
+
+    try:
+        tables = evaluate_all(data, model=str(model) if model else None, antsynnet=antsynnet, epochs=epochs,
+                              out=out)
+    except (ValueError, FileNotFoundError) as exc:
+        fail(str(exc))
+    for title, df in tables.items():
+        print_frame(df, title=title)
+
+
+@eval_app.command("clusters")
+def eval_clusters(
+    db: Path = typer.Argument(..., help="A lexgraph DuckDB file with clusters (and relations for --compare)."),
+    gold: str = typer.Option("wordnet:en", "--gold", help="wordnet:en or wordnet:tr."),
+    compare: bool = typer.Option(False, "--compare", help="Run every clustering method on the build's synonym "
+                                 "graph and print one comparison table."),
+    synonym_gate: float = typer.Option(0.70, "--synonym-gate", help="With --compare: the synonym-edge gate."),
+    fmt: str = typer.Option("table", "--format", help="table, csv, tsv or json."),
+) -> None:
+    """Pairwise and BCubed P/R/F1, antonym intrusion, drift, coverage and sizes against a wordnet."""
+    from lexgraph.clustering.compare import compare_methods, evaluate_store
+    from lexgraph.store import Store, StoreError
+
+    try:
+        with Store(db, read_only=True) as store:
+            df = compare_methods(store, gold, gate=synonym_gate) if compare else evaluate_store(store, gold)
+    except (ValueError, FileNotFoundError, StoreError) as exc:
+        fail(str(exc))
+    print_frame(df.with_columns([df[c].round(4) for c in df.columns if df[c].dtype.is_float()]), fmt,
+                title=f"clusters of {db} vs {gold}")
 
 
 def main() -> None:

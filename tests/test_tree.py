@@ -1,0 +1,315 @@
+"""Nested density trees: fast == naive layering, nesting, degenerate inputs, metrics, exports, CLI."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import polars as pl
+import pytest
+from sklearn.datasets import load_digits, load_iris, load_wine
+from sklearn.preprocessing import StandardScaler
+
+from lexgraph.clustering.density_sweep import naive_density_tree, same_partition
+from lexgraph.clustering.density_tree import NestedDensityTree
+from lexgraph.clustering.mrd_mst import mutual_reachability_mst
+from lexgraph.clustering.tree_export import json_from_frames, newick_from_frames, parse_newick
+from lexgraph.clustering.tree_metrics import (ItemTree, dendrogram_purity, tree_from_linkage,
+                                              tree_from_tables)
+
+
+def _datasets() -> dict[str, np.ndarray]:
+    digits = load_digits().data[:300]
+    return {
+        "iris": load_iris().data,
+        "wine": StandardScaler().fit_transform(load_wine().data),
+        "digits300": digits,
+    }
+
+
+DATA = _datasets()
+
+
+@pytest.mark.parametrize("name", sorted(DATA))
+@pytest.mark.parametrize("metric", ["euclidean", "cosine"])
+@pytest.mark.parametrize("min_points", [3, 6])
+def test_fast_equals_naive_sweep(name: str, metric: str, min_points: int) -> None:
+    """Per epsilon: same cluster count, core points, noise and core-point partition; same layers.
+
+    Border points are left out of the partition check: DBSCAN gives a border point
+    reachable from two clusters to whichever its scan meets first.
+    """
+    X = DATA[name]
+    fast = NestedDensityTree(min_points=min_points, n_steps=40, metric=metric).fit(X)
+    naive = naive_density_tree(X, fast.epsilons_, min_points, metric)
+    mst = mutual_reachability_mst(X, min_points, metric)
+    assert fast.profile_["n_clusters"].to_list() == [s.n_clusters for s in naive.steps]
+    assert np.allclose(fast.profile_["coverage"].to_numpy(), [s.coverage for s in naive.steps])
+    assert naive.kept and fast.layers_.equals(naive.layers)
+    for layer, k in enumerate(naive.kept):
+        step = naive.steps[k]
+        core = mst.core_distances <= step.epsilon
+        assert np.array_equal(core, step.core)
+        assert np.array_equal(fast.labels_[layer] < 0, step.labels < 0)
+        assert same_partition(fast.labels_[layer][core], step.labels[core])
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "cosine"])
+def test_kdtree_engine_equals_naive_sweep(metric: str) -> None:
+    X = DATA["wine"]
+    fast = NestedDensityTree(min_points=5, n_steps=40, metric=metric, engine="hdbscan").fit(X)
+    naive = naive_density_tree(X, fast.epsilons_, 5, metric)
+    assert fast.profile_["n_clusters"].to_list() == [s.n_clusters for s in naive.steps]
+    assert fast.layers_.equals(naive.layers)
+
+
+def test_dense_and_streaming_engines_agree() -> None:
+    X = DATA["wine"]
+    for metric in ("euclidean", "cosine"):
+        a = mutual_reachability_mst(X, 5, metric, "dense")
+        for engine in ("streaming", "hdbscan"):
+            b = mutual_reachability_mst(X, 5, metric, engine)
+            assert np.allclose(a.core_distances, b.core_distances)
+            assert np.isclose(a.weights.sum(), b.weights.sum())
+            assert np.allclose(np.sort(a.weights), np.sort(b.weights))
+            assert np.array_equal(a.knn_indices[:, :2], b.knn_indices[:, :2]) or np.allclose(
+                a.knn_distances, b.knn_distances)
+
+
+@pytest.mark.parametrize("name", sorted(DATA))
+def test_nesting_and_one_root(name: str) -> None:
+    X = DATA[name]
+    tree = NestedDensityTree(min_points=4, n_steps=60, n_components=3).fit(X)
+    nodes, members = tree.nodes_, tree.members_
+    roots = nodes.filter(pl.col("parent_id").is_null())
+    assert roots.height == 1 and roots["size"][0] == X.shape[0]
+    assert roots["layer"][0] == nodes["layer"].max()
+    sets = {k: set(g["item"].to_list()) for (k,), g in members.group_by("node_id")}
+    for node, parent, layer in nodes.select("node_id", "parent_id", "layer").iter_rows():
+        assert len(sets[node]) == nodes.filter(pl.col("node_id") == node)["size"][0]
+        if parent is not None:
+            assert sets[node] <= sets[parent]
+            assert nodes.filter(pl.col("node_id") == parent)["layer"][0] == layer + 1
+    # layers: cluster counts fall strictly, except that a one-cluster layer not covering
+    # every item is topped by the full root; every item is in its leaf and all above
+    counts = tree.layers_["n_clusters"].to_list()
+    assert all(a > b for a, b in zip(counts[:-1], counts[1:-1])) and counts[-1] == 1
+    assert tree.layers_["coverage"][-1] == 1.0
+    assert (tree.leaf_ >= 0).all()
+
+
+def test_noise_nearest_covers_every_layer_and_nests() -> None:
+    X = DATA["digits300"]
+    keep = NestedDensityTree(min_points=5, n_components=5).fit(X)
+    near = NestedDensityTree(min_points=5, n_components=5, noise="nearest").fit(X)
+    assert keep.layers_["coverage"][0] < 1.0
+    assert (near.labels_ >= 0).all() and near.layers_["epsilon"].equals(keep.layers_["epsilon"])
+    for lower, upper in zip(near.labels_, near.labels_[1:]):
+        parent = dict(near.nodes_.select("node_id", "parent_id").iter_rows())
+        assert all(parent[a] == b for a, b in zip(lower, upper))
+
+
+def test_input_not_mutated_and_deterministic() -> None:
+    X = DATA["iris"].copy()
+    before = X.copy()
+    a = NestedDensityTree(min_points=5, n_components=2, random_state=1).fit(X)
+    b = NestedDensityTree(min_points=5, n_components=2, random_state=1).fit(X)
+    assert np.array_equal(X, before)
+    assert a.nodes_.equals(b.nodes_) and a.members_.equals(b.members_)
+
+
+@pytest.mark.parametrize("X", [
+    np.zeros((1, 4)),                      # one document
+    np.ones((3, 4)),                       # fewer points than min_points
+    np.tile([0.3, -1.0, 2.0], (20, 1)),    # all identical
+    np.vstack([np.ones((10, 2)), np.ones((10, 2)) * 5]),  # two exact duplicates groups
+])
+def test_degenerate_inputs_give_a_tree(X: np.ndarray) -> None:
+    tree = NestedDensityTree(min_points=5).fit(X)
+    roots = tree.nodes_.filter(pl.col("parent_id").is_null())
+    assert roots.height == 1 and roots["size"][0] == X.shape[0]
+    if np.unique(X, axis=0).shape[0] == 1 or X.shape[0] < 5:
+        assert tree.nodes_.height == 1
+
+
+def test_degenerate_inputs_give_clear_errors() -> None:
+    with pytest.raises(ValueError, match="0 items"):
+        NestedDensityTree().fit(np.zeros((0, 3)))
+    with pytest.raises(ValueError, match="NaN"):
+        NestedDensityTree().fit(np.array([[0.0, np.nan], [1.0, 2.0]]))
+    with pytest.raises(ValueError, match="min_points must be"):
+        NestedDensityTree(min_points=0).fit(np.zeros((4, 2)))
+    with pytest.raises(ValueError, match="metric must be"):
+        NestedDensityTree(metric="manhattan").fit(np.zeros((4, 2)))
+
+
+def test_dendrogram_purity_by_hand() -> None:
+    # root(4) -> A{0:a, 1:a}, B{2:a, 3:b}
+    # pairs of label a: (0,1) LCA A purity 1; (0,2), (1,2) LCA root purity 3/4 -> (1 + .75 + .75) / 3
+    tree = ItemTree(parent=np.array([2, 2, -1]), leaf=np.array([0, 0, 1, 1]))
+    assert dendrogram_purity(tree, np.array(["a", "a", "a", "b"])) == pytest.approx(2.5 / 3)
+    # label symmetry: renaming labels changes nothing; a perfect tree scores 1
+    assert dendrogram_purity(tree, np.array([7, 7, 7, 1])) == pytest.approx(2.5 / 3)
+    perfect = ItemTree(parent=np.array([2, 2, -1]), leaf=np.array([0, 0, 1, 1]))
+    assert dendrogram_purity(perfect, np.array(["a", "a", "b", "b"])) == pytest.approx(1.0)
+
+
+def test_dendrogram_purity_matches_brute_force() -> None:
+    from scipy.cluster.hierarchy import linkage
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    y = rng.integers(0, 3, 40)
+    t = tree_from_linkage(linkage(X, "average"))
+    # brute force: ancestors of each leaf, LCA by walking up
+    anc = []
+    for i in range(40):
+        path, v = [], t.leaf[i]
+        while v >= 0:
+            path.append(v)
+            v = t.parent[v]
+        anc.append(path)
+    under: dict[int, list[int]] = {}
+    for i, path in enumerate(anc):
+        for v in path:
+            under.setdefault(v, []).append(i)
+    scores = []
+    for i in range(40):
+        for j in range(i + 1, 40):
+            if y[i] == y[j]:
+                lca = next(v for v in anc[i] if v in set(anc[j]))
+                scores.append(np.mean(y[under[lca]] == y[i]))
+    assert dendrogram_purity(t, y) == pytest.approx(np.mean(scores))
+
+
+def test_tree_tables_metric_form() -> None:
+    X = DATA["iris"]
+    tree = NestedDensityTree(min_points=5).fit(X)
+    from_tables = tree_from_tables(tree.nodes_, tree.members_, X.shape[0])
+    y = load_iris().target
+    direct = ItemTree(tree.nodes_["parent_id"].fill_null(-1).to_numpy(), tree.leaf_)
+    assert dendrogram_purity(from_tables, y) == pytest.approx(dendrogram_purity(direct, y))
+    assert dendrogram_purity(direct, y) > 0.5
+
+
+def test_newick_and_json_round_trip() -> None:
+    tree = NestedDensityTree(min_points=5, n_steps=30).fit(DATA["iris"])
+    nodes = tree.nodes_.with_columns(pl.format("node {}", pl.col("node_id")).alias("label"))
+    members = tree.members_.with_columns(pl.format("it'em:{}", pl.col("item")).alias("item"))
+    parsed = parse_newick(newick_from_frames(nodes, members))
+    leaves, internal = [], []
+
+    def walk(c: dict) -> None:
+        (internal if c["children"] else leaves).append(c["name"])
+        for k in c["children"]:
+            walk(k)
+    walk(parsed)
+    assert sorted(leaves) == sorted(members["item"].unique().to_list())
+    assert len(internal) == nodes.height
+    assert parsed["name"] == f"node {nodes.filter(pl.col('parent_id').is_null())['node_id'][0]}"
+    doc = json.loads(json.dumps(json_from_frames(nodes, members)))
+
+    def count(d: dict) -> tuple[int, int]:
+        n, i = 1, len(d["items"])
+        for c in d["children"]:
+            a, b = count(c)
+            n, i = n + a, i + b
+        assert d["size"] == i
+        return n, i
+    assert count(doc) == (nodes.height, members["item"].n_unique())
+
+
+def test_cli_tree_on_text_file(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from lexgraph.cli import app
+    from lexgraph.store import Store
+
+    topics = {
+        "space": ["the rocket launched into orbit around the moon", "nasa sent a probe to mars",
+                  "astronauts aboard the space station", "the shuttle returned from orbit"],
+        "hockey": ["the goalie stopped the puck in overtime", "a hockey team won the stanley cup",
+                   "the skater scored a goal on the ice", "the nhl playoffs start tonight"],
+        "cars": ["the engine of this car needs new oil", "a sedan with a manual gearbox",
+                 "the dealer sold me a used truck", "brakes and tires for my car"],
+    }
+    lines = [t for texts in topics.values() for t in texts] * 2
+    src = tmp_path / "docs.txt"
+    src.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+    db, nwk, js = tmp_path / "t.duckdb", tmp_path / "t.nwk", tmp_path / "t.json"
+    res = CliRunner().invoke(app, ["tree", str(src), "--db", str(db), "--min-points", "3",
+                                   "--newick", str(nwk), "--json", str(js)])
+    assert res.exit_code == 0, res.output
+    with Store(db, read_only=True) as store:
+        nodes = store.frame("SELECT * FROM tree_nodes WHERE tree = 'docs'")
+        members = store.frame("SELECT * FROM tree_members WHERE tree = 'docs'")
+        assert store.frame("SELECT status FROM runs WHERE stage = 'tree:docs'")["status"].to_list() == ["completed"]
+    assert nodes.filter(pl.col("parent_id").is_null()).height == 1
+    assert set(members["item"]) == {str(i) for i in range(1, len(lines) + 1)}
+    assert nodes["label"].null_count() == 0
+    assert parse_newick(nwk.read_text())["children"]
+    assert json.loads(js.read_text())["size"] == len(lines)
+    bad = CliRunner().invoke(app, ["tree", str(tmp_path / "missing.txt"), "--db", str(db)])
+    assert bad.exit_code == 1 and "no such file" in bad.output
+
+
+def _fake_build(path) -> None:
+    """A store with terms, cached vectors and synonym clusters, as the earlier stages leave it."""
+    from lexgraph.graph.embed import vectors_to_arrow
+    from lexgraph.store import Store
+
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(4, 8))
+    terms = [f"term{i:02d}" for i in range(40)]
+    vecs = centres[np.arange(40) % 4] + 0.05 * rng.normal(size=(40, 8))
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    with Store(path) as store:
+        store.append("terms", pl.DataFrame({"term_id": list(range(40)), "term": terms, "lang": ["en"] * 40,
+                                            "n_sources": [1] * 40}))
+        store.append("embeddings", vectors_to_arrow("minilm", terms, vecs.astype(np.float32)))
+        cid = [i // 2 for i in range(40)]          # 20 clusters of two terms
+        store.append("clusters", pl.DataFrame({"term_id": list(range(40)), "term": terms, "cluster_id": cid,
+                                               "method": ["softhard"] * 40}))
+        store.append("cluster_summary", pl.DataFrame({"cluster_id": list(range(20)), "size": [2] * 20,
+                                                      "cohesion": [1.0] * 20,
+                                                      "representative": terms[::2]}))
+        store.append("tree_nodes", pl.DataFrame({"tree": ["docs"], "node_id": [0], "parent_id": [None],
+                                                 "layer": [0], "epsilon": [0.1], "size": [1], "label": ["x"]}))
+
+
+def test_tree_stage_builds_the_cluster_tree_and_keeps_other_trees(tmp_path) -> None:
+    from lexgraph.clustering.tree_build import TreeStage
+    from lexgraph.config import BuildConfig
+    from lexgraph.store import Store
+
+    db = tmp_path / "b.duckdb"
+    _fake_build(db)
+    config = BuildConfig(db=db)
+    stage = TreeStage()
+    with Store(db) as store:
+        with store.stage(stage.name, stage.params(config), clears=stage.clears) as run:
+            stage.run(store, config, run)
+        nodes = store.frame("SELECT * FROM tree_nodes WHERE tree = 'clusters'")
+        items = store.frame("SELECT DISTINCT item FROM tree_members WHERE tree = 'clusters'")
+        assert store.count("tree_nodes") == nodes.height + 1      # the 'docs' tree survived
+    assert nodes.filter(pl.col("parent_id").is_null()).height == 1
+    assert set(items["item"]) == {str(i) for i in range(20)}
+    assert nodes["label"].null_count() == 0 and run.counts["items"] == 20
+    off = BuildConfig(db=db, tree=False)
+    with Store(db) as store:
+        with store.stage(stage.name, stage.params(off)) as run:
+            stage.run(store, off, run)
+    assert run.counts == {"skipped": 1}
+
+
+def test_cli_tree_on_build_terms(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from lexgraph.cli import app
+
+    db = tmp_path / "b.duckdb"
+    _fake_build(db)
+    res = CliRunner().invoke(app, ["tree", "terms", "--db", str(db), "--min-points", "3"])
+    assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(app, ["tree", "nosuch.csv", "--db", str(db)])
+    assert res.exit_code == 1
