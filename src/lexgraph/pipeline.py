@@ -40,7 +40,12 @@ def default_stages() -> list[Stage]:
     """The stages of ``lexgraph build``, in order."""
     from lexgraph.graph.stages import CandidateStage, EmbedStage, IngestStage
 
-    stages: list[Stage] = [IngestStage(), EmbedStage(), CandidateStage()]
+    from lexgraph.clustering.stage import ClusterStage
+    from lexgraph.clustering.tree_build import TreeStage
+    from lexgraph.relations.stage import RelationsStage
+
+    stages: list[Stage] = [IngestStage(), EmbedStage(), CandidateStage(), RelationsStage(), ClusterStage()]
+    stages.append(TreeStage())  # last: the tree over the synonym clusters
     return stages
 
 

