@@ -135,9 +135,13 @@ def info(db: Path = typer.Argument(..., help="A lexgraph DuckDB file.")) -> None
         with Store(db, read_only=True) as store:
             counts = store.frame(" UNION ALL ".join(
                 f"SELECT '{t}' AS \"table\", count(*) AS rows FROM {t}" for t in store.tables()))
+            # counts as "key=value, ..." text, so the table stays narrow enough for a terminal
             runs = store.frame(
-                "SELECT run_id, stage, status, round(epoch(finished_at - started_at), 2) AS seconds, counts, "
-                "strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started, version, error FROM runs ORDER BY run_id")
+                "SELECT run_id AS run, stage, status, round(epoch(finished_at - started_at), 1) AS seconds, "
+                "regexp_replace(regexp_replace(CAST(counts AS VARCHAR), '[{}\"]', '', 'g'), ': ?', '=', 'g') AS counts, "
+                "coalesce(error, '') AS error FROM runs ORDER BY run_id")
+            if runs.get_column("error").str.len_chars().max() in (0, None):
+                runs = runs.drop("error")
     except StoreError as exc:
         fail(str(exc))
     print_frame(counts, title=f"{db}")
