@@ -1,8 +1,7 @@
 """The notebooks in notebooks/ run top to bottom on a small build, and are committed without outputs.
 
-The build is the session's full-pipeline build (``en_build`` in conftest.py) once the pipeline
-has its clustering stage; until then, the hand-checked demo store (tests/demo_store.py),
-which fills the same tables.
+The build is the session's full-pipeline build (``en_build`` in conftest.py): real terms, the real
+model, every stage from ingest to the cluster tree.
 """
 
 from __future__ import annotations
@@ -13,19 +12,13 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from demo_store import make_demo_store
-
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NAMES = ["explore_hierarchy.ipynb", "inspect_clusters.ipynb", "quality_report.ipynb"]
 
 
 @pytest.fixture(scope="module")
-def notebook_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from lexgraph.pipeline import default_stages
-
-    if "clusters" in {stage.name for stage in default_stages()}:
-        return request.getfixturevalue("en_build")
-    return make_demo_store(tmp_path_factory.mktemp("notebooks") / "demo.duckdb")
+def notebook_db(en_build: Path) -> Path:
+    return en_build
 
 
 @pytest.mark.parametrize("name", NAMES)
