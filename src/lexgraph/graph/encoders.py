@@ -49,7 +49,11 @@ class SentenceTransformerEncoder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         import torch
+        import transformers
         from sentence_transformers import SentenceTransformer
+
+        # The weight-loading progress bar is noise next to our own per-stage progress.
+        transformers.utils.logging.disable_progress_bar()
 
         if not os.path.isdir(path):
             raise FileNotFoundError(f"sentence-transformers model folder not found: {path}")
