@@ -9,7 +9,12 @@ soft-hard, igraph Leiden CPM, igraph label propagation.  Wall time of ``fit`` an
 
 (b) ``python benchmarks/bench_clustering.py quality DB [DB ...] --gold wordnet:en`` runs every method on
 the same synonym graph of each built store and prints the comparison table of
-:func:`lexgraph.clustering.compare.compare_methods`.
+:func:`lexgraph.clustering.compare.compare_methods`.  ``quality --preset en3k en10k tr5k`` builds the
+stores itself first (``lexgraph build ... --no-tree`` into ``out/bench_*.duckdb``, skipped when the file
+exists; ``--rebuild`` forces it) and evaluates each against its own wordnet; ``tr5k`` first writes
+``out/tr_5000.txt``: the 5,000 most frequent Turkish words (wordfreq) that are KeNet terms.
+``quality ... --sweep`` adds every graph method over a grid of edge scores and gates (soft-hard with join
+share 0.4 and 0.51); ``--edge-score p_synonym*cosine`` gates and weights edges by P(synonym) x cosine.
 """
 
 from __future__ import annotations
@@ -25,6 +30,44 @@ from pathlib import Path
 import numpy as np
 
 CACHE = Path("out/bench_clustering")
+OUT = Path("out")
+
+
+def turkish_lexicon(n: int = 5000) -> Path:
+    """``out/tr_N.txt``: the N most frequent Turkish words (wordfreq) that are KeNet terms."""
+    from wordfreq import top_n_list
+
+    from lexgraph.graph.wordnet import load_wordnet
+
+    path = OUT / f"tr_{n}.txt"
+    if not path.exists():
+        kenet = set(load_wordnet("tr").terms.to_list())
+        words = [w for w in top_n_list("tr", 20 * n) if w in kenet][:n]
+        OUT.mkdir(exist_ok=True)
+        path.write_text("\n".join(words) + "\n", encoding="utf8")
+    return path
+
+
+#: name -> (store, gold, build arguments after ``lexgraph build``); sources made by a function come first.
+PRESETS = {
+    "en3k": (OUT / "bench_en.duckdb", "wordnet:en", []),
+    "en10k": (OUT / "bench_en10k.duckdb", "wordnet:en", ["--default-size", "10000"]),
+    "tr5k": (OUT / "bench_tr.duckdb", "wordnet:tr", ["--lang", "tr"]),
+}
+
+
+def build_preset(name: str, rebuild: bool = False) -> tuple[Path, str]:
+    """Build a preset's store with ``lexgraph build`` (unless it exists); returns (store, gold)."""
+    db, gold, extra = PRESETS[name]
+    if db.exists() and not rebuild:
+        return db, gold
+    source = [str(turkish_lexicon())] if name == "tr5k" else []
+    cmd = ["lexgraph", "build", *source, "--db", str(db), *extra, "--quiet", "--no-tree"]
+    if db.exists():
+        cmd += ["--force", "ingest"]
+    print("$", " ".join(cmd), file=sys.stderr)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return db, gold
 
 
 def planted_partition(n: int = 1_000_000, p_in: float = 0.8, noise_edges: int = 2_000_000,
@@ -122,12 +165,42 @@ def quality(args: argparse.Namespace) -> None:
     from lexgraph.clustering.compare import compare_methods, markdown_table
     from lexgraph.store import Store
 
-    for db in args.db:
+    jobs = [(db, args.gold) for db in args.db] + [build_preset(p, args.rebuild) for p in args.preset]
+    for db, gold in jobs:
         with Store(db, read_only=True) as store:
-            df = compare_methods(store, gold=args.gold, gate=args.gate, join_share=args.join_share,
-                                 random_state=0)
-        print(f"\n{db} vs {args.gold}\n")
-        print(markdown_table(df))
+            df = compare_methods(store, gold=gold, gate=args.gate, join_share=args.join_share, random_state=0,
+                                 score=args.edge_score)
+            print(f"\n{db} vs {gold} (edge score {args.edge_score}, gate {args.gate}, join share "
+                  f"{args.join_share})\n")
+            print(markdown_table(df))
+            if args.sweep:
+                print(f"\n{db}: sweep of the edge score and gate (pair_f1 / bcubed_f1)\n")
+                print(markdown_table(sweep_table(store, gold)))
+
+
+def sweep_table(store, gold: str, grid: tuple[tuple[str, float], ...] = (
+        ("p_synonym", 0.5), ("p_synonym", 0.6), ("p_synonym", 0.7), ("p_synonym*cosine", 0.3),
+        ("p_synonym*cosine", 0.35), ("p_synonym*cosine", 0.4), ("p_synonym*cosine", 0.45))) -> "pl.DataFrame":
+    """Soft-hard (join share 0.4 and 0.51) and the graph baselines at each (edge score, gate):
+    one row per graph, ``pair_f1 / bcubed_f1`` per method."""
+    import polars as pl
+
+    from lexgraph.clustering.baselines import make_estimator
+    from lexgraph.clustering.evaluate import evaluate_clusters, load_gold
+    from lexgraph.clustering.stage import cluster_tables, load_graph
+
+    g = load_gold(gold)
+    runs = [("softhard js=0.4", "softhard", 0.4), ("softhard js=0.51", "softhard", 0.51),
+            ("leiden", "leiden", 0.51), ("chinese-whispers", "chinese-whispers", 0.51), ("watset", "watset", 0.51)]
+    rows = []
+    for score, gate in grid:
+        graph, terms = load_graph(store, gate, with_candidates=False, score=score)
+        row = {"edge score": score, "gate": gate, "edges": graph.n_edges}
+        for name, method, js in runs:
+            m = evaluate_clusters(cluster_tables(graph, terms, make_estimator(method, join_share=js), name).clusters, g)
+            row[name] = f"{m['pair_f1']:.3f} / {m['bcubed_f1']:.3f}"
+        rows.append(row)
+    return pl.DataFrame(rows)
 
 
 def main() -> None:
@@ -141,10 +214,16 @@ def main() -> None:
     o.add_argument("method")
     o.add_argument("path", type=Path)
     q = sub.add_parser("quality")
-    q.add_argument("db", nargs="+", type=Path)
+    q.add_argument("db", nargs="*", type=Path)
+    q.add_argument("--preset", nargs="+", default=[], choices=sorted(PRESETS),
+                   help="build (if missing) and evaluate these stores, each against its own wordnet")
+    q.add_argument("--rebuild", action="store_true", help="rebuild preset stores that exist")
+    q.add_argument("--sweep", action="store_true", help="also sweep the synonym gate and join share")
     q.add_argument("--gold", default="wordnet:en")
     q.add_argument("--gate", type=float, default=0.70)
     q.add_argument("--join-share", type=float, default=0.51)
+    q.add_argument("--edge-score", default="p_synonym", choices=["p_synonym", "p_synonym*cosine"],
+                   help="what the gate applies to and what weights the synonym edges")
     args = ap.parse_args()
     if args.cmd == "speed":
         speed(args)

@@ -254,3 +254,41 @@ def test_cluster_stage_writes_every_term_once(tmp_path) -> None:
     assert summary["size"].sum() == len(words)
     assert set(summary.filter(pl.col("size") == 3)["representative"]) <= set(words)
     assert votes >= 6 and run.counts["clusters"] == 3
+
+
+def test_edge_score_product_gates_on_p_synonym_times_cosine() -> None:
+    from lexgraph.clustering.synonym_graph import graph_from_frames
+
+    terms = pl.DataFrame({"term_id": [0, 1, 2, 3], "term": ["a", "b", "c", "d"]})
+    rel = pl.DataFrame({"a_id": [0, 0, 1, 2], "b_id": [1, 2, 2, 3],
+                        "label": ["synonym", "synonym", "synonym", "antonym"], "p_synonym": [0.9, 0.8, 0.6, 0.1]})
+    cand = pl.DataFrame({"a_id": [0, 0, 1, 2], "b_id": [1, 2, 2, 3], "cosine": [0.9, 0.5, 0.95, 0.9]})
+    plain = graph_from_frames(terms, rel, cand, gate=0.5)
+    assert list(zip(plain.src.tolist(), plain.dst.tolist())) == [(0, 1), (0, 2), (1, 2)]
+    prod = graph_from_frames(terms, rel, cand, gate=0.5, score="p_synonym*cosine")
+    assert list(zip(prod.src.tolist(), prod.dst.tolist())) == [(0, 1), (1, 2)]        # 0.8 * 0.5 < 0.5
+    assert prod.weight.tolist() == pytest.approx([0.81, 0.57])
+    assert prod.cannot_src.tolist() == [2] and prod.cannot_dst.tolist() == [3]
+    with pytest.raises(ValueError, match="needs the candidates"):
+        graph_from_frames(terms, rel, None, score="p_synonym*cosine")
+
+
+def test_compare_methods_adds_a_singletons_reference_row(tmp_path) -> None:
+    from lexgraph.clustering.compare import SINGLETONS, compare_methods
+    from lexgraph.store import Store
+
+    words = ["big", "huge", "large", "small"]
+    gold = tiny_gold({"S1": ["big", "huge", "large"], "S2": ["small"]})
+    with Store(tmp_path / "c.duckdb") as store:
+        store.append("terms", pl.DataFrame({"term_id": [0, 1, 2, 3], "term": words, "lang": "en", "n_sources": 1}))
+        store.append("relations", pl.DataFrame(
+            [(0, 1, "big", "huge", "synonym", 0.9, 0.0, 0.0, 0.1, "test"),
+             (0, 2, "big", "large", "synonym", 0.9, 0.0, 0.0, 0.1, "test"),
+             (0, 3, "big", "small", "antonym", 0.05, 0.9, 0.0, 0.05, "test")],
+            schema=["a_id", "b_id", "term_a", "term_b", "label", "p_synonym", "p_antonym", "p_cohyponym",
+                    "p_unrelated", "model"], orient="row"))
+        df = compare_methods(store, gold, methods=("softhard",))
+    ref = df.filter(pl.col("method") == SINGLETONS).row(0, named=True)
+    assert df["method"].to_list() == ["softhard", SINGLETONS]
+    assert ref["pair_f1"] == 0.0 and ref["bcubed_p"] == pytest.approx(1.0) and ref["multi_member"] == 0
+    assert df.filter(pl.col("method") == "softhard")["pair_p"][0] == pytest.approx(1.0)

@@ -148,7 +148,8 @@ def open_lexicon(path: str | Path, read_only: bool = True) -> Lexicon:
 def build(db: str | Path, sources: Sequence[str] | None = None, *, lang: str = "en", column: str = "term",
           encoder: str | None = None, batch_size: int = 256, k: int = 20, min_cosine: float = 0.5,
           index: str = "auto", exact_threshold: int = 50_000, default_size: int = 3000,
-          relations_model: str | None = None, synonym_gate: float = 0.70, join_share: float = 0.51,
+          relations_model: str | None = None, synonym_gate: float = 0.70, edge_score: str = "p_synonym",
+          join_share: float = 0.51,
           cluster_method: str = "softhard", tree: bool = True, seed: int = 0, force: Sequence[str] = (),
           progress: bool = False) -> list[StageOutcome]:
     """Build (or resume) a lexgraph database, with the parameters and defaults of ``lexgraph build``.
@@ -162,6 +163,7 @@ def build(db: str | Path, sources: Sequence[str] | None = None, *, lang: str = "
     config = BuildConfig(db=Path(db), sources=list(sources) if sources else [DEFAULT_SOURCE], lang=lang,
                          column=column, encoder=encoder, batch_size=batch_size, k=k, min_cosine=min_cosine,
                          index=index, exact_threshold=exact_threshold, default_size=default_size,
-                         relations_model=relations_model, synonym_gate=synonym_gate, join_share=join_share,
+                         relations_model=relations_model, synonym_gate=synonym_gate, edge_score=edge_score,
+                         join_share=join_share,
                          cluster_method=cluster_method, tree=tree, random_state=seed, progress=progress)
     return run_pipeline(config, force=list(force))

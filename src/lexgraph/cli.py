@@ -79,7 +79,9 @@ def build(
     min_cosine: float = typer.Option(0.5, "--min-cosine", help="Drop candidate pairs below this cosine."),
     index: str = typer.Option("auto", "--index", help="auto, exact, hnsw or ivf."),
     default_size: int = typer.Option(3000, "--default-size", help="Terms in the built-in default lexicon."),
-    synonym_gate: float = typer.Option(0.70, "--synonym-gate", help="Keep a synonym edge when P(synonym) >= this."),
+    synonym_gate: float = typer.Option(0.70, "--synonym-gate", help="Keep a synonym edge when its score >= this."),
+    edge_score: str = typer.Option("p_synonym", "--edge-score",
+                                   help="Edge score the gate applies to: p_synonym, or p_synonym*cosine (try gate 0.35)."),
     join_share: float = typer.Option(0.51, "--join-share",
                                      help="A term joins a cluster when more than this share of it are its synonyms."),
     cluster_method: str = typer.Option("softhard", "--cluster-method",
@@ -96,7 +98,8 @@ def build(
     try:
         config = BuildConfig(db=db, sources=list(source) if source else [DEFAULT_SOURCE], lang=lang, column=column,
                              encoder=encoder, k=k, min_cosine=min_cosine, index=index, default_size=default_size,
-                             synonym_gate=synonym_gate, join_share=join_share, cluster_method=cluster_method,
+                             synonym_gate=synonym_gate, edge_score=edge_score, join_share=join_share,
+                             cluster_method=cluster_method,
                              tree=tree, random_state=seed, progress=not quiet)
         outcomes = run_build(config, force=force or [])
     except (ValueError, FileNotFoundError, LookupError) as exc:

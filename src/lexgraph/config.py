@@ -32,6 +32,7 @@ class BuildConfig:
     default_size: int = 3000         # terms in the built-in default lexicon
     relations_model: str | None = None   # None: the shipped model for ``lang``
     synonym_gate: float = 0.70
+    edge_score: str = "p_synonym"    # what the gate applies to: 'p_synonym' or 'p_synonym*cosine'
     join_share: float = 0.51
     cluster_method: str = "softhard"
     tree: bool = True
@@ -50,6 +51,8 @@ class BuildConfig:
             raise ValueError(f"index must be one of auto, exact, hnsw, ivf; got {self.index!r}")
         if not 0.0 <= self.synonym_gate <= 1.0:
             raise ValueError(f"synonym_gate ({self.synonym_gate}) must lie in [0, 1]")
+        if self.edge_score not in ("p_synonym", "p_synonym*cosine"):
+            raise ValueError(f"edge_score must be p_synonym or p_synonym*cosine, got {self.edge_score!r}")
         if not 0.0 <= self.join_share < 1.0:
             raise ValueError(f"join_share ({self.join_share}) must lie in [0, 1)")
 

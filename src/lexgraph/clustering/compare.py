@@ -30,15 +30,24 @@ def evaluate_store(store: Store, gold: str | Gold) -> pl.DataFrame:
     return pl.DataFrame([row]).select([c for c in COLUMNS if c != "seconds"])
 
 
+#: Name of the reference row of :func:`compare_methods`: every term its own cluster.
+SINGLETONS = "singletons (reference)"
+
+
 def compare_methods(store: Store, gold: str | Gold, gate: float = 0.70, join_share: float = 0.51,
                     random_state: int = 0, cosine_thresholds: tuple[float, ...] = (0.7, 0.8),
-                    methods: tuple[str, ...] = METHODS) -> pl.DataFrame:
+                    methods: tuple[str, ...] = METHODS, reference: bool = True,
+                    score: str = "p_synonym") -> pl.DataFrame:
     """Every method on the same synonym graph of ``store``, one row each (fit time in ``seconds``).
 
     The cosine baseline runs once per threshold in ``cosine_thresholds`` (as components@T).
+    ``reference`` adds a last row with every term alone: pairwise F1 0, and the BCubed F1 a
+    clustering must beat to have gained anything over doing nothing (with few synonym edges,
+    BCubed precision 1 of singletons dominates BCubed F1).  ``score``: the edge score the gate
+    applies to (:data:`lexgraph.clustering.synonym_graph.EDGE_SCORES`).
     """
     g = load_gold(gold) if isinstance(gold, str) else gold
-    graph, terms = load_graph(store, gate, with_candidates=True)
+    graph, terms = load_graph(store, gate, with_candidates=True, score=score)
     if graph.n_edges == 0 and graph.cand_src is None:
         raise ValueError(f"{store.path} has no relations or candidates to cluster")
     runs: list[tuple[str, object]] = []
@@ -54,6 +63,11 @@ def compare_methods(store: Store, gold: str | Gold, gate: float = 0.70, join_sha
         seconds = time.perf_counter() - t0
         row = evaluate_clusters(result.clusters, g)
         row.update(method=name, seconds=seconds)
+        rows.append(row)
+    if reference:
+        alone = pl.DataFrame({"term": terms["term"], "cluster_id": range(terms.height)})
+        row = evaluate_clusters(alone, g)
+        row.update(method=SINGLETONS, seconds=0.0)
         rows.append(row)
     return pl.DataFrame(rows).select(list(COLUMNS))
 

@@ -31,12 +31,17 @@ class ClusterResult:
     votes: pl.DataFrame
 
 
-def load_graph(store: Store, gate: float, with_candidates: bool = True) -> tuple[SynonymGraph, pl.DataFrame]:
-    """The build's synonym graph, and its ``terms(term_id, term)`` in node order."""
+def load_graph(store: Store, gate: float, with_candidates: bool = True,
+               score: str = "p_synonym") -> tuple[SynonymGraph, pl.DataFrame]:
+    """The build's synonym graph, and its ``terms(term_id, term)`` in node order.
+
+    ``score`` as in :func:`graph_from_frames` (``p_synonym*cosine`` always reads the candidates).
+    """
     terms = store.frame("SELECT term_id, term FROM terms ORDER BY term_id")
     relations = store.frame("SELECT a_id, b_id, label, p_synonym FROM relations")
-    candidates = store.frame("SELECT a_id, b_id, cosine FROM candidates") if with_candidates else None
-    return graph_from_frames(terms, relations, candidates, gate=gate), terms
+    need = with_candidates or score != "p_synonym"
+    candidates = store.frame("SELECT a_id, b_id, cosine FROM candidates") if need else None
+    return graph_from_frames(terms, relations, candidates, gate=gate, score=score), terms
 
 
 def cluster_tables(graph: SynonymGraph, terms: pl.DataFrame, estimator: Any, method: str) -> ClusterResult:
@@ -89,13 +94,14 @@ class ClusterStage:
     clears = ("clusters", "cluster_summary", "senses", "cluster_votes")
 
     def params(self, config: BuildConfig) -> dict[str, Any]:
-        return {"method": config.cluster_method, "synonym_gate": config.synonym_gate,
+        return {"method": config.cluster_method, "synonym_gate": config.synonym_gate, "edge_score": config.edge_score,
                 "join_share": config.join_share, "random_state": config.random_state}
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
         if config.cluster_method not in METHODS:
             raise ValueError(f"cluster_method must be one of {', '.join(METHODS)}; got {config.cluster_method!r}")
-        graph, terms = load_graph(store, config.synonym_gate, with_candidates=config.cluster_method == "components")
+        graph, terms = load_graph(store, config.synonym_gate, with_candidates=config.cluster_method == "components",
+                                  score=config.edge_score)
         est = make_estimator(config.cluster_method, join_share=config.join_share, random_state=config.random_state)
         result = cluster_tables(graph, terms, est, config.cluster_method)
         store.append("clusters", result.clusters)

@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 #: Relations label that becomes a cannot-link constraint.
 ANTONYM = "antonym"
 
+#: Edge scores :func:`graph_from_frames` can gate and weight on: the discriminator's P(synonym), or
+#: P(synonym) times the pair's candidate cosine (on real builds the product ranks WordNet synonyms above
+#: either factor alone; see docs/BENCHMARKS.md, Clustering).
+EDGE_SCORES = ("p_synonym", "p_synonym*cosine")
+
 
 @dataclass(frozen=True, eq=False)
 class SynonymGraph:
@@ -203,11 +208,21 @@ def build_synonym_graph(n: int, a: np.ndarray, b: np.ndarray, p_synonym: np.ndar
 
 
 def graph_from_frames(terms: pl.DataFrame, relations: pl.DataFrame, candidates: pl.DataFrame | None = None,
-                      gate: float = 0.70) -> SynonymGraph:
+                      gate: float = 0.70, score: str = "p_synonym") -> SynonymGraph:
     """The synonym graph of a build: ``terms(term_id, term)``, ``relations``, optional ``candidates``.
 
-    Term ids are mapped to node indices in ``term_id`` order (which is term order).
+    Term ids are mapped to node indices in ``term_id`` order (which is term order).  ``score``
+    (one of ``EDGE_SCORES``) is what ``gate`` applies to and what weights the edges;
+    ``p_synonym*cosine`` needs ``candidates`` (a relations pair with no candidate row scores 0).
     """
+    if score not in EDGE_SCORES:
+        raise ValueError(f"score must be one of {', '.join(EDGE_SCORES)}; got {score!r}")
+    if score == "p_synonym*cosine":
+        if candidates is None:
+            raise ValueError("score 'p_synonym*cosine' needs the candidates table (its cosine column)")
+        relations = (relations.join(candidates.select("a_id", "b_id", "cosine"), on=["a_id", "b_id"], how="left")
+                     .with_columns(p_synonym=pl.col("p_synonym") * pl.col("cosine").fill_null(0.0).clip(0.0, 1.0))
+                     .drop("cosine"))
     terms = terms.sort("term_id")
     ids = terms["term_id"].to_numpy()
     names = terms["term"].to_numpy().astype(object)
