@@ -51,8 +51,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-en", type=Path, default=Path("out/rel/en"))
     parser.add_argument("--data-tr", type=Path, default=Path("out/rel/tr"))
-    parser.add_argument("--tr-max-per-class", type=int, default=8000)
-    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--en-max-per-class", type=int, default=40000)
+    parser.add_argument("--tr-max-per-class", type=int, default=12000)
+    parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--speed-only", action="store_true")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
@@ -61,7 +62,8 @@ def main() -> None:
     from lexgraph.relations.training import make_dataset
 
     results: dict[str, object] = {"machine": f"{platform.machine()}, {os.cpu_count()} CPUs", "date": time.strftime("%F")}
-    for lang, folder, extra in (("en", args.data_en, {}), ("tr", args.data_tr, {"max_per_class": args.tr_max_per_class})):
+    for lang, folder, extra in (("en", args.data_en, {"max_per_class": args.en_max_per_class}),
+                                ("tr", args.data_tr, {"max_per_class": args.tr_max_per_class})):
         if not (folder / "pairs.parquet").exists():
             t = time.perf_counter()
             make_dataset(lang, folder, **extra)

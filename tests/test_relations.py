@@ -84,7 +84,32 @@ def test_antsynnet_test_pairs_are_excluded(small_dataset):
     assert info["dataset_report"]["excluded_pairs"] > 3000
 
 
+def test_unrelated_pairs_exclude_anything_wordnet_relates(en_wordnet):
+    from lexgraph.relations.dataset import _Relatedness
+
+    rel = _Relatedness(en_wordnet, set())
+    assert rel.related("dog", "cat")              # common hypernym within two steps (carnivore)
+    assert rel.related("car", "automobile")       # one synset
+    assert rel.related("happy", "unhappy")        # antonym sense link
+    assert not rel.related("car", "banana")
+
+
 # -- features and model ----------------------------------------------------------------------------
+def test_glove_source_means_words_and_zeroes_unknowns():
+    from lexgraph.relations.glove import GloveEncoder
+
+    enc = GloveEncoder()
+    v = enc.encode(["car", "automobile", "ice cream", "zzqxwv", "ice-cream"])
+    assert v.shape == (5, enc.dim) and v.dtype == np.float32
+    assert np.allclose(np.linalg.norm(v[[0, 1, 2]], axis=1), 1.0, atol=1e-5)
+    assert not v[3].any()                          # no known word: zero vector
+    assert np.allclose(v[2], v[4])                 # hyphen splits like a space
+    assert float(v[0] @ v[1]) > 0.5
+    terms = ["car", "automobile"]
+    table = TermTable.build(terms, "en", {"glove": cached_vectors(terms, "glove", None)})
+    assert np.array_equal(table.vectors["glove"], v[:2])
+
+
 def test_morphological_opposites():
     assert "unhappy" in opposite_forms("happy", "en")
     assert "careless" in opposite_forms("careful", "en")

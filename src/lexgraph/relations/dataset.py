@@ -10,8 +10,8 @@ Labels (see :data:`LABELS`) and where each pair comes from (the ``provenance`` c
 ``cohyponym``  members of two sibling synsets under one hypernym  ``sibling:PARENT``
                that are not synonyms or antonyms
 ``unrelated``  random pairs of dataset terms, and hard negatives:  ``random`` / ``neighbour:COS``
-               embedding neighbours that are none of the three
-               anywhere in the wordnet
+               embedding neighbours; neither kind may be a pair
+               the wordnet relates in any way (see _Relatedness)
 
 A pair with contradicting gold labels (synonym in one synset, antonym elsewhere) is
 dropped.  Every pair listed in ``exclude`` (the AntSynNET test files) is removed
@@ -196,29 +196,65 @@ def _pair_keys(df: pl.DataFrame) -> set[tuple[str, str]]:
 
 
 class _Relatedness:
-    """Does a term pair hold any of the three relations anywhere in the wordnet?"""
+    """Does WordNet relate a term pair in any way?  Such a pair is never an ``unrelated`` example.
+
+    Besides the dataset's three relations (``known``), a pair counts as related when the
+    two terms share a synset; when a synset of one is linked to a synset of the other
+    by any synset relation (hypernymy, similarity, meronymy, attribute, ...) or lies
+    within two hypernym steps of it; when the two have a common hypernym within two
+    steps (siblings and cousins: *dog* ~ *cat* meet at *carnivore*); or when any sense
+    link (derivation, also-see, pertainym, antonym, ...) joins two of their senses.
+    """
 
     def __init__(self, wn: WordNet, known: set[tuple[str, str]]) -> None:
         s = wn.senses.select("synset_id", "term").unique()
-        hyp = wn.relations.filter(pl.col("type") == "HYPERNYM").select(
-            pl.col("source").alias("synset_id"), pl.col("target").alias("parent"))
         self.synsets: dict[str, set[str]] = {}
         for sid, term in s.iter_rows():
             self.synsets.setdefault(term, set()).add(sid)
-        self.parents: dict[str, set[str]] = {}
-        for term, parent in s.join(hyp, on="synset_id").select("term", "parent").iter_rows():
-            self.parents.setdefault(term, set()).add(parent)
+        up: dict[str, set[str]] = {}
+        links: dict[str, set[str]] = {}
+        for src, tgt, kind in wn.relations.select("source", "target", "type").iter_rows():
+            links.setdefault(src, set()).add(tgt)
+            links.setdefault(tgt, set()).add(src)
+            if kind in ("HYPERNYM", "INSTANCE_HYPERNYM"):
+                up.setdefault(src, set()).add(tgt)
+        self._up, self._links = up, links
+        self.term_links: set[tuple[str, str]] = set()
+        for a, b in wn.sense_links.select("source_term", "target_term").iter_rows():
+            if a != b:
+                self.term_links.add((a, b) if a < b else (b, a))
         self.known = known
+        self._anc: dict[str, frozenset[str]] = {}
+        self._near: dict[str, frozenset[str]] = {}
+
+    def _ancestors(self, term: str) -> frozenset[str]:
+        """The term's synsets and their hypernyms up to two steps."""
+        got = self._anc.get(term)
+        if got is None:
+            own = self.synsets.get(term, set())
+            one = {p for sid in own for p in self._up.get(sid, ())}
+            two = {p for sid in one for p in self._up.get(sid, ())}
+            got = self._anc[term] = frozenset(own | one | two)
+        return got
+
+    def _neighbourhood(self, term: str) -> frozenset[str]:
+        """Ancestors within two steps plus every synset one relation away from the term's synsets."""
+        got = self._near.get(term)
+        if got is None:
+            own = self.synsets.get(term, set())
+            got = self._near[term] = self._ancestors(term) | {t for sid in own for t in self._links.get(sid, ())}
+        return got
 
     def related(self, a: str, b: str) -> bool:
         key = (a, b) if a < b else (b, a)
-        if key in self.known:
+        if key in self.known or key in self.term_links:
             return True
-        if self.synsets.get(a, set()) & self.synsets.get(b, set()):
+        sa, sb = self.synsets.get(a, set()), self.synsets.get(b, set())
+        if not sa or not sb:
+            return False
+        if sa & sb or self._ancestors(a) & self._ancestors(b):
             return True
-        # Siblings, or one is a direct hypernym of the other.
-        pa, pb = self.parents.get(a, set()), self.parents.get(b, set())
-        return bool(pa & pb or pa & self.synsets.get(b, set()) or pb & self.synsets.get(a, set()))
+        return bool(self._neighbourhood(a) & sb or self._neighbourhood(b) & sa)
 
 
 def unrelated_pairs(terms: Sequence[str], vectors: np.ndarray | None, rel: _Relatedness, n: int,

@@ -161,9 +161,11 @@ def cached_vectors(terms: Sequence[str], encoder: str, folder: str | Path | None
     Only terms missing from the cache are embedded; the cache grows across calls.
     ``folder=None`` embeds without caching.
     """
-    from lexgraph.graph.encoders import get_encoder
+    from lexgraph.relations.glove import LOCAL_SOURCES, relation_encoder
 
     terms = list(terms)
+    if encoder in LOCAL_SOURCES and make_encoder is None:     # cheap to compute: never cached
+        return np.asarray(LOCAL_SOURCES[encoder]().encode(terms), dtype=np.float32)
     known: dict[str, np.ndarray] = {}
     path = None
     if folder is not None:
@@ -174,7 +176,7 @@ def cached_vectors(terms: Sequence[str], encoder: str, folder: str | Path | None
                 known = dict(zip(z["terms"].tolist(), z["vectors"]))
     todo = [t for t in dict.fromkeys(terms) if t not in known]
     if todo:
-        enc = (make_encoder or get_encoder)(encoder)
+        enc = (make_encoder or relation_encoder)(encoder)
         vecs = enc.encode(todo, batch_size=batch_size)  # type: ignore[attr-defined]
         known.update(zip(todo, np.asarray(vecs, dtype=np.float32)))
         if path is not None:

@@ -19,6 +19,7 @@ from lexgraph.graph.embed import embed_missing, load_term_vectors
 from lexgraph.graph.encoders import get_encoder
 from lexgraph.relations.dataset import LABELS
 from lexgraph.relations.features import TermTable
+from lexgraph.relations.glove import LOCAL_SOURCES
 from lexgraph.relations.model import PairClassifier, PairSet, ShippedModel, load_model
 from lexgraph.store import StageRun, Store
 
@@ -93,11 +94,14 @@ def table_ids(store: Store) -> list[int]:
 def build_term_table(store: Store, model: PairClassifier, config: BuildConfig) -> TermTable:
     """A :class:`TermTable` over all of the build's terms (term_id order) with every encoder the model needs."""
     vectors: dict[str, np.ndarray] = {}
+    terms = [r[0] for r in store.con.execute("SELECT term FROM terms ORDER BY term_id").fetchall()]
     for enc in model.encoders:
+        if enc in LOCAL_SOURCES:        # computed from the term strings, not stored
+            vectors[enc] = LOCAL_SOURCES[enc]().encode(terms)
+            continue
         if enc != config.encoder_name or _missing(store, enc):
             embed_missing(store, get_encoder(enc), batch_size=config.batch_size, progress=config.progress)
         _, vectors[enc] = load_term_vectors(store, enc)
-    terms = [r[0] for r in store.con.execute("SELECT term FROM terms ORDER BY term_id").fetchall()]
     return TermTable.build(terms, config.lang, vectors)
 
 

