@@ -105,57 +105,53 @@ def _knn_streaming(X: np.ndarray, k: int, metric: str, block: int = 2048) -> tup
     return out_i, out_d
 
 
-def _prim_dense(D: np.ndarray, core: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Prim's algorithm over a full distance matrix; mutual reachability applied per row.
+class _MatrixRows:
+    """Distances read from a full matrix: the dense engine's source for Prim's algorithm."""
 
-    The points not yet in the tree are kept compact by swap-removal, so each step
-    touches only them.
+    def __init__(self, D: np.ndarray) -> None:
+        self.D = D
+
+    def distances(self, new: int, rem: np.ndarray) -> np.ndarray:
+        return self.D[new, rem]
+
+    def swap(self, j: int, r: int) -> None:
+        """Nothing to keep compact: rows are indexed by point id."""
+
+
+class _CoordinateRows:
+    """Distances recomputed from coordinates (memory ``O(n d)``): the streaming engine's source.
+
+    The coordinates of the points not yet in the tree are kept in a compact copy, permuted by
+    the same swap-removal as their ids, so every step is one contiguous matrix-vector product.
     """
-    n = D.shape[0]
+
+    def __init__(self, X: np.ndarray, metric: str) -> None:
+        self.X, self.metric = X, metric
+        self.sq_all = np.einsum("ij,ij->i", X, X)
+        self.Xp, self.sq = X[1:].copy(), self.sq_all[1:].copy()
+        self.r = X.shape[0] - 1
+
+    def distances(self, new: int, rem: np.ndarray) -> np.ndarray:
+        r = len(rem)
+        return _row_distances(self.Xp[:r], self.sq[:r], self.X[new], float(self.sq_all[new]), self.metric)
+
+    def swap(self, j: int, r: int) -> None:
+        self.Xp[j], self.sq[j] = self.Xp[r], self.sq[r]
+
+
+def _prim(n: int, core: np.ndarray, rows: _MatrixRows | _CoordinateRows) -> tuple[np.ndarray, np.ndarray]:
+    """Prim's algorithm on mutual reachability, starting from point 0; edges sorted by weight.
+
+    The points not yet in the tree are kept compact by swap-removal (``rem``, and whatever
+    ``rows`` keeps aligned with it), so each step touches only them.
+    """
     edges = np.empty((max(n - 1, 0), 2), np.int64)
     weights = np.empty(max(n - 1, 0), np.float64)
     if n <= 1:
         return edges, weights
     rem = np.arange(1, n)
-    best = np.maximum(np.maximum(D[0, rem], core[rem]), core[0])
-    src = np.zeros(n - 1, np.int64)
-    r = n - 1
-    for step in range(n - 1):
-        j = int(np.argmin(best[:r]))
-        new = int(rem[j])
-        edges[step] = (src[j], new)
-        weights[step] = best[j]
-        r -= 1
-        rem[j], best[j], src[j] = rem[r], best[r], src[r]
-        if r == 0:
-            break
-        cand = np.maximum(D[new, rem[:r]], core[rem[:r]])
-        np.maximum(cand, core[new], out=cand)
-        better = cand < best[:r]
-        best[:r][better] = cand[better]
-        src[:r][better] = new
-    order = np.argsort(weights, kind="stable")
-    return edges[order], weights[order]
-
-
-def _prim_streaming(X: np.ndarray, core: np.ndarray, metric: str) -> tuple[np.ndarray, np.ndarray]:
-    """Prim's algorithm recomputing one distance row per step (memory ``O(n d)``).
-
-    The coordinates of the points not yet in the tree are kept in a compact copy,
-    permuted by the same swap-removal as their ids, so every step is one contiguous
-    matrix-vector product.
-    """
-    n = X.shape[0]
-    edges = np.empty((max(n - 1, 0), 2), np.int64)
-    weights = np.empty(max(n - 1, 0), np.float64)
-    if n <= 1:
-        return edges, weights
-    sq_all = np.einsum("ij,ij->i", X, X)
-    rem = np.arange(1, n)
-    Xp = X[1:].copy()
-    sq = sq_all[1:].copy()
     cp = core[1:].copy()
-    best = np.maximum(np.maximum(_row_distances(Xp, sq, X[0], float(sq_all[0]), metric), cp), core[0])
+    best = np.maximum(np.maximum(rows.distances(0, rem), cp), core[0])
     src = np.zeros(n - 1, np.int64)
     r = n - 1
     for step in range(n - 1):
@@ -164,12 +160,12 @@ def _prim_streaming(X: np.ndarray, core: np.ndarray, metric: str) -> tuple[np.nd
         edges[step] = (src[j], new)
         weights[step] = best[j]
         r -= 1
-        rem[j], best[j], src[j], sq[j], cp[j] = rem[r], best[r], src[r], sq[r], cp[r]
-        Xp[j] = Xp[r]
+        rem[j], best[j], src[j], cp[j] = rem[r], best[r], src[r], cp[r]
+        rows.swap(j, r)
         if r == 0:
             break
-        cand = _row_distances(Xp[:r], sq[:r], X[new], float(sq_all[new]), metric)
-        np.maximum(cand, cp[:r], out=cand)
+        cand = rows.distances(new, rem[:r])
+        cand = np.maximum(cand, cp[:r])
         np.maximum(cand, core[new], out=cand)
         better = cand < best[:r]
         best[:r][better] = cand[better]
@@ -256,7 +252,7 @@ def mutual_reachability_mst(X: np.ndarray, min_points: int, metric: str = "eucli
         np.fill_diagonal(D, np.inf)
         knn_i, knn_d = _knn_from_matrix(D, k)
         core = knn_d[:, -1].copy() if k > 0 else np.zeros(n, np.float64)
-        edges, weights = _prim_dense(D, core)
+        edges, weights = _prim(n, core, _MatrixRows(D))
     elif engine == "hdbscan":
         knn_i, knn_d = _knn_tree(Xf, k, metric)
         core = knn_d[:, -1].copy()
@@ -264,5 +260,5 @@ def mutual_reachability_mst(X: np.ndarray, min_points: int, metric: str = "eucli
     else:
         knn_i, knn_d = _knn_streaming(Xf, k, metric)
         core = knn_d[:, -1].copy() if k > 0 else np.zeros(n, np.float64)
-        edges, weights = _prim_streaming(Xf, core, metric)
+        edges, weights = _prim(n, core, _CoordinateRows(Xf, metric))
     return MRDSpanningTree(core, edges, weights, knn_i, knn_d)
