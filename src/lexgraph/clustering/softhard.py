@@ -108,9 +108,9 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         _check_params(self, self._parameter_constraints)
         n = graph.n
         A = graph.adjacency(weighted=False)
-        W = graph.adjacency(weighted=True)
+        W = _micro_units(graph.adjacency(weighted=True))
         key = graph.order_key(self.random_state)
-        strength = np.asarray(W.sum(axis=1, dtype=np.float64)).ravel().round(9)
+        strength = np.asarray(W.sum(axis=1)).ravel()       # exact integer sums: no summation-order noise
         rank = np.empty(n, dtype=np.int64)                   # by (strength, key): unique, input-order free
         rank[np.lexsort((key, strength))] = np.arange(n)
         codes, k = self._expand_all(graph, A, rank)
@@ -197,17 +197,16 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         """Hard assignment by topological voting; sets labels_, votes_, senses_."""
         n = graph.n
         node, clus = np.divmod(codes, max(k, 1))
-        M = sp.csr_matrix((np.ones(codes.size, np.float32), (node, clus)), shape=(n, max(k, 1)))
+        M = sp.csr_matrix((np.ones(codes.size, np.int64), (node, clus)), shape=(n, max(k, 1)))
         syn, conf = np.zeros(0, np.int64), np.zeros(0)
         if codes.size:
             syn = _values_at(A @ M, node, clus).astype(np.int64)
-            conf = _values_at(W @ M, node, clus)
+            conf = _values_at(W @ M, node, clus) / _MICRO
         size = np.bincount(clus, minlength=k)
         internal = np.bincount(clus, weights=syn, minlength=k) / 2.0
         with np.errstate(invalid="ignore", divide="ignore"):
             cohesion = np.where(size >= 2, internal / np.maximum(size * (size - 1) / 2.0, 1), 0.0)
-        conf_r = conf.round(5)
-        order = np.lexsort((-clus, cohesion[clus], conf_r, syn, node))   # the best vote of a node comes last
+        order = np.lexsort((-clus, cohesion[clus], conf, syn, node))   # the best vote of a node comes last
         last = np.r_[node[order][1:] != node[order][:-1], True] if order.size else np.zeros(0, bool)
         chosen = np.zeros(codes.size, dtype=bool)
         chosen[order[last]] = True
@@ -232,6 +231,20 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         self.senses_ = pl.DataFrame({"node": node, "cluster": fid, "synonyms": syn, "score": share})
         self.votes_ = pl.DataFrame({"node": node, "cluster": fid, "synonyms": syn, "confidence": conf,
                                     "cohesion": cohesion[clus], "chosen": chosen})
+
+
+_MICRO = 1_000_000
+
+
+def _micro_units(W: sp.csr_matrix) -> sp.csr_matrix:
+    """``W`` with weights as int64 millionths, so sums are exact and the same in any order.
+
+    Float sums depend on the order of the terms (a permuted input gave 2.4000001 vs
+    2.3999999 for one node), and every tie-break here must not depend on input order.
+    """
+    q = W.copy()
+    q.data = np.rint(W.data.astype(np.float64) * _MICRO).astype(np.int64)
+    return q
 
 
 def _values_at(P: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
