@@ -227,3 +227,26 @@ def test_stage_fills_relations(tmp_path):
     assert outcomes[-1].counts["pairs"] == n_cand
     again = build(config, stages=stages)
     assert again[-1].status == "skipped"
+
+
+@pytest.mark.skipif(not ANTSYNNET_DIR.is_dir(), reason="AntSynNET files not beside the checkout")
+def test_antsynnet_protocol_picks_epochs_on_val(tmp_path, monkeypatch):
+    # our recipe fitted on (a slice of) AntSynNET's train file, epochs chosen on its val file
+    import lexgraph.relations.report as report
+    from lexgraph.relations.evaluate import read_antsynnet, restrict_argmax
+    from lexgraph.relations.training import pairset_for
+
+    monkeypatch.setattr(report, "ANTSYNNET_EPOCHS", (1, 6))
+    train = read_antsynnet(ANTSYNNET_DIR, "train").sample(600, seed=0)
+    val = read_antsynnet(ANTSYNNET_DIR, "val")
+    terms = list(iter_terms(pl.concat([train, val]).select("term_a", "term_b")))
+    table = TermTable.build(terms, "en", {"minilm": cached_vectors(terms, "minilm", tmp_path)})
+    clf, epochs = report.fit_on_antsynnet(table, train, val, None, ("minilm",))
+    assert epochs in (1, 6) and clf.epochs == epochs
+    scores = {}
+    for e in (1, 6):
+        other = PairClassifier(encoders=("minilm",), lang="en", epochs=e, random_state=0)
+        other.fit(pairset_for(table, train), train["label"].to_numpy())
+        pred = restrict_argmax(other.predict_proba(pairset_for(table, val)), report.BINARY)
+        scores[e] = np.mean(report._antonym_f1_by_pos(pred, val["label"].to_numpy(), val["pos"].to_numpy()))
+    assert scores[epochs] == max(scores.values())      # the chosen one is the best on val
