@@ -176,6 +176,9 @@ def quality(args: argparse.Namespace) -> None:
             if args.sweep:
                 print(f"\n{db}: sweep of the edge score and gate (pair_f1 / bcubed_f1)\n")
                 print(markdown_table(sweep_table(store, gold)))
+                print(f"\n{db}: Leiden CPM resolution on the {args.edge_score} graph, gate {args.gate} "
+                      "(pair_f1 / bcubed_f1 / antonym_intrusion)\n")
+                print(markdown_table(resolution_table(store, gold, args.gate, args.edge_score)))
 
 
 def sweep_table(store, gold: str, grid: tuple[tuple[str, float], ...] = (
@@ -200,6 +203,28 @@ def sweep_table(store, gold: str, grid: tuple[tuple[str, float], ...] = (
             m = evaluate_clusters(cluster_tables(graph, terms, make_estimator(method, join_share=js), name).clusters, g)
             row[name] = f"{m['pair_f1']:.3f} / {m['bcubed_f1']:.3f}"
         rows.append(row)
+    return pl.DataFrame(rows)
+
+
+def resolution_table(store, gold: str, gate: float, score: str,
+                     resolutions: tuple[float, ...] = (0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)) -> "pl.DataFrame":
+    """Leiden (CPM) at each resolution on one synonym graph, beside soft-hard at join share 0.51:
+    the default resolution 0.5 suits weights near 1 (P(synonym)), not the product scores."""
+    import polars as pl
+
+    from lexgraph.clustering.baselines import LeidenClustering, make_estimator
+    from lexgraph.clustering.evaluate import evaluate_clusters, load_gold
+    from lexgraph.clustering.stage import cluster_tables, load_graph
+
+    g = load_gold(gold)
+    graph, terms = load_graph(store, gate, with_candidates=False, score=score)
+    runs = [(f"leiden resolution={r}", LeidenClustering(resolution=r, random_state=0)) for r in resolutions]
+    runs.append(("softhard js=0.51", make_estimator("softhard", join_share=0.51)))
+    rows = []
+    for name, est in runs:
+        m = evaluate_clusters(cluster_tables(graph, terms, est, name).clusters, g)
+        rows.append({"method": name, "pair_f1": round(m["pair_f1"], 3), "bcubed_f1": round(m["bcubed_f1"], 3),
+                     "antonym_intrusion": round(m["antonym_intrusion"], 4), "multi_member": m["multi_member"]})
     return pl.DataFrame(rows)
 
 
