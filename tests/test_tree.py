@@ -28,6 +28,7 @@ def _datasets() -> dict[str, np.ndarray]:
 
 
 DATA = _datasets()
+DIGIT_LABELS = load_digits().target[:300]
 
 
 @pytest.mark.parametrize("name", sorted(DATA))
@@ -76,20 +77,27 @@ def test_dense_and_streaming_engines_agree() -> None:
                 a.knn_distances, b.knn_distances)
 
 
+@pytest.mark.parametrize("condense", [True, False])
 @pytest.mark.parametrize("name", sorted(DATA))
-def test_nesting_and_one_root(name: str) -> None:
+def test_nesting_and_one_root(name: str, condense: bool) -> None:
     X = DATA[name]
-    tree = NestedDensityTree(min_points=4, n_steps=60, n_components=3).fit(X)
+    tree = NestedDensityTree(min_points=4, n_steps=60, n_components=3, condense=condense).fit(X)
     nodes, members = tree.nodes_, tree.members_
     roots = nodes.filter(pl.col("parent_id").is_null())
     assert roots.height == 1 and roots["size"][0] == X.shape[0]
-    assert roots["layer"][0] == nodes["layer"].max()
+    assert roots["top_layer"][0] == tree.n_layers_ - 1
     sets = {k: set(g["item"].to_list()) for (k,), g in members.group_by("node_id")}
-    for node, parent, layer in nodes.select("node_id", "parent_id", "layer").iter_rows():
+    children: dict[int, list[int]] = {}
+    for node, parent, layer, top in nodes.select("node_id", "parent_id", "layer", "top_layer").iter_rows():
         assert len(sets[node]) == nodes.filter(pl.col("node_id") == node)["size"][0]
+        assert top >= layer and (condense or top == layer)
         if parent is not None:
             assert sets[node] <= sets[parent]
-            assert nodes.filter(pl.col("node_id") == parent)["layer"][0] == layer + 1
+            # a node lasts up to the layer below its parent's first layer
+            assert nodes.filter(pl.col("node_id") == parent)["layer"][0] == top + 1
+            children.setdefault(parent, []).append(node)
+    if condense:   # no node is an unchanged copy of its only child
+        assert all(len(k) > 1 or sets[k[0]] != sets[p] for p, k in children.items())
     # layers: cluster counts fall strictly, except that a one-cluster layer not covering
     # every item is topped by the full root; every item is in its leaf and all above
     counts = tree.layers_["n_clusters"].to_list()
@@ -98,15 +106,28 @@ def test_nesting_and_one_root(name: str) -> None:
     assert (tree.leaf_ >= 0).all()
 
 
+def test_condensing_keeps_every_layer_partition() -> None:
+    X = DATA["digits300"]
+    full = NestedDensityTree(min_points=5, n_components=5, condense=False).fit(X)
+    cond = NestedDensityTree(min_points=5, n_components=5).fit(X)
+    assert cond.nodes_.height < full.nodes_.height
+    for a, b in zip(full.labels_, cond.labels_):
+        assert np.array_equal(a < 0, b < 0) and same_partition(a[a >= 0], b[b >= 0])
+    assert np.isclose(dendrogram_purity(ItemTree(full.nodes_["parent_id"].fill_null(-1).to_numpy(), full.leaf_),
+                                        DIGIT_LABELS),
+                      dendrogram_purity(ItemTree(cond.nodes_["parent_id"].fill_null(-1).to_numpy(), cond.leaf_),
+                                        DIGIT_LABELS))
+
+
 def test_noise_nearest_covers_every_layer_and_nests() -> None:
     X = DATA["digits300"]
     keep = NestedDensityTree(min_points=5, n_components=5).fit(X)
     near = NestedDensityTree(min_points=5, n_components=5, noise="nearest").fit(X)
     assert keep.layers_["coverage"][0] < 1.0
     assert (near.labels_ >= 0).all() and near.layers_["epsilon"].equals(keep.layers_["epsilon"])
+    parent = dict(near.nodes_.select("node_id", "parent_id").iter_rows())
     for lower, upper in zip(near.labels_, near.labels_[1:]):
-        parent = dict(near.nodes_.select("node_id", "parent_id").iter_rows())
-        assert all(parent[a] == b for a, b in zip(lower, upper))
+        assert all(a == b or parent[a] == b for a, b in zip(lower, upper))   # same node when condensed
 
 
 def test_input_not_mutated_and_deterministic() -> None:

@@ -218,6 +218,9 @@ def tree(
     metric: str = typer.Option("cosine", "--metric", help="cosine or euclidean."),
     noise: str = typer.Option("keep", "--noise", help="keep (DBSCAN noise joins where first covered) or "
                               "nearest (noise joins its nearest core point's densest-layer cluster)."),
+    condense: bool = typer.Option(True, "--condense/--no-condense",
+                                  help="Merge nodes that repeat their only child unchanged (one node per cluster "
+                                  "and layer with --no-condense)."),
     newick: Optional[Path] = typer.Option(None, "--newick", help="Also write the tree as Newick here."),
     json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the tree as nested JSON here."),
     seed: int = typer.Option(0, "--seed", help="Random seed (PCA)."),
@@ -231,7 +234,7 @@ def tree(
 
     try:
         params = tb.TreeParams(min_points=min_points, n_steps=n_steps, n_components=pca, metric=metric,
-                               noise=noise, random_state=seed)
+                               noise=noise, condense=condense, random_state=seed)
         validate_params(params.estimator().get_params())
         with Store(db) as store:
             if input in (tb.TERMS_TREE, tb.CLUSTERS_TREE):

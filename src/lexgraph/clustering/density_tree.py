@@ -27,7 +27,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from sklearn.decomposition import PCA
 
-from lexgraph.clustering.layering import NOISE, leaf_nodes, nest_layers, select_layers
+from lexgraph.clustering.layering import NOISE, condense_chains, leaf_nodes, nest_layers, select_layers
 from lexgraph.clustering.mrd_mst import ENGINES, METRICS, MRDSpanningTree, mutual_reachability_mst
 
 #: What happens to items that are noise in the densest layer: ``'keep'`` (the reference:
@@ -48,6 +48,7 @@ _CONSTRAINTS: dict[str, tuple[object, str]] = {
     "metric": (lambda v: v in METRICS, f"one of {', '.join(METRICS)}"),
     "engine": (lambda v: v in ENGINES, f"one of {', '.join(ENGINES)}"),
     "noise": (lambda v: v in NOISE_MODES, f"one of {', '.join(NOISE_MODES)}"),
+    "condense": (lambda v: isinstance(v, (bool, np.bool_)), "True or False"),
 }
 
 
@@ -122,14 +123,21 @@ class NestedDensityTree:
         departs from DBSCAN's layers (no noise) but places every item in a leaf cluster.
     engine:
         MST engine, see :func:`~lexgraph.clustering.mrd_mst.mutual_reachability_mst`.
+    condense:
+        Merge each node that is an unchanged copy of its only child (a cluster that neither
+        merged nor grew between layers) into that child, as hdbscan's condensed tree does;
+        ``top_layer`` then says up to which layer a node lasts.  False keeps one node per
+        cluster per layer (the reference's literal layering).  Layer partitions are the same.
     random_state:
         Seed of the PCA solver; the rest is deterministic.
 
     Attributes
     ----------
     nodes_ : polars.DataFrame
-        ``node_id, parent_id, layer, epsilon, size``; layer 0 is the densest; one root
-        (``parent_id`` null) in the top layer.
+        ``node_id, parent_id, layer, epsilon, size, top_layer``; ``layer`` (and its
+        ``epsilon``) is the densest layer holding the node, ``top_layer`` the last one
+        (equal to ``layer`` unless condensed); layer 0 is the densest; one root
+        (``parent_id`` null) ending in the top layer.
     members_ : polars.DataFrame
         ``node_id, item`` for every node and every item under it (items are row numbers).
     labels_ : numpy.ndarray
@@ -153,7 +161,7 @@ class NestedDensityTree:
     def __init__(self, min_points: int = 5, n_steps: int = 100, epsilon_step: float | None = None,
                  epsilons: list[float] | None = None, n_components: int | None = None,
                  metric: str = "euclidean", noise: str = "keep", engine: str = "auto",
-                 random_state: int | None = 0) -> None:
+                 condense: bool = True, random_state: int | None = 0) -> None:
         self.min_points = min_points
         self.n_steps = n_steps
         self.epsilon_step = epsilon_step
@@ -162,13 +170,14 @@ class NestedDensityTree:
         self.metric = metric
         self.noise = noise
         self.engine = engine
+        self.condense = condense
         self.random_state = random_state
 
     def get_params(self) -> dict[str, object]:
         """Constructor parameters, as scikit-learn's ``get_params`` gives them."""
         return {k: getattr(self, k) for k in ("min_points", "n_steps", "epsilon_step", "epsilons",
                                                "n_components", "metric", "noise", "engine",
-                                               "random_state")}
+                                               "condense", "random_state")}
 
     def _project(self, X: np.ndarray) -> np.ndarray:
         self.pca_ = None
@@ -260,7 +269,12 @@ class NestedDensityTree:
         lab[todo] = lab[index[nearest[:, 0]]]
 
     def _set_tables(self, layer_labels: list[np.ndarray], eps_list: list[float]) -> None:
-        self.nodes_, self.members_, self.labels_ = nest_layers(layer_labels, eps_list)
+        nodes, members, labels = nest_layers(layer_labels, eps_list)
+        if self.condense:
+            nodes, members, labels = condense_chains(nodes, labels)
+        else:
+            nodes = nodes.with_columns(pl.col("layer").alias("top_layer"))
+        self.nodes_, self.members_, self.labels_ = nodes, members, labels
         self.leaf_ = leaf_nodes(self.labels_)
         self.layers_ = pl.DataFrame({
             "layer": np.arange(len(layer_labels), dtype=np.int64),

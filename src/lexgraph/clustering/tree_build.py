@@ -42,12 +42,14 @@ class TreeParams:
     n_components: int | None = None
     metric: str = "cosine"
     noise: str = "keep"
+    condense: bool = True
     random_state: int = 0
 
     def estimator(self) -> NestedDensityTree:
         """A fresh, unfitted estimator with these parameters."""
         return NestedDensityTree(min_points=self.min_points, n_steps=self.n_steps, n_components=self.n_components,
-                                 metric=self.metric, noise=self.noise, random_state=self.random_state)
+                                 metric=self.metric, noise=self.noise, condense=self.condense,
+                                 random_state=self.random_state)
 
 
 @dataclass
