@@ -327,10 +327,16 @@ def test_cli_tree_on_build_terms(tmp_path) -> None:
     from typer.testing import CliRunner
 
     from lexgraph.cli import app
+    from lexgraph.store import Store
 
     db = tmp_path / "b.duckdb"
     _fake_build(db)
-    res = CliRunner().invoke(app, ["tree", "terms", "--db", str(db), "--min-points", "3"])
-    assert res.exit_code == 0, res.output
+    counts = []
+    for flag in ("--condense", "--no-condense"):     # rebuilding a tree replaces its rows
+        res = CliRunner().invoke(app, ["tree", "terms", "--db", str(db), "--min-points", "3", flag])
+        assert res.exit_code == 0, res.output
+        with Store(db, read_only=True) as store:
+            counts.append(store.frame("SELECT count(*) AS n FROM tree_nodes WHERE tree = 'terms'")["n"][0])
+    assert counts[0] < counts[1]                      # the literal layering repeats unchanged clusters
     res = CliRunner().invoke(app, ["tree", "nosuch.csv", "--db", str(db)])
     assert res.exit_code == 1
