@@ -12,6 +12,7 @@ import polars as pl
 from lexgraph.clustering.baselines import METHODS, make_estimator
 from lexgraph.clustering.evaluate import Gold, evaluate_clusters, load_gold
 from lexgraph.clustering.stage import cluster_tables, load_graph
+from lexgraph.clustering.synonym_graph import SynonymGraph
 from lexgraph.store import Store
 
 #: Columns of the printed tables, in order.
@@ -81,7 +82,7 @@ def compare_methods(store: Store, gold: str | Gold, gate: float = 0.70, join_sha
 COSINE_GRID: tuple[float, ...] = tuple(round(0.5 + 0.02 * i, 2) for i in range(25))
 
 
-def _best_cosine_components(graph: object, terms: pl.DataFrame, gold: Gold) -> dict[str, object]:
+def _best_cosine_components(graph: SynonymGraph, terms: pl.DataFrame, gold: Gold) -> dict[str, object]:
     """The components@T row with the best pairwise F1 over :data:`COSINE_GRID` (ties: higher T)."""
     best: dict[str, object] | None = None
     t0 = time.perf_counter()

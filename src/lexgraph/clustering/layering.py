@@ -81,9 +81,8 @@ def nest_layers(layer_labels: list[np.ndarray], epsilons: list[float]) -> tuple[
             first = np.ones(child.size, bool)
             first[1:] = child[1:] != child[:-1]
             parent[child[first]] = par[first]
-    rows_l, items = np.nonzero(node_labels >= 0)
-    member_node = node_labels[rows_l, items]
-    size = np.bincount(member_node, minlength=next_id)
+    members = members_of(node_labels)
+    size = np.bincount(members["node_id"].to_numpy(), minlength=next_id)
     eps = np.asarray(epsilons, dtype=np.float64)
     nodes = pl.DataFrame({
         "node_id": node_id,
@@ -92,9 +91,14 @@ def nest_layers(layer_labels: list[np.ndarray], epsilons: list[float]) -> tuple[
         "epsilon": eps[layer_of] if next_id else np.zeros(0),
         "size": size.astype(np.int64),
     }).with_columns(pl.when(pl.Series(parent >= 0)).then(pl.col("parent_id")).otherwise(None).alias("parent_id"))
-    members = pl.DataFrame({"node_id": member_node.astype(np.int64), "item": items.astype(np.int64)}).sort(
-        ["node_id", "item"])
     return nodes, members, node_labels
+
+
+def members_of(node_labels: np.ndarray) -> pl.DataFrame:
+    """``members(node_id, item)``, sorted: each item under each distinct node it has in some layer."""
+    rows_l, items = np.nonzero(node_labels >= 0)
+    return pl.DataFrame({"node_id": node_labels[rows_l, items].astype(np.int64), "item": items.astype(np.int64)}
+                        ).unique().sort(["node_id", "item"])
 
 
 def leaf_nodes(node_labels: np.ndarray) -> np.ndarray:
@@ -118,9 +122,6 @@ def condense_chains(nodes: pl.DataFrame, node_labels: np.ndarray) -> tuple[pl.Da
     ``(nodes, members, node_labels)`` with nodes renumbered ``0..k-1`` in the old order.
     """
     n_nodes = nodes.height
-    if n_nodes == 0:
-        members = pl.DataFrame({"node_id": [], "item": []}, schema={"node_id": pl.Int64, "item": pl.Int64})
-        return nodes.with_columns(pl.col("layer").alias("top_layer")), members, node_labels
     ids = nodes["node_id"].to_numpy()
     assert np.array_equal(ids, np.arange(n_nodes)), "node ids must be 0..n-1"
     parent = nodes["parent_id"].fill_null(-1).to_numpy().astype(np.int64)
@@ -152,7 +153,4 @@ def condense_chains(nodes: pl.DataFrame, node_labels: np.ndarray) -> tuple[pl.Da
         pl.Series("top_layer", top[kept]))
     condensed = condensed.with_columns(
         pl.when(pl.Series(new_parent[kept] >= 0)).then(pl.col("parent_id")).otherwise(None).alias("parent_id"))
-    rows_l, items = np.nonzero(labels >= 0)
-    members = pl.DataFrame({"node_id": labels[rows_l, items].astype(np.int64), "item": items.astype(np.int64)}
-                           ).unique().sort(["node_id", "item"])
-    return condensed, members, labels
+    return condensed, members_of(labels), labels

@@ -77,7 +77,9 @@ ANTSYNNET_EPOCHS: tuple[int, ...] = (20, 40, 80)
 
 
 def _antonym_f1_by_pos(pred: np.ndarray, gold: np.ndarray, pos: np.ndarray) -> list[float]:
-    return [prf(gold[pos == p], pred[pos == p], BINARY).per_class["antonym"]["f1"] for p in ("adjective", "verb", "noun")]
+    """Antonym F1 of ``pred`` for adjectives, verbs and nouns."""
+    return [prf(gold[pos == p], pred[pos == p], BINARY).per_class["antonym"]["f1"]
+            for p in ("adjective", "verb", "noun")]
 
 
 def fit_on_antsynnet(table: TermTable, train: pl.DataFrame, val: pl.DataFrame, extra: pl.DataFrame | None,
@@ -118,10 +120,11 @@ def evaluate_antsynnet(model: PairClassifier, folder: Path, train_terms: set[str
     yte, ytr = test.get_column("label").to_numpy(), train.get_column("label").to_numpy()
     pos_te, pos_tr = test.get_column("pos").to_numpy(), train.get_column("pos").to_numpy()
     ours = restrict_argmax(model.predict_proba(pte), BINARY)
+    variants: list[tuple[str, pl.DataFrame | None]] = [("AntSynNET train", None)]
+    if extra is not None:
+        variants.append(("AntSynNET train + WordNet syn/ant", extra))
     trained = []
-    for name, more in (("AntSynNET train", None), ("AntSynNET train + WordNet syn/ant", extra)):
-        if name.endswith("WordNet syn/ant") and more is None:
-            continue
+    for name, more in variants:
         clf, epochs = fit_on_antsynnet(table, train, val, more, model.encoders)
         trained.append((f"mlp+lexical (ours, {name}, {epochs} epochs by val)",
                         restrict_argmax(clf.predict_proba(pte), BINARY)))
