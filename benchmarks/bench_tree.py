@@ -10,7 +10,8 @@ groups (alt, comp, misc, rec, sci, soc, talk).  Each document is cut to its firs
 words and embedded with ``get_encoder('minilm')`` at ``max_seq_length=256``; the
 vectors are cached as ``.npy`` in ``--cache-dir``.
 
-Methods, all on the same vectors: the nested density tree (ours), the reference epsilon
+Methods, all on the same vectors: the nested density tree (ours; also with ``--smooth``
+k-NN smoothing, and Ward on the same smoothed vectors for comparison), the reference epsilon
 sweep (one scikit-learn DBSCAN per epsilon, same schedule and projection, hence the same
 layers), hdbscan's condensed tree, and agglomerative Ward (scipy).  Timings exclude
 embedding.  Results go to stdout as Markdown and to ``--out`` as JSON.
@@ -126,14 +127,23 @@ def run_hdbscan(X: np.ndarray, y, y7, min_cluster_size: int, min_samples: int) -
                     h.labels_[None, :], y, y7, sec)
 
 
-def run_ward(X: np.ndarray, y, y7) -> dict:
+def smoothed_input(X: np.ndarray, params: dict, smooth: dict) -> np.ndarray:
+    """The vectors the smoothed tree sweeps over: its PCA projection, then k-NN smoothing."""
+    from lexgraph.clustering.smoothing import knn_smooth
+
+    tree = NestedDensityTree(**params)
+    return knn_smooth(tree._project(np.asarray(X, np.float64)), smooth["smooth_neighbors"], smooth["smooth_steps"],
+                      params["metric"])
+
+
+def run_ward(X: np.ndarray, y, y7, name: str = "agglomerative Ward (scipy)") -> dict:
     from scipy.cluster.hierarchy import fcluster, linkage
 
     t0 = time.perf_counter()
     Z = linkage(X, "ward")
     sec = time.perf_counter() - t0
     cuts = np.stack([fcluster(Z, k, "maxclust") - 1 for k in (7, 20)])
-    return evaluate("agglomerative Ward (scipy)", tree_from_linkage(Z), cuts, y, y7, sec)
+    return evaluate(name, tree_from_linkage(Z), cuts, y, y7, sec)
 
 
 def run_scale(n: int, dims: int, params: dict, seed: int = 0) -> dict:
@@ -166,6 +176,9 @@ def main() -> None:
     ap.add_argument("--min-points", type=int, default=10)
     ap.add_argument("--pca", type=int, default=20)
     ap.add_argument("--n-steps", type=int, default=100)
+    ap.add_argument("--smooth", type=int, default=30,
+                    help="Also run the tree with k-NN smoothing of this many neighbours (0: skip those rows).")
+    ap.add_argument("--smooth-steps", type=int, default=3)
     ap.add_argument("--skip-naive", action="store_true")
     ap.add_argument("--scale", type=int, default=0, help="Also time a synthetic tree of this many points.")
     args = ap.parse_args()
@@ -178,11 +191,19 @@ def main() -> None:
     ours, tree = run_ours(X, y, y7, params)
     rows.append(ours)
     rows.append(run_ours(X, y, y7, {**params, "noise": "nearest"})[0])
+    if args.smooth:
+        smooth = {"smooth_neighbors": args.smooth, "smooth_steps": args.smooth_steps}
+        rows.append(run_ours(X, y, y7, {**params, **smooth})[0])
+        rows.append(run_ours(X, y, y7, {**params, **smooth, "noise": "nearest"})[0])
     print(json.dumps(rows, default=str), file=sys.stderr, flush=True)
     rows.append(run_hdbscan(X, y, y7, min_cluster_size=15, min_samples=args.min_points - 1))
     print(f"hdbscan: {rows[-1]['seconds']} s", file=sys.stderr, flush=True)
     rows.append(run_ward(X, y, y7))
     print(f"ward: {rows[-1]['seconds']} s", file=sys.stderr, flush=True)
+    if args.smooth:
+        # Ward given our preprocessing too, so the smoothing's own share of the gain is visible.
+        rows.append(run_ward(smoothed_input(X, params, smooth), y, y7,
+                             f"agglomerative Ward on the tree's smoothed PCA vectors (k={args.smooth})"))
     if not args.skip_naive:
         rows.append(run_naive(X, tree, params, y, y7))
         print(f"naive sweep: {rows[-1]['seconds']} s", file=sys.stderr, flush=True)

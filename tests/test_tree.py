@@ -13,6 +13,7 @@ from sklearn.preprocessing import StandardScaler
 from lexgraph.clustering.density_sweep import naive_density_tree, same_partition
 from lexgraph.clustering.density_tree import NestedDensityTree
 from lexgraph.clustering.mrd_mst import mutual_reachability_mst
+from lexgraph.clustering.smoothing import knn_smooth
 from lexgraph.clustering.tree_export import json_from_frames, newick_from_frames, parse_newick
 from lexgraph.clustering.tree_metrics import (ItemTree, dendrogram_purity, tree_from_linkage,
                                               tree_from_tables)
@@ -145,8 +146,9 @@ def test_input_not_mutated_and_deterministic() -> None:
     np.tile([0.3, -1.0, 2.0], (20, 1)),    # all identical
     np.vstack([np.ones((10, 2)), np.ones((10, 2)) * 5]),  # two exact duplicates groups
 ])
-def test_degenerate_inputs_give_a_tree(X: np.ndarray) -> None:
-    tree = NestedDensityTree(min_points=5).fit(X)
+@pytest.mark.parametrize("smooth", [0, 4])
+def test_degenerate_inputs_give_a_tree(X: np.ndarray, smooth: int) -> None:
+    tree = NestedDensityTree(min_points=5, smooth_neighbors=smooth).fit(X)
     roots = tree.nodes_.filter(pl.col("parent_id").is_null())
     assert roots.height == 1 and roots["size"][0] == X.shape[0]
     if np.unique(X, axis=0).shape[0] == 1 or X.shape[0] < 5:
@@ -162,6 +164,32 @@ def test_degenerate_inputs_give_clear_errors() -> None:
         NestedDensityTree(min_points=0).fit(np.zeros((4, 2)))
     with pytest.raises(ValueError, match="metric must be"):
         NestedDensityTree(metric="manhattan").fit(np.zeros((4, 2)))
+    with pytest.raises(ValueError, match="smooth_neighbors must be"):
+        NestedDensityTree(smooth_neighbors=-1).fit(np.zeros((4, 2)))
+
+
+def test_knn_smooth_by_hand() -> None:
+    X = np.array([[0.0], [1.0], [10.0], [12.0]])
+    # two neighbours (itself and the nearest): one step gives each pair's midpoint
+    assert np.allclose(knn_smooth(X, 2, 1), [[0.5], [0.5], [11.0], [11.0]])
+    assert np.array_equal(knn_smooth(X, 1, 3), X) and np.array_equal(knn_smooth(X, 2, 0), X)
+    assert np.allclose(knn_smooth(X, 10, 1), np.full((4, 1), 5.75))          # k capped at n: the global mean
+    C = np.array([[1.0, 0.0], [2.0, 0.1], [0.0, 3.0], [0.0, 0.0]])
+    out = knn_smooth(C, 2, 2, "cosine")
+    norms = np.linalg.norm(out, axis=1)
+    assert np.allclose(norms[norms > 0], 1.0) and np.isfinite(out).all()   # unit rows, zero rows stay finite
+
+
+def test_smoothing_raises_dendrogram_purity_on_digits() -> None:
+    """On the 1,797 handwritten digits, k-NN smoothing makes the density tree purer (~0.71 -> ~0.84)."""
+    digits = load_digits()
+    for metric in ("euclidean", "cosine"):
+        dp = []
+        for k in (0, 10):
+            tree = NestedDensityTree(min_points=5, metric=metric, smooth_neighbors=k).fit(digits.data)
+            dp.append(dendrogram_purity(ItemTree(tree.nodes_["parent_id"].fill_null(-1).to_numpy(), tree.leaf_),
+                                        digits.target))
+        assert dp[1] > dp[0] + 0.05, (metric, dp)
 
 
 def test_dendrogram_purity_by_hand() -> None:
@@ -270,6 +298,15 @@ def test_cli_tree_on_text_file(tmp_path) -> None:
     assert nodes["label"].null_count() == 0
     assert parse_newick(nwk.read_text())["children"]
     assert json.loads(js.read_text())["size"] == len(lines)
+    res = CliRunner().invoke(app, ["tree", str(src), "--db", str(db), "--min-points", "3", "--smooth", "4",
+                                   "--name", "smoothed"])
+    assert res.exit_code == 0, res.output
+    with Store(db, read_only=True) as store:
+        params = store.frame("SELECT params FROM runs WHERE stage = 'tree:smoothed'")["params"][0]
+        sizes = store.frame("SELECT size FROM tree_nodes WHERE tree = 'smoothed' AND parent_id IS NULL")["size"]
+    assert '"smooth_neighbors": 4' in params and sizes.to_list() == [len(lines)]
+    res = CliRunner().invoke(app, ["tree", str(src), "--db", str(db), "--smooth", "-2"])
+    assert res.exit_code != 0 and "smooth_neighbors must be" in res.output
     bad = CliRunner().invoke(app, ["tree", str(tmp_path / "missing.txt"), "--db", str(db)])
     assert bad.exit_code == 1 and "no such file" in bad.output
 

@@ -221,6 +221,9 @@ def tree(
     condense: bool = typer.Option(True, "--condense/--no-condense",
                                   help="Merge nodes that repeat their only child unchanged (one node per cluster "
                                   "and layer with --no-condense)."),
+    smooth: int = typer.Option(0, "--smooth", help="Move each point towards the mean of its K nearest neighbours "
+                               "before the sweep (0: off, the reference); 30 suits sentence embeddings."),
+    smooth_steps: int = typer.Option(3, "--smooth-steps", help="Rounds of --smooth."),
     newick: Optional[Path] = typer.Option(None, "--newick", help="Also write the tree as Newick here."),
     json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the tree as nested JSON here."),
     seed: int = typer.Option(0, "--seed", help="Random seed (PCA)."),
@@ -234,7 +237,8 @@ def tree(
 
     try:
         params = tb.TreeParams(min_points=min_points, n_steps=n_steps, n_components=pca, metric=metric,
-                               noise=noise, condense=condense, random_state=seed)
+                               noise=noise, condense=condense, smooth_neighbors=smooth,
+                               smooth_steps=smooth_steps, random_state=seed)
         validate_params(params.estimator().get_params())
         with Store(db) as store:
             if input in (tb.TERMS_TREE, tb.CLUSTERS_TREE):

@@ -43,12 +43,15 @@ class TreeParams:
     metric: str = "cosine"
     noise: str = "keep"
     condense: bool = True
+    smooth_neighbors: int = 0
+    smooth_steps: int = 3
     random_state: int = 0
 
     def estimator(self) -> NestedDensityTree:
         """A fresh, unfitted estimator with these parameters."""
         return NestedDensityTree(min_points=self.min_points, n_steps=self.n_steps, n_components=self.n_components,
                                  metric=self.metric, noise=self.noise, condense=self.condense,
+                                 smooth_neighbors=self.smooth_neighbors, smooth_steps=self.smooth_steps,
                                  random_state=self.random_state)
 
 
