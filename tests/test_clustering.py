@@ -69,6 +69,19 @@ def test_no_cannot_link_pair_inside_a_cluster(g: SynonymGraph) -> None:
 
 
 @FAST
+@given(graphs())
+def test_no_synonym_edge_left_between_two_uncovered_terms(g: SynonymGraph) -> None:
+    """The passes run until every edge had its chance: no edge joins two terms of no candidate."""
+    est = SoftHardClustering().fit(g)
+    covered = np.zeros(g.n, dtype=bool)
+    covered[est.senses_["node"].to_numpy()] = True
+    A = g.adjacency(weighted=False).tocoo()
+    assert not np.any(~covered[A.row] & ~covered[A.col])
+    capped = SoftHardClustering(max_passes=1).fit(g)
+    assert capped.n_passes_ <= 1 and est.n_passes_ >= capped.n_passes_
+
+
+@FAST
 @given(graphs(), st.integers(0, 3))
 def test_same_input_and_seed_same_clusters(g: SynonymGraph, seed: int) -> None:
     for method in ("softhard", "leiden", "chinese-whispers", "watset", "components"):
@@ -115,6 +128,18 @@ def test_join_share_rule() -> None:
     # with a lower share, 2 of 4 is enough
     low = SoftHardClustering(join_share=0.4).fit(g)
     assert frozenset("abcde") in partition(low.labels_, g.names)
+
+
+def test_passes_run_until_no_uncovered_edge() -> None:
+    # path c - a - b - d: b (strongest) seeds {b, d}; a is a synonym of half of it, not more, so
+    # a and c are left uncovered by the first pass; a second pass pairs them
+    names = list("abcd")
+    g = build_synonym_graph(4, np.array([2, 0, 1]), np.array([0, 1, 3]), np.array([0.7, 0.7, 0.8]),
+                            np.array(["synonym"] * 3), names=names)
+    one = SoftHardClustering(max_passes=1).fit(g)
+    full = SoftHardClustering().fit(g)
+    assert partition(one.labels_, g.names) == {frozenset("bd"), frozenset("a"), frozenset("c")}
+    assert partition(full.labels_, g.names) == {frozenset("bd"), frozenset("ac")} and full.n_passes_ == 2
 
 
 def test_bad_parameter_message() -> None:

@@ -10,8 +10,9 @@ Stage 1, expansion (soft).  In passes, the nodes not yet in any candidate cluste
 seeds: a node whose strength (summed confidence) beats all its uncovered neighbours'
 starts a core with its best uncovered neighbour.  Every candidate grows in rounds: a term
 joins C when ``synonyms(t, C) > join_share * |C \\ {t}|`` and C holds none of its
-antonyms; a member that no longer passes leaves (the core stays).  A term may sit in
-several candidates (polysemy): these are the ``senses``.
+antonyms; a member that no longer passes leaves (the core stays).  Passes go on until no
+two uncovered terms are neighbours.  A term may sit in several candidates (polysemy):
+these are the ``senses``.
 
 Stage 2, pruning by topological voting (hard).  Each term stays in the one candidate that
 holds most of its synonyms; ties go to the larger summed confidence, then to the more
@@ -50,7 +51,7 @@ def _check_params(est: BaseEstimator, constraints: dict[str, tuple[type, float, 
     """One check, one message: each parameter's type and closed range."""
     for name, (kind, lo, hi) in constraints.items():
         value = getattr(est, name)
-        if value is None and name == "random_state":
+        if value is None and name in ("random_state", "max_passes"):
             continue
         if not isinstance(value, kind) or isinstance(value, bool) or not lo <= value <= hi:
             raise ValueError(f"{type(est).__name__}: {name} ({value!r}) must be a number in [{lo}, {hi}]")
@@ -67,7 +68,10 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
     max_rounds:
         Expansion rounds per pass (growth usually settles in 3-5).
     max_passes:
-        Seeding passes; nodes still uncovered afterwards become singletons.
+        Seeding passes.  None (the default): pass until no two uncovered nodes are
+        neighbours, so every synonym edge gets its chance to start a cluster and only terms
+        whose neighbours all sit in clusters they cannot join stay alone.  An integer caps
+        the passes (a cost bound); nodes still uncovered afterwards become singletons.
     tol:
         A pass stops growing when fewer than this share of its memberships changed in a
         round (growth can flicker at the margin forever; the hard stage absorbs that).
@@ -95,7 +99,7 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         "random_state": (Integral, 0, 2**63 - 1),
     }
 
-    def __init__(self, *, join_share: float = 0.51, max_rounds: int = 10, max_passes: int = 8,
+    def __init__(self, *, join_share: float = 0.51, max_rounds: int = 10, max_passes: int | None = None,
                  tol: float = 0.01, random_state: int | None = 0) -> None:
         self.join_share = join_share
         self.max_rounds = max_rounds
@@ -128,7 +132,7 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         covered = np.zeros(n, dtype=bool)
         blocks: list[tuple[np.ndarray, np.ndarray]] = []
         k_total, self.n_passes_, self.n_rounds_ = 0, 0, 0
-        for _ in range(self.max_passes):
+        while self.max_passes is None or self.n_passes_ < self.max_passes:
             live = ~covered[row] & ~covered[A.indices]       # CSR entries between uncovered nodes
             if not live.any():
                 break
@@ -138,6 +142,8 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
             nb_max = np.maximum.reduceat(rank[nb], starts)
             seeds = owners[rank[owners] > nb_max]
             seeds = seeds[np.argsort(-rank[seeds])]          # candidate ids: strongest seed first
+            if seeds.size == 0:     # cannot happen (the top-ranked live node is a seed); never loop forever
+                break
             partner = _partners(A, rank, seeds, r_live, nb, w_live)
             cid = np.arange(seeds.size, dtype=np.int64)
             core_node = np.concatenate([seeds, partner])
