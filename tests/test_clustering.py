@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from types import SimpleNamespace
 
 import numpy as np
@@ -77,8 +78,10 @@ def test_no_synonym_edge_left_between_two_uncovered_terms(g: SynonymGraph) -> No
     covered[est.senses_["node"].to_numpy()] = True
     A = g.adjacency(weighted=False).tocoo()
     assert not np.any(~covered[A.row] & ~covered[A.col])
-    capped = SoftHardClustering(max_passes=1).fit(g)
-    assert capped.n_passes_ <= 1 and est.n_passes_ >= capped.n_passes_
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        capped = SoftHardClustering(max_passes=1).fit(g)
+    assert capped.n_passes_ <= 1 and est.n_passes_ >= capped.n_passes_ and est.n_unseeded_ == 0
 
 
 @FAST
@@ -136,10 +139,13 @@ def test_passes_run_until_no_uncovered_edge() -> None:
     names = list("abcd")
     g = build_synonym_graph(4, np.array([2, 0, 1]), np.array([0, 1, 3]), np.array([0.7, 0.7, 0.8]),
                             np.array(["synonym"] * 3), names=names)
-    one = SoftHardClustering(max_passes=1).fit(g)
+    with pytest.warns(RuntimeWarning, match="2 terms linked to other unclustered terms stay singletons"):
+        one = SoftHardClustering(max_passes=1).fit(g)
     full = SoftHardClustering().fit(g)
     assert partition(one.labels_, g.names) == {frozenset("bd"), frozenset("a"), frozenset("c")}
     assert partition(full.labels_, g.names) == {frozenset("bd"), frozenset("ac")} and full.n_passes_ == 2
+    assert one.n_unseeded_ == 2 and full.n_unseeded_ == 0
+    assert SoftHardClustering(max_passes=None).fit(g).n_passes_ == 2
 
 
 def test_bad_parameter_message() -> None:
