@@ -229,6 +229,8 @@ def resolution_table(store, gold: str, gate: float, score: str,
 
 
 def main() -> None:
+    from lexgraph.clustering.synonym_graph import EDGE_SCORES
+
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("speed")
@@ -247,7 +249,7 @@ def main() -> None:
     q.add_argument("--gold", default="wordnet:en")
     q.add_argument("--gate", type=float, default=0.70)
     q.add_argument("--join-share", type=float, default=0.51)
-    q.add_argument("--edge-score", default="p_synonym", choices=["p_synonym", "p_synonym*cosine"],
+    q.add_argument("--edge-score", default="p_synonym", choices=EDGE_SCORES,
                    help="what the gate applies to and what weights the synonym edges")
     args = ap.parse_args()
     if args.cmd == "speed":

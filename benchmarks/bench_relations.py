@@ -22,29 +22,20 @@ import numpy as np
 
 def scoring_speed(data: Path, n_pairs: int = 1_000_000, seed: int = 0) -> dict[str, float]:
     """Pairs per second of the shipped English model, features included, vectors given."""
-    from lexgraph.relations.dataset import PairDataset, iter_terms
-    from lexgraph.relations.features import TermTable, cached_vectors
+    from lexgraph.relations.dataset import PairDataset
     from lexgraph.relations.model import PairSet, load_model
+    from lexgraph.relations.training import term_table_for
 
     model = load_model(None, "en")
-    terms = list(iter_terms(PairDataset.load(data).pairs))
-    table = TermTable.build(terms, "en", {e: cached_vectors(terms, e, data) for e in model.encoders})
+    table = term_table_for(PairDataset.load(data).pairs, "en", model.encoders, data)
+    n_terms = len(table.terms)
     rng = np.random.default_rng(seed)
-    pairs = PairSet(table, rng.integers(0, len(terms), n_pairs), rng.integers(0, len(terms), n_pairs))
+    pairs = PairSet(table, rng.integers(0, n_terms, n_pairs), rng.integers(0, n_terms, n_pairs))
     model.predict_proba(PairSet(table, pairs.a[:10_000], pairs.b[:10_000]))     # warm-up
     t = time.perf_counter()
     model.predict_proba(pairs)
     secs = time.perf_counter() - t
     return {"pairs": n_pairs, "seconds": round(secs, 2), "pairs_per_s": round(n_pairs / secs)}
-
-
-def markdown(df) -> str:  # type: ignore[no-untyped-def]
-    """A polars DataFrame as a markdown table."""
-    cols = df.columns
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for row in df.iter_rows():
-        lines.append("| " + " | ".join("" if v is None else str(v) for v in row) + " |")
-    return "\n".join(lines)
 
 
 def main() -> None:
@@ -58,6 +49,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
 
+    from lexgraph.clustering.compare import markdown_table
     from lexgraph.relations.report import evaluate_all
     from lexgraph.relations.training import make_dataset
 
@@ -78,7 +70,7 @@ def main() -> None:
         tables = evaluate_all(folder, epochs=args.epochs)
         results[f"eval_{lang}_s"] = round(time.perf_counter() - t, 1)
         for title, df in tables.items():
-            print(f"\n### {title}\n\n{markdown(df)}")
+            print(f"\n### {title}\n\n{markdown_table(df)}")
             results[title] = df.to_dicts()
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")

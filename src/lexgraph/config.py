@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lexgraph.clustering.synonym_graph import EDGE_SCORES
 from lexgraph.graph.encoders import DEFAULT_ENCODER
 
 #: Source used when ``lexgraph build`` is given none.
@@ -51,8 +52,8 @@ class BuildConfig:
             raise ValueError(f"index must be one of auto, exact, hnsw, ivf; got {self.index!r}")
         if not 0.0 <= self.synonym_gate <= 1.0:
             raise ValueError(f"synonym_gate ({self.synonym_gate}) must lie in [0, 1]")
-        if self.edge_score not in ("p_synonym", "p_synonym*cosine"):
-            raise ValueError(f"edge_score must be p_synonym or p_synonym*cosine, got {self.edge_score!r}")
+        if self.edge_score not in EDGE_SCORES:
+            raise ValueError(f"edge_score must be one of {', '.join(EDGE_SCORES)}; got {self.edge_score!r}")
         if not 0.0 <= self.join_share < 1.0:
             raise ValueError(f"join_share ({self.join_share}) must lie in [0, 1)")
 

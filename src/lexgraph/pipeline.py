@@ -38,15 +38,13 @@ class Stage(Protocol):
 
 def default_stages() -> list[Stage]:
     """The stages of ``lexgraph build``, in order."""
-    from lexgraph.graph.stages import CandidateStage, EmbedStage, IngestStage
-
     from lexgraph.clustering.stage import ClusterStage
     from lexgraph.clustering.tree_build import TreeStage
+    from lexgraph.graph.stages import CandidateStage, EmbedStage, IngestStage
     from lexgraph.relations.stage import RelationsStage
 
-    stages: list[Stage] = [IngestStage(), EmbedStage(), CandidateStage(), RelationsStage(), ClusterStage()]
-    stages.append(TreeStage())  # last: the tree over the synonym clusters
-    return stages
+    # The tree comes last: it is built over the synonym clusters.
+    return [IngestStage(), EmbedStage(), CandidateStage(), RelationsStage(), ClusterStage(), TreeStage()]
 
 
 @dataclass

@@ -97,9 +97,9 @@ def _best_cosine_components(graph: SynonymGraph, terms: pl.DataFrame, gold: Gold
 
 
 def markdown_table(df: pl.DataFrame, digits: int = 3) -> str:
-    """A Markdown table of ``df``, floats rounded."""
+    """A Markdown table of ``df``, floats rounded, missing values blank."""
     def fmt(v: object) -> str:
-        return f"{v:.{digits}f}" if isinstance(v, float) else str(v)
+        return "" if v is None else f"{v:.{digits}f}" if isinstance(v, float) else str(v)
 
     lines = ["| " + " | ".join(df.columns) + " |", "|" + "---|" * len(df.columns)]
     lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in df.iter_rows()]

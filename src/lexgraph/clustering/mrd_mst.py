@@ -129,7 +129,6 @@ class _CoordinateRows:
         self.X, self.metric = X, metric
         self.sq_all = np.einsum("ij,ij->i", X, X)
         self.Xp, self.sq = X[1:].copy(), self.sq_all[1:].copy()
-        self.r = X.shape[0] - 1
 
     def distances(self, new: int, rem: np.ndarray) -> np.ndarray:
         r = len(rem)
@@ -164,8 +163,8 @@ def _prim(n: int, core: np.ndarray, rows: _MatrixRows | _CoordinateRows) -> tupl
         rows.swap(j, r)
         if r == 0:
             break
-        cand = rows.distances(new, rem[:r])
-        cand = np.maximum(cand, cp[:r])
+        cand = rows.distances(new, rem[:r])         # a fresh array from either source
+        np.maximum(cand, cp[:r], out=cand)
         np.maximum(cand, core[new], out=cand)
         better = cand < best[:r]
         best[:r][better] = cand[better]

@@ -159,8 +159,9 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
             blocks.append((node, clus + k_total))
             k_total += seeds.size
             self.n_passes_ += 1
-        live = ~covered[row] & ~covered[A.indices]
-        self.n_unseeded_ = int(np.unique(row[live]).size)
+        self.n_unseeded_ = 0
+        if self.max_passes is not None and self.n_passes_ >= self.max_passes:
+            self.n_unseeded_ = int(np.unique(row[~covered[row] & ~covered[A.indices]]).size)
         if self.n_unseeded_:
             warnings.warn(f"SoftHardClustering stopped seeding after max_passes={self.max_passes} passes: "
                           f"{self.n_unseeded_} terms linked to other unclustered terms stay singletons "

@@ -15,7 +15,7 @@ that tree, so document trees and the build's cluster tree live side by side.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +49,7 @@ class TreeParams:
 
     def estimator(self) -> NestedDensityTree:
         """A fresh, unfitted estimator with these parameters."""
-        return NestedDensityTree(min_points=self.min_points, n_steps=self.n_steps, n_components=self.n_components,
-                                 metric=self.metric, noise=self.noise, condense=self.condense,
-                                 smooth_neighbors=self.smooth_neighbors, smooth_steps=self.smooth_steps,
-                                 random_state=self.random_state)
+        return NestedDensityTree(**asdict(self))     # the fields are the estimator's parameter names
 
 
 @dataclass

@@ -29,16 +29,11 @@ from lexgraph.relations.evaluate import (
     three_and_four_way,
     timed,
 )
-from lexgraph.relations.features import TermTable, cached_vectors
+from lexgraph.relations.features import TermTable
 from lexgraph.relations.model import PairClassifier, load_model
-from lexgraph.relations.training import DEFAULT_MODEL_ENCODERS, pairset_for
+from lexgraph.relations.training import DEFAULT_MODEL_ENCODERS, pairset_for, term_table_for
 
 BINARY = ("synonym", "antonym")
-
-
-def _table(pairs: pl.DataFrame, lang: str, encoders: tuple[str, ...], cache: Path) -> TermTable:
-    terms = list(iter_terms(pairs))
-    return TermTable.build(terms, lang, {e: cached_vectors(terms, e, cache) for e in encoders})
 
 
 def evaluate_splits(data: Path, epochs: int = 30, random_state: int = 0) -> pl.DataFrame:
@@ -49,7 +44,7 @@ def evaluate_splits(data: Path, epochs: int = 30, random_state: int = 0) -> pl.D
     rows: list[dict[str, object]] = []
     for kind in ("random", "disjoint"):
         train, test = ds.split(kind, "train"), ds.split(kind, "test")
-        table = _table(pl.concat([train, test]), lang, encoders, data)
+        table = term_table_for(pl.concat([train, test]), lang, encoders, data)
         ptr, pte = pairset_for(table, train), pairset_for(table, test)
         ytr, yte = train.get_column("label").to_numpy(), test.get_column("label").to_numpy()
         model, secs = timed(PairClassifier(encoders=encoders, lang=lang, epochs=epochs,
@@ -114,7 +109,8 @@ def evaluate_antsynnet(model: PairClassifier, folder: Path, train_terms: set[str
     extra = None if wordnet_pairs is None else (
         wordnet_pairs.filter(pl.col("label").is_in(BINARY)).select("term_a", "term_b", "label"))
     frames = [test, train, val] + ([extra] if extra is not None else [])
-    table = _table(pl.concat([f.select("term_a", "term_b") for f in frames]), model.lang, model.encoders, cache)
+    table = term_table_for(pl.concat([f.select("term_a", "term_b") for f in frames]), model.lang, model.encoders,
+                           cache)
     rows: list[dict[str, object]] = []
     pte, ptr = pairset_for(table, test), pairset_for(table, train)
     yte, ytr = test.get_column("label").to_numpy(), train.get_column("label").to_numpy()

@@ -11,7 +11,6 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 
 from lexgraph.relations.dataset import PairDataset, iter_terms
@@ -87,11 +86,6 @@ def _threads() -> int:
     import torch
 
     return int(torch.get_num_threads())
-
-
-def labels_array(rows: pl.DataFrame) -> np.ndarray:
-    """The label column as a numpy array of strings."""
-    return rows.get_column("label").to_numpy()
 
 
 def make_dataset(lang: str, out: str | Path, **overrides: object) -> PairDataset:
