@@ -151,21 +151,21 @@ def run_ward(X: np.ndarray, y, y7, name: str = "agglomerative Ward (scipy)") -> 
 def smoothed_ascent_input(X: np.ndarray, args: argparse.Namespace) -> np.ndarray:
     """The vectors the ascent tree links: its PCA projection, then k-NN smoothing."""
     return smoothed_input(X, {"n_components": args.ascent_pca or None, "metric": "cosine", "random_state": 0},
-                          {"smooth_neighbors": args.ascent_smooth, "smooth_steps": args.smooth_steps})
+                          {"smooth_neighbors": args.ascent_smooth, "smooth_steps": args.ascent_smooth_steps})
 
 
 def ascent_grid(X: np.ndarray, y: np.ndarray, y7: np.ndarray, n_steps: int) -> str:
     """Dendrogram purity of ``method='ascent'`` over PCA x smoothing x min_points (noise kept)."""
-    out = ["| PCA | smooth k | min_points 5 | min_points 10 | min_points 20 |", "|---|---|---|---|---|"]
+    out = ["| PCA | smooth k / steps | min_points 5 | min_points 10 | min_points 20 |", "|---|---|---|---|---|"]
     for pca in (20, 50, None):
-        for smooth in (0, 30, 50):
+        for smooth, steps in ((0, 3), (30, 3), (30, 6), (30, 10), (50, 3), (50, 6), (50, 10)):
             cells = []
             for mp in (5, 10, 20):
                 row, _ = run_ours(X, y, y7, {"method": "ascent", "min_points": mp, "n_components": pca,
-                                             "smooth_neighbors": smooth, "n_steps": n_steps, "metric": "cosine",
-                                             "random_state": 0})
+                                             "smooth_neighbors": smooth, "smooth_steps": steps, "n_steps": n_steps,
+                                             "metric": "cosine", "random_state": 0})
                 cells.append(f"{row['dp20']:.3f}")
-            out.append(f"| {pca or 'none'} | {smooth} | " + " | ".join(cells) + " |")
+            out.append(f"| {pca or 'none'} | {f'{smooth} / {steps}' if smooth else 'off'} | " + " | ".join(cells) + " |")
             print(out[-1], file=sys.stderr, flush=True)
     return "\n".join(out)
 
@@ -208,7 +208,8 @@ def main() -> None:
                     help="Which 20 Newsgroups file to evaluate on (choose settings on test, report on train).")
     ap.add_argument("--ascent-pca", type=int, default=50, help="PCA of the ascent rows (0: none).")
     ap.add_argument("--ascent-smooth", type=int, default=30, help="Smoothing k of the ascent rows.")
-    ap.add_argument("--ascent-min-points", type=int, default=5, help="min_points of the ascent rows.")
+    ap.add_argument("--ascent-smooth-steps", type=int, default=6, help="Smoothing rounds of the ascent rows.")
+    ap.add_argument("--ascent-min-points", type=int, default=10, help="min_points of the ascent rows.")
     ap.add_argument("--ascent-grid", action="store_true",
                     help="Also print the ascent method's dendrogram purity over a grid of settings.")
     ap.add_argument("--scale", type=int, default=0, help="Also time a synthetic tree of this many points.")
@@ -227,7 +228,7 @@ def main() -> None:
         rows.append(run_ours(X, y, y7, {**params, **smooth})[0])
         rows.append(run_ours(X, y, y7, {**params, **smooth, "noise": "nearest"})[0])
     ascent = {**params, "method": "ascent", "n_components": args.ascent_pca or None,
-              "smooth_neighbors": args.ascent_smooth, "smooth_steps": args.smooth_steps,
+              "smooth_neighbors": args.ascent_smooth, "smooth_steps": args.ascent_smooth_steps,
               "min_points": args.ascent_min_points}
     rows.append(run_ours(X, y, y7, ascent)[0])
     rows.append(run_ours(X, y, y7, {**ascent, "noise": "nearest"})[0])
@@ -242,7 +243,7 @@ def main() -> None:
                              f"agglomerative Ward on the tree's smoothed PCA vectors (k={args.smooth})"))
     rows.append(run_ward(smoothed_ascent_input(X, args), y, y7,
                          f"agglomerative Ward on the ascent rows' vectors (PCA {args.ascent_pca or 'none'}, "
-                         f"k={args.ascent_smooth})"))
+                         f"k={args.ascent_smooth}, {args.ascent_smooth_steps} steps)"))
     if not args.skip_naive:
         rows.append(run_naive(X, tree, params, y, y7))
         print(f"naive sweep: {rows[-1]['seconds']} s", file=sys.stderr, flush=True)
