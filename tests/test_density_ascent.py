@@ -8,6 +8,7 @@ import pytest
 from sklearn.datasets import load_digits, make_blobs
 from sklearn.metrics import pairwise_distances
 
+from lexgraph.clustering import density_ascent
 from lexgraph.clustering.density_ascent import density_ascent_links
 from lexgraph.clustering.density_tree import NestedDensityTree
 from lexgraph.clustering.tree_metrics import ItemTree, dendrogram_purity
@@ -30,9 +31,11 @@ def test_links_by_hand() -> None:
 
 @pytest.mark.parametrize("metric", ["euclidean", "cosine"])
 @pytest.mark.parametrize("min_points", [1, 4, 12])
-def test_links_equal_brute_force(metric: str, min_points: int) -> None:
+@pytest.mark.parametrize("wide", [16, 1])
+def test_links_equal_brute_force(metric: str, min_points: int, wide: int, monkeypatch) -> None:
     # Blobs of unequal spread, so some peaks have no denser point among their 30
-    # neighbours and take the exhaustive search.
+    # neighbours; they take the wider search, or (wide=1) the exhaustive one.
+    monkeypatch.setattr(density_ascent, "WIDE_FACTOR", wide)
     X, _ = make_blobs(n_samples=[60, 50, 40], centers=[[0, 0, 0], [8, 8, 0], [0, 9, 9]],
                       cluster_std=[0.5, 1.0, 2.0], random_state=3)
     links = density_ascent_links(X, min_points, metric)
