@@ -107,3 +107,38 @@ def test_ascent_is_deterministic() -> None:
     a = NestedDensityTree(min_points=4, method="ascent", smooth_neighbors=5).fit(X)
     b = NestedDensityTree(min_points=4, method="ascent", smooth_neighbors=5).fit(X)
     assert a.nodes_.equals(b.nodes_) and a.members_.equals(b.members_) and a.mst_.equals(b.mst_)
+
+
+def test_cosine_zero_row_is_at_distance_one() -> None:
+    # A zero row has cosine distance 1 to every row; the wider peak search must not take
+    # its Euclidean distance on the unit sphere (0.5 here) for it.
+    t = np.arccos(1 - 0.7)
+    X = np.vstack([[0.0, 0.0], [np.cos(t), np.sin(t)],
+                   [1.0, 0.0] + np.random.default_rng(0).normal(0, 1e-3, (40, 2))])
+    links = density_ascent_links(X, 1, "cosine")
+    row = links.edges[:, 0] == 2
+    assert links.edges[row, 1].tolist() == [1] and np.allclose(links.weights[row], 0.7, atol=0.01)
+
+
+def test_climb_matches_step_by_step_and_is_fast_on_a_chain() -> None:
+    from lexgraph.clustering.density_ascent import ascent_labels
+    from lexgraph.clustering.density_tree import _climb
+
+    X, _ = make_blobs(n_samples=300, centers=4, random_state=1)
+    links = density_ascent_links(X, 5)
+    lab = ascent_labels(links, 150, 5)
+    up = np.arange(len(X))
+    up[links.edges[:, 0]] = links.edges[:, 1]
+    expect = lab.copy()
+    for i in range(len(X)):
+        j = i
+        while lab[j] < 0 and up[j] != j:
+            j = up[j]
+        expect[i] = lab[j]
+    assert (lab < 0).any() and np.array_equal(_climb(links, lab), expect)
+    # One path of 20,000 points (density rises towards row 0): pointer jumping, not one step per round.
+    chain = (np.arange(20_000, dtype=float) ** 1.5)[:, None]
+    links = density_ascent_links(chain, 2)
+    lab = np.full(len(chain), -1)
+    lab[[0, 7_000]] = [0, 1]
+    assert links.root == 0 and np.array_equal(_climb(links, lab), (np.arange(len(chain)) >= 7_000).astype(int))

@@ -217,7 +217,8 @@ def tree(
     pca: Optional[int] = typer.Option(None, "--pca", help="Project onto this many principal components first."),
     metric: str = typer.Option("cosine", "--metric", help="cosine or euclidean."),
     noise: str = typer.Option("keep", "--noise", help="keep (DBSCAN noise joins where first covered) or "
-                              "nearest (noise joins its nearest core point's densest-layer cluster)."),
+                              "nearest (noise joins its nearest core point's densest-layer cluster; with --method ascent, the "
+                              "cluster its climb to denser points reaches)."),
     method: str = typer.Option("dbscan", "--method", help="dbscan (the reference layering) or ascent (each point "
                                "linked to its nearest denser point; clusters of >= --min-points joined by links "
                                "<= epsilon)."),

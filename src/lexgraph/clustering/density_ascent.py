@@ -29,7 +29,7 @@ import numpy as np
 from lexgraph.clustering.layering import NOISE
 from sklearn.metrics import pairwise_distances
 
-from lexgraph.clustering.mrd_mst import _knn_tree, _prepare
+from lexgraph.clustering.mrd_mst import _knn_tree, _pair_distances, _prepare
 
 #: Neighbours searched for a denser point before a point counts as a local peak.
 SEARCH_NEIGHBORS = 30
@@ -92,15 +92,24 @@ def density_ascent_links(X: np.ndarray, min_points: int, metric: str = "euclidea
         # further out, and only the true modes are left for the exhaustive search.
         from sklearn.neighbors import NearestNeighbors
 
-        dist, idx = NearestNeighbors(n_neighbors=wide + 1).fit(Xf).kneighbors(Xf[peaks])
-        if metric == "cosine":
-            dist = np.maximum(dist ** 2 / 2.0, 0.0)     # unit rows: |a - b|^2 / 2 = 1 - cos
-        ok = _denser(core, peaks[:, None], idx)
-        has = ok.any(axis=1)
-        first = np.argmax(ok, axis=1)
-        parent[peaks[has]] = idx[has, first[has]]
-        length[peaks[has]] = dist[has, first[has]]
-        peaks = peaks[~has]
+        index = NearestNeighbors(n_neighbors=wide + 1).fit(Xf)
+        found = np.zeros(peaks.size, bool)
+        chunk = max(1, PEAK_BLOCK_ENTRIES // ((wide + 1) * max(Xf.shape[1], 1)))
+        for start in range(0, peaks.size, chunk):
+            part = peaks[start:start + chunk]
+            idx = index.kneighbors(Xf[part], return_distance=False)
+            # Exact distances with the engines' formula (an all-zero row is at cosine distance 1,
+            # not where its Euclidean distance puts it), re-sorted nearest first.
+            dist = _pair_distances(Xf, np.repeat(part, wide + 1), idx.ravel(), metric).reshape(idx.shape)
+            order = np.argsort(dist, axis=1, kind="stable")
+            idx, dist = np.take_along_axis(idx, order, 1), np.take_along_axis(dist, order, 1)
+            ok = _denser(core, part[:, None], idx)
+            has = ok.any(axis=1)
+            first = np.argmax(ok, axis=1)
+            parent[part[has]] = idx[has, first[has]]
+            length[part[has]] = dist[has, first[has]]
+            found[start:start + chunk] = has
+        peaks = peaks[~found]
     step = max(1, PEAK_BLOCK_ENTRIES // n)
     for start in range(0, peaks.size, step):
         block = peaks[start:start + step]

@@ -130,7 +130,8 @@ class NestedDensityTree:
         ``'euclidean'`` or ``'cosine'`` (``1 - cos``).
     noise:
         ``'keep'`` (the reference) or ``'nearest'``, see ``NOISE_MODES``; ``'nearest'``
-        departs from DBSCAN's layers (no noise) but places every item in a leaf cluster.
+        departs from DBSCAN's layers (no noise) but places every item in a leaf cluster
+        (with ``method='ascent'``: the cluster its climb along the ascent links reaches).
     method:
         ``'dbscan'`` (the reference layering) or ``'ascent'``: density-ascent clusters, where
         every point is linked to its nearest denser point (density = DBSCAN's core distance)
@@ -386,19 +387,18 @@ def _climb(links: AscentLinks, lab: np.ndarray) -> np.ndarray:
 
     ``noise='nearest'`` for the ascent method: an item joins the cluster its density climb
     reaches (its peak's basin, as quick shift assigns it).  A climb that reaches the root
-    without meeting a label stays ``NOISE``.
+    without meeting a label stays ``NOISE``.  Pointer jumping: labelled points and the root
+    point to themselves, every other point to its parent, and each round replaces a pointer
+    by its target's, so a climb of depth ``h`` takes ``log2(h)`` rounds, not ``h``.
     """
-    up = np.arange(lab.size)
-    up[links.edges[:, 0]] = links.edges[:, 1]
-    target = np.arange(lab.size)
-    todo = np.nonzero(lab < 0)[0]
-    while todo.size:
-        nxt = up[target[todo]]
-        moving = nxt != target[todo]
-        todo = todo[moving]
-        target[todo] = nxt[moving]
-        todo = todo[lab[target[todo]] < 0]
-    return lab[target]
+    jump = np.arange(lab.size)
+    jump[links.edges[:, 0]] = links.edges[:, 1]
+    jump[lab >= 0] = np.nonzero(lab >= 0)[0]
+    while True:
+        nxt = jump[jump]
+        if np.array_equal(nxt, jump):
+            return lab[jump]
+        jump = nxt
 
 
 def fit_density_tree(X: np.ndarray, **params: object) -> NestedDensityTree:
