@@ -368,6 +368,15 @@ def test_tree_stage_builds_the_cluster_tree_and_keeps_other_trees(tmp_path) -> N
         with store.stage(stage.name, stage.params(off)) as run:
             stage.run(store, off, run)
     assert run.counts == {"skipped": 1}
+    ascent = BuildConfig(db=db, tree_method="ascent")
+    assert stage.params(ascent)["method"] == "ascent" and stage.params(config)["method"] == "dbscan"
+    with Store(db) as store:
+        with store.stage(stage.name, stage.params(ascent), clears=stage.clears) as run:
+            stage.run(store, ascent, run)
+        nodes = store.frame("SELECT * FROM tree_nodes WHERE tree = 'clusters'")
+    assert nodes.filter(pl.col("parent_id").is_null())["size"].to_list() == [20] and run.counts["items"] == 20
+    with pytest.raises(ValueError, match="tree_method must be"):
+        BuildConfig(db=db, tree_method="optics")
 
 
 def test_cli_tree_on_build_terms(tmp_path) -> None:

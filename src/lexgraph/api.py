@@ -150,7 +150,8 @@ def build(db: str | Path, sources: Sequence[str] | None = None, *, lang: str = "
           index: str = "auto", exact_threshold: int = 50_000, default_size: int = 3000,
           relations_model: str | None = None, synonym_gate: float = 0.70, edge_score: str = "p_synonym",
           join_share: float = 0.51,
-          cluster_method: str = "softhard", tree: bool = True, seed: int = 0, force: Sequence[str] = (),
+          cluster_method: str = "softhard", tree: bool = True, tree_method: str = "dbscan", seed: int = 0,
+          force: Sequence[str] = (),
           progress: bool = False) -> list[StageOutcome]:
     """Build (or resume) a lexgraph database, with the parameters and defaults of ``lexgraph build``.
 
@@ -165,5 +166,6 @@ def build(db: str | Path, sources: Sequence[str] | None = None, *, lang: str = "
                          index=index, exact_threshold=exact_threshold, default_size=default_size,
                          relations_model=relations_model, synonym_gate=synonym_gate, edge_score=edge_score,
                          join_share=join_share,
-                         cluster_method=cluster_method, tree=tree, random_state=seed, progress=progress)
+                         cluster_method=cluster_method, tree=tree, tree_method=tree_method, random_state=seed,
+                         progress=progress)
     return run_pipeline(config, force=list(force))

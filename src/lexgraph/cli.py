@@ -87,6 +87,8 @@ def build(
     cluster_method: str = typer.Option("softhard", "--cluster-method",
                                        help="softhard, components, leiden, chinese-whispers or watset."),
     tree: bool = typer.Option(True, "--tree/--no-tree", help="Build the nested density tree over clusters."),
+    tree_method: str = typer.Option("dbscan", "--tree-method",
+                                    help="The cluster tree's layering: dbscan (the reference) or ascent."),
     force: Optional[list[str]] = typer.Option(None, "--force", help="Redo this stage (and those after it)."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bars."),
@@ -100,7 +102,7 @@ def build(
                              encoder=encoder, k=k, min_cosine=min_cosine, index=index, default_size=default_size,
                              synonym_gate=synonym_gate, edge_score=edge_score, join_share=join_share,
                              cluster_method=cluster_method,
-                             tree=tree, random_state=seed, progress=not quiet)
+                             tree=tree, tree_method=tree_method, random_state=seed, progress=not quiet)
         outcomes = run_build(config, force=force or [])
     except (ValueError, FileNotFoundError, LookupError) as exc:
         fail(str(exc))

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lexgraph.clustering.density_tree import METHODS as TREE_METHODS
 from lexgraph.clustering.synonym_graph import EDGE_SCORES
 from lexgraph.graph.encoders import DEFAULT_ENCODER
 
@@ -37,6 +38,7 @@ class BuildConfig:
     join_share: float = 0.51
     cluster_method: str = "softhard"
     tree: bool = True
+    tree_method: str = "dbscan"      # the cluster tree's layering: 'dbscan' (the reference) or 'ascent'
     random_state: int = 0
     progress: bool = True
 
@@ -52,6 +54,8 @@ class BuildConfig:
             raise ValueError(f"index must be one of auto, exact, hnsw, ivf; got {self.index!r}")
         if not 0.0 <= self.synonym_gate <= 1.0:
             raise ValueError(f"synonym_gate ({self.synonym_gate}) must lie in [0, 1]")
+        if self.tree_method not in TREE_METHODS:
+            raise ValueError(f"tree_method must be one of {', '.join(TREE_METHODS)}; got {self.tree_method!r}")
         if self.edge_score not in EDGE_SCORES:
             raise ValueError(f"edge_score must be one of {', '.join(EDGE_SCORES)}; got {self.edge_score!r}")
         if not 0.0 <= self.join_share < 1.0:

@@ -207,14 +207,16 @@ class TreeStage:
     def params(self, config: BuildConfig) -> dict[str, Any]:
         """The tree parameters, the encoder and whether the tree is wanted."""
         return {"tree": config.tree, "encoder": config.encoder_name, "random_state": config.random_state,
-                **{k: v for k, v in self.tree_params.__dict__.items() if k != "random_state"}}
+                **{k: v for k, v in self.tree_params.__dict__.items() if k != "random_state"},
+                "method": config.tree_method}
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
         """Build and store the cluster tree."""
         if not config.tree or store.count("clusters") == 0:
             run.counts["skipped"] = 1
             return
-        params = TreeParams(**{**self.tree_params.__dict__, "random_state": config.random_state})
+        params = TreeParams(**{**self.tree_params.__dict__, "method": config.tree_method,
+                               "random_state": config.random_state})
         data = cluster_input(store, config.encoder_name)
         tree, labels = fit_tree(data, params)
         replace_tree(store, CLUSTERS_TREE, *tree_frames(CLUSTERS_TREE, tree, data.items, labels))
