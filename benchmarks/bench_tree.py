@@ -130,7 +130,7 @@ def run_hdbscan(X: np.ndarray, y, y7, min_cluster_size: int, min_samples: int) -
 
 
 def smoothed_input(X: np.ndarray, params: dict, smooth: dict) -> np.ndarray:
-    """The vectors the smoothed tree sweeps over: its PCA projection, then k-NN smoothing."""
+    """The vectors a smoothed tree (``params``, ``smooth``) sweeps over: its PCA projection, then k-NN smoothing."""
     from lexgraph.clustering.smoothing import knn_smooth
 
     tree = NestedDensityTree(**params)
@@ -146,12 +146,6 @@ def run_ward(X: np.ndarray, y, y7, name: str = "agglomerative Ward (scipy)") -> 
     sec = time.perf_counter() - t0
     cuts = np.stack([fcluster(Z, k, "maxclust") - 1 for k in (7, 20)])
     return evaluate(name, tree_from_linkage(Z), cuts, y, y7, sec)
-
-
-def smoothed_ascent_input(X: np.ndarray, args: argparse.Namespace) -> np.ndarray:
-    """The vectors the ascent tree links: its PCA projection, then k-NN smoothing."""
-    return smoothed_input(X, {"n_components": args.ascent_pca or None, "metric": "cosine", "random_state": 0},
-                          {"smooth_neighbors": args.ascent_smooth, "smooth_steps": args.ascent_smooth_steps})
 
 
 def ascent_grid(X: np.ndarray, y: np.ndarray, y7: np.ndarray, n_steps: int) -> str:
@@ -241,7 +235,7 @@ def main() -> None:
         # Ward given our preprocessing too, so the smoothing's own share of the gain is visible.
         rows.append(run_ward(smoothed_input(X, params, smooth), y, y7,
                              f"agglomerative Ward on the tree's smoothed PCA vectors (k={args.smooth})"))
-    rows.append(run_ward(smoothed_ascent_input(X, args), y, y7,
+    rows.append(run_ward(smoothed_input(X, ascent, ascent), y, y7,
                          f"agglomerative Ward on the ascent rows' vectors (PCA {args.ascent_pca or 'none'}, "
                          f"k={args.ascent_smooth}, {args.ascent_smooth_steps} steps)"))
     if not args.skip_naive:

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lexgraph.clustering.density_tree import METHODS as TREE_METHODS
+from lexgraph.clustering.layering import TREE_METHODS
 from lexgraph.clustering.synonym_graph import EDGE_SCORES
 from lexgraph.graph.encoders import DEFAULT_ENCODER
 

@@ -25,10 +25,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-
-from lexgraph.clustering.layering import NOISE
 from sklearn.metrics import pairwise_distances
 
+from lexgraph.clustering.layering import number_components
 from lexgraph.clustering.mrd_mst import _knn_tree, _pair_distances, _prepare
 
 #: Neighbours searched for a denser point before a point counts as a local peak.
@@ -59,6 +58,20 @@ def _denser(core: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (core[b] < core[a]) | ((core[b] == core[a]) & (b < a))
 
 
+def _take_first_denser(core: np.ndarray, points: np.ndarray, idx: np.ndarray, dist: np.ndarray,
+                        parent: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """Link each of ``points`` to the first denser point of its neighbour row (rows nearest first).
+
+    Writes ``parent`` / ``length`` in place for the points that have one; returns that mask.
+    """
+    ok = _denser(core, points[:, None], idx)
+    has = ok.any(axis=1)
+    first = np.argmax(ok, axis=1)
+    parent[points[has]] = idx[has, first[has]]
+    length[points[has]] = dist[has, first[has]]
+    return has
+
+
 def density_ascent_links(X: np.ndarray, min_points: int, metric: str = "euclidean") -> AscentLinks:
     """The density-ascent tree of the rows of ``X`` (see the module docstring).
 
@@ -78,11 +91,7 @@ def density_ascent_links(X: np.ndarray, min_points: int, metric: str = "euclidea
     parent = np.full(n, -1, np.int64)
     length = np.zeros(n, np.float64)
     if k:
-        ok = _denser(core, rows[:, None], knn_i)
-        has = ok.any(axis=1)
-        first = np.argmax(ok, axis=1)               # neighbours are nearest first
-        parent[has] = knn_i[has, first[has]]
-        length[has] = knn_d[has, first[has]]
+        _take_first_denser(core, rows, knn_i, knn_d, parent, length)
     root = int(np.lexsort((rows, core))[0])
     peaks = np.nonzero(parent < 0)[0]
     peaks = peaks[peaks != root]
@@ -103,12 +112,7 @@ def density_ascent_links(X: np.ndarray, min_points: int, metric: str = "euclidea
             dist = _pair_distances(Xf, np.repeat(part, wide + 1), idx.ravel(), metric).reshape(idx.shape)
             order = np.argsort(dist, axis=1, kind="stable")
             idx, dist = np.take_along_axis(idx, order, 1), np.take_along_axis(dist, order, 1)
-            ok = _denser(core, part[:, None], idx)
-            has = ok.any(axis=1)
-            first = np.argmax(ok, axis=1)
-            parent[part[has]] = idx[has, first[has]]
-            length[part[has]] = dist[has, first[has]]
-            found[start:start + chunk] = has
+            found[start:start + chunk] = _take_first_denser(core, part, idx, dist, parent, length)
         peaks = peaks[~found]
     step = max(1, PEAK_BLOCK_ENTRIES // n)
     for start in range(0, peaks.size, step):
@@ -174,7 +178,7 @@ def ascent_counts(links: AscentLinks, schedule: np.ndarray, min_size: int) -> tu
 def ascent_labels(links: AscentLinks, n_links: int, min_size: int) -> np.ndarray:
     """Cluster labels once the first ``n_links`` links are joined; ``NOISE`` for small components.
 
-    Clusters are numbered by their smallest row, so labels do not depend on the solver.
+    Clusters are numbered by their smallest row (:func:`~lexgraph.clustering.layering.number_components`).
     """
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -182,10 +186,4 @@ def ascent_labels(links: AscentLinks, n_links: int, min_size: int) -> np.ndarray
     n = links.core_distances.size
     e = links.edges[:n_links]
     _, comp = connected_components(coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n)), directed=False)
-    big = np.bincount(comp)[comp] >= min_size
-    lab = np.full(n, NOISE, np.int64)
-    _, first, inv = np.unique(comp[big], return_index=True, return_inverse=True)
-    rank = np.empty(first.size, np.int64)
-    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
-    lab[big] = rank[inv]
-    return lab
+    return number_components(comp, np.bincount(comp)[comp] >= min_size)

@@ -28,7 +28,8 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.decomposition import PCA
 
 from lexgraph.clustering.density_ascent import AscentLinks, ascent_counts, ascent_labels, density_ascent_links
-from lexgraph.clustering.layering import NOISE, condense_chains, leaf_nodes, nest_layers, select_layers
+from lexgraph.clustering.layering import (NOISE, TREE_METHODS, condense_chains, leaf_nodes, nest_layers,
+                                         number_components, select_layers)
 from lexgraph.clustering.mrd_mst import ENGINES, METRICS, MRDSpanningTree, mutual_reachability_mst
 from lexgraph.clustering.smoothing import knn_smooth
 
@@ -36,11 +37,6 @@ from lexgraph.clustering.smoothing import knn_smooth
 #: they join the tree where DBSCAN first covers them) or ``'nearest'`` (they join the
 #: densest-layer cluster of their nearest core point, so every layer covers every item).
 NOISE_MODES: tuple[str, ...] = ("keep", "nearest")
-
-#: How clusters at radius epsilon are formed: ``'dbscan'`` (the reference: DBSCAN's
-#: clusters, read off the mutual-reachability MST) or ``'ascent'`` (every point linked to
-#: its nearest denser point, links up to epsilon joined; :mod:`lexgraph.clustering.density_ascent`).
-METHODS: tuple[str, ...] = ("dbscan", "ascent")
 
 #: The most epsilon steps a schedule may have (a guard against a tiny ``epsilon_step``).
 MAX_STEPS = 100_000
@@ -55,7 +51,7 @@ _CONSTRAINTS: dict[str, tuple[object, str]] = {
     "metric": (lambda v: v in METRICS, f"one of {', '.join(METRICS)}"),
     "engine": (lambda v: v in ENGINES, f"one of {', '.join(ENGINES)}"),
     "noise": (lambda v: v in NOISE_MODES, f"one of {', '.join(NOISE_MODES)}"),
-    "method": (lambda v: v in METHODS, f"one of {', '.join(METHODS)}"),
+    "method": (lambda v: v in TREE_METHODS, f"one of {', '.join(TREE_METHODS)}"),
     "condense": (lambda v: isinstance(v, (bool, np.bool_)), "True or False"),
     "smooth_neighbors": (lambda v: isinstance(v, (int, np.integer)) and v >= 0, "an integer >= 0 (0: off)"),
     "smooth_steps": (lambda v: isinstance(v, (int, np.integer)) and v >= 1, "an integer >= 1"),
@@ -133,7 +129,7 @@ class NestedDensityTree:
         departs from DBSCAN's layers (no noise) but places every item in a leaf cluster
         (with ``method='ascent'``: the cluster its climb along the ascent links reaches).
     method:
-        ``'dbscan'`` (the reference layering) or ``'ascent'``: density-ascent clusters, where
+        ``'dbscan'`` (the reference layering) or ``'ascent'`` (see ``TREE_METHODS``): density-ascent clusters, where
         every point is linked to its nearest denser point (density = DBSCAN's core distance)
         and a cluster at ``eps`` is a group of at least ``min_points`` points joined by links
         no longer than ``eps`` (smaller groups are noise).  Same schedule and layer rule; a
@@ -273,9 +269,8 @@ class NestedDensityTree:
         for m in n_links:
             lab = ascent_labels(links, int(m), self.min_points)
             if self.noise == "nearest":
-                covered = lab >= 0
                 if layer_labels:
-                    lab = _follow_majority_parent(layer_labels[-1], lab, covered)
+                    lab = _follow_majority_parent(layer_labels[-1], lab, lab >= 0)
                 else:
                     lab = _climb(links, lab)
                     self._attach_noise(lab, lab >= 0, Z)
@@ -293,12 +288,7 @@ class NestedDensityTree:
             core = mst.core_distances <= eps
             graph = coo_matrix((np.ones(m), (mst.edges[:m, 0], mst.edges[:m, 1])), shape=(n, n))
             _, comp = connected_components(graph, directed=False)
-            lab = np.full(n, NOISE, np.int64)
-            # Number clusters by their smallest core point, so labels do not depend on scipy.
-            _, first, inv = np.unique(comp[core], return_index=True, return_inverse=True)
-            rank = np.empty(first.size, np.int64)
-            rank[np.argsort(first, kind="stable")] = np.arange(first.size)
-            lab[core] = rank[inv]
+            lab = number_components(comp, core)
             if prev is not None:
                 # Sticky borders: an already-assigned point follows its cluster's parent.
                 parent = np.full(int(prev.max()) + 1, NOISE, np.int64)

@@ -23,6 +23,26 @@ import polars as pl
 #: Label of a point that belongs to no cluster of a layer (DBSCAN's noise).
 NOISE = -1
 
+#: How clusters at radius epsilon are formed: ``'dbscan'`` (the reference: DBSCAN's
+#: clusters, read off the mutual-reachability MST) or ``'ascent'`` (every point linked to
+#: its nearest denser point, links up to epsilon joined; :mod:`lexgraph.clustering.density_ascent`).
+#: Here, not in the estimator's module, so that configuration can check it without importing scikit-learn.
+TREE_METHODS: tuple[str, ...] = ("dbscan", "ascent")
+
+
+def number_components(comp: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Labels ``0..k-1`` for the points in ``keep`` by their component ``comp``, ``NOISE`` elsewhere.
+
+    Components are numbered by their smallest kept point, so labels do not depend on the
+    connected-components solver's numbering.
+    """
+    lab = np.full(comp.size, NOISE, np.int64)
+    _, first, inv = np.unique(comp[keep], return_index=True, return_inverse=True)
+    rank = np.empty(first.size, np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
+    lab[keep] = rank[inv]
+    return lab
+
 
 def select_layers(counts: np.ndarray, coverage_full: np.ndarray) -> list[int]:
     """Indices of the schedule steps kept as layers (see the module docstring).
