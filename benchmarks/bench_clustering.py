@@ -15,6 +15,9 @@ exists; ``--rebuild`` forces it) and evaluates each against its own wordnet; ``t
 ``out/tr_5000.txt``: the 5,000 most frequent Turkish words (wordfreq) that are KeNet terms.
 ``quality ... --sweep`` adds every graph method over a grid of edge scores and gates (soft-hard with join
 share 0.4 and 0.51); ``--edge-score p_synonym*cosine`` gates and weights edges by P(synonym) x cosine.
+``quality ... --ceiling`` adds each graph method on the store's candidate pairs with the gold itself as the
+discriminator (edge precision 1, then diluted to 0.5 and 0.25 with random non-synonym candidate pairs): the
+most any clustering rule can reach on those candidates, and what a better discriminator would buy.
 """
 
 from __future__ import annotations
@@ -179,6 +182,10 @@ def quality(args: argparse.Namespace) -> None:
                 print(f"\n{db}: Leiden CPM resolution on the {args.edge_score} graph, gate {args.gate} "
                       "(pair_f1 / bcubed_f1 / antonym_intrusion)\n")
                 print(markdown_table(resolution_table(store, gold, args.gate, args.edge_score)))
+            if args.ceiling:
+                print(f"\n{db}: ceiling, every graph method on this store's candidate pairs with the gold as the "
+                      "discriminator (pair_f1 / bcubed_f1)\n")
+                print(markdown_table(ceiling_table(store, gold)))
 
 
 def sweep_table(store, gold: str, grid: tuple[tuple[str, float], ...] = (
@@ -228,6 +235,51 @@ def resolution_table(store, gold: str, gate: float, score: str,
     return pl.DataFrame(rows)
 
 
+def ceiling_table(store, gold: str, precisions: tuple[float, ...] = (1.0, 0.5, 0.25),
+                  seed: int = 0) -> "pl.DataFrame":
+    """What the clustering methods reach on this store's candidate pairs with a perfect discriminator.
+
+    The synonym edges are the candidate pairs that are gold synonym pairs (edge precision 1), then those
+    plus seeded random non-synonym candidate pairs until the edges' precision falls to each of
+    ``precisions``; the discriminator's antonym labels stay cannot-links except on gold synonym pairs.
+    Why: it separates what the clustering rule loses from what the discriminator's edges lose (the
+    random false edges are easier than real confusions, so the lower rows are optimistic).
+    """
+    import polars as pl
+
+    from lexgraph.clustering.baselines import make_estimator
+    from lexgraph.clustering.evaluate import evaluate_clusters, load_gold
+    from lexgraph.clustering.stage import cluster_tables
+    from lexgraph.clustering.synonym_graph import build_synonym_graph
+
+    g = load_gold(gold)
+    terms = store.frame("SELECT term_id, term FROM terms ORDER BY term_id")
+    rel = store.frame("SELECT a_id, b_id, term_a, term_b, label FROM relations")
+    pairs = (g.senses.join(g.senses, on="synset_id", suffix="_b").filter(pl.col("term") != pl.col("term_b"))
+             .select(pl.col("term").alias("term_a"), "term_b").unique().with_columns(gold=pl.lit(True)))
+    rel = rel.join(pairs, on=["term_a", "term_b"], how="left").with_columns(pl.col("gold").fill_null(False))
+    ids = terms["term_id"].to_numpy()
+    a, b = np.searchsorted(ids, rel["a_id"].to_numpy()), np.searchsorted(ids, rel["b_id"].to_numpy())
+    is_gold = rel["gold"].to_numpy()
+    label = np.where(is_gold, "synonym", rel["label"].to_numpy())
+    rng = np.random.default_rng(seed)
+    negatives = rng.permutation(np.flatnonzero(~is_gold & (label != "antonym")))
+    runs = [("softhard", "softhard"), ("leiden", "leiden"), ("chinese-whispers", "chinese-whispers"),
+            ("watset", "watset")]
+    rows = []
+    for precision in precisions:
+        extra = negatives[:int(round(is_gold.sum() * (1 - precision) / precision))]
+        p = is_gold.astype(np.float32)
+        p[extra] = 1.0
+        graph = build_synonym_graph(ids.size, a, b, p, label, gate=0.5, names=terms["term"].to_numpy())
+        row = {"edge precision": precision, "edges": graph.n_edges}
+        for name, method in runs:
+            m = evaluate_clusters(cluster_tables(graph, terms, make_estimator(method), name).clusters, g)
+            row[name] = f"{m['pair_f1']:.3f} / {m['bcubed_f1']:.3f}"
+        rows.append(row)
+    return pl.DataFrame(rows)
+
+
 def main() -> None:
     from lexgraph.clustering.synonym_graph import EDGE_SCORES
 
@@ -246,6 +298,8 @@ def main() -> None:
                    help="build (if missing) and evaluate these stores, each against its own wordnet")
     q.add_argument("--rebuild", action="store_true", help="rebuild preset stores that exist")
     q.add_argument("--sweep", action="store_true", help="also sweep the synonym gate and join share")
+    q.add_argument("--ceiling", action="store_true",
+                   help="also cluster the candidate pairs with the gold as a perfect discriminator")
     q.add_argument("--gold", default="wordnet:en")
     q.add_argument("--gate", type=float, default=0.70)
     q.add_argument("--join-share", type=float, default=0.51)
