@@ -29,8 +29,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from lexgraph.clustering.evaluate import Gold
 
 CACHE = Path("out/bench_clustering")
 OUT = Path("out")
@@ -166,29 +172,31 @@ def speed(args: argparse.Namespace) -> None:
 
 def quality(args: argparse.Namespace) -> None:
     from lexgraph.clustering.compare import compare_methods, markdown_table
+    from lexgraph.clustering.evaluate import load_gold
     from lexgraph.store import Store
 
     jobs = [(db, args.gold) for db in args.db] + [build_preset(p, args.rebuild) for p in args.preset]
     for db, gold in jobs:
+        g = load_gold(gold)                   # once per store: every table below reads it
         with Store(db, read_only=True) as store:
-            df = compare_methods(store, gold=gold, gate=args.gate, join_share=args.join_share, random_state=0,
+            df = compare_methods(store, gold=g, gate=args.gate, join_share=args.join_share, random_state=0,
                                  score=args.edge_score)
             print(f"\n{db} vs {gold} (edge score {args.edge_score}, gate {args.gate}, join share "
                   f"{args.join_share})\n")
             print(markdown_table(df))
             if args.sweep:
                 print(f"\n{db}: sweep of the edge score and gate (pair_f1 / bcubed_f1)\n")
-                print(markdown_table(sweep_table(store, gold)))
+                print(markdown_table(sweep_table(store, g)))
                 print(f"\n{db}: Leiden CPM resolution on the {args.edge_score} graph, gate {args.gate} "
                       "(pair_f1 / bcubed_f1 / antonym_intrusion)\n")
-                print(markdown_table(resolution_table(store, gold, args.gate, args.edge_score)))
+                print(markdown_table(resolution_table(store, g, args.gate, args.edge_score)))
             if args.ceiling:
                 print(f"\n{db}: ceiling, every graph method on this store's candidate pairs with the gold as the "
                       "discriminator (pair_f1 / bcubed_f1)\n")
-                print(markdown_table(ceiling_table(store, gold)))
+                print(markdown_table(ceiling_table(store, g)))
 
 
-def sweep_table(store, gold: str, grid: tuple[tuple[str, float], ...] = (
+def sweep_table(store, g: "Gold", grid: tuple[tuple[str, float], ...] = (
         ("p_synonym", 0.5), ("p_synonym", 0.6), ("p_synonym", 0.7), ("p_synonym*cosine", 0.3),
         ("p_synonym*cosine", 0.35), ("p_synonym*cosine", 0.4), ("p_synonym*cosine", 0.45))) -> "pl.DataFrame":
     """Soft-hard (join share 0.4 and 0.51) and the graph baselines at each (edge score, gate):
@@ -196,10 +204,9 @@ def sweep_table(store, gold: str, grid: tuple[tuple[str, float], ...] = (
     import polars as pl
 
     from lexgraph.clustering.baselines import make_estimator
-    from lexgraph.clustering.evaluate import evaluate_clusters, load_gold
+    from lexgraph.clustering.evaluate import evaluate_clusters
     from lexgraph.clustering.stage import cluster_tables, load_graph
 
-    g = load_gold(gold)
     runs = [("softhard js=0.4", "softhard", 0.4), ("softhard js=0.51", "softhard", 0.51),
             ("leiden", "leiden", 0.51), ("chinese-whispers", "chinese-whispers", 0.51), ("watset", "watset", 0.51)]
     rows = []
@@ -213,17 +220,16 @@ def sweep_table(store, gold: str, grid: tuple[tuple[str, float], ...] = (
     return pl.DataFrame(rows)
 
 
-def resolution_table(store, gold: str, gate: float, score: str,
+def resolution_table(store, g: "Gold", gate: float, score: str,
                      resolutions: tuple[float, ...] = (0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)) -> "pl.DataFrame":
     """Leiden (CPM) at each resolution on one synonym graph, beside soft-hard at join share 0.51:
     the default resolution 0.5 suits weights near 1 (P(synonym)), not the product scores."""
     import polars as pl
 
     from lexgraph.clustering.baselines import LeidenClustering, make_estimator
-    from lexgraph.clustering.evaluate import evaluate_clusters, load_gold
+    from lexgraph.clustering.evaluate import evaluate_clusters
     from lexgraph.clustering.stage import cluster_tables, load_graph
 
-    g = load_gold(gold)
     graph, terms = load_graph(store, gate, with_candidates=False, score=score)
     runs = [(f"leiden resolution={r}", LeidenClustering(resolution=r, random_state=0)) for r in resolutions]
     runs.append(("softhard js=0.51", make_estimator("softhard", join_share=0.51)))
@@ -235,7 +241,16 @@ def resolution_table(store, gold: str, gate: float, score: str,
     return pl.DataFrame(rows)
 
 
-def ceiling_table(store, gold: str, precisions: tuple[float, ...] = (1.0, 0.5, 0.25),
+def with_gold_synonyms(pairs: "pl.DataFrame", g: "Gold") -> "pl.DataFrame":
+    """``pairs(term_a, term_b, ...)`` with a boolean ``gold`` column: the two terms share a gold synset."""
+    import polars as pl
+
+    syn = (g.senses.join(g.senses, on="synset_id", suffix="_b").filter(pl.col("term") != pl.col("term_b"))
+           .select(pl.col("term").alias("term_a"), "term_b").unique().with_columns(gold=pl.lit(True)))
+    return pairs.join(syn, on=["term_a", "term_b"], how="left").with_columns(pl.col("gold").fill_null(False))
+
+
+def ceiling_table(store, g: "Gold", precisions: tuple[float, ...] = (1.0, 0.5, 0.25),
                   seed: int = 0) -> "pl.DataFrame":
     """What the clustering methods reach on this store's candidate pairs with a perfect discriminator.
 
@@ -248,16 +263,12 @@ def ceiling_table(store, gold: str, precisions: tuple[float, ...] = (1.0, 0.5, 0
     import polars as pl
 
     from lexgraph.clustering.baselines import make_estimator
-    from lexgraph.clustering.evaluate import evaluate_clusters, load_gold
+    from lexgraph.clustering.evaluate import evaluate_clusters
     from lexgraph.clustering.stage import cluster_tables
     from lexgraph.clustering.synonym_graph import build_synonym_graph
 
-    g = load_gold(gold)
     terms = store.frame("SELECT term_id, term FROM terms ORDER BY term_id")
-    rel = store.frame("SELECT a_id, b_id, term_a, term_b, label FROM relations")
-    pairs = (g.senses.join(g.senses, on="synset_id", suffix="_b").filter(pl.col("term") != pl.col("term_b"))
-             .select(pl.col("term").alias("term_a"), "term_b").unique().with_columns(gold=pl.lit(True)))
-    rel = rel.join(pairs, on=["term_a", "term_b"], how="left").with_columns(pl.col("gold").fill_null(False))
+    rel = with_gold_synonyms(store.frame("SELECT a_id, b_id, term_a, term_b, label FROM relations"), g)
     ids = terms["term_id"].to_numpy()
     a, b = np.searchsorted(ids, rel["a_id"].to_numpy()), np.searchsorted(ids, rel["b_id"].to_numpy())
     is_gold = rel["gold"].to_numpy()

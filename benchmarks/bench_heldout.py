@@ -27,11 +27,15 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_clustering import PRESETS, build_preset, turkish_lexicon  # noqa: E402
+from bench_clustering import PRESETS, build_preset, turkish_lexicon, with_gold_synonyms  # noqa: E402
+
+if TYPE_CHECKING:
+    from lexgraph.clustering.evaluate import Gold
 
 OUT = Path("out/bench_heldout")
 
@@ -50,16 +54,11 @@ def heldout_dataset(data: Path, terms: set[str], out: Path) -> pl.DataFrame:
     return pairs.group_by("label").len().join(keep.group_by("label").len(), on="label", suffix="_kept").sort("label")
 
 
-def edge_table(store: object, gold: str) -> pl.DataFrame:
+def edge_table(store: object, g: Gold) -> pl.DataFrame:
     """Per edge score: gated edges, the share that are gold synonym pairs, and the share of gold candidate pairs kept."""
-    from lexgraph.clustering.evaluate import load_gold
-
-    g = load_gold(gold)
-    syn = (g.senses.join(g.senses, on="synset_id", suffix="_b").filter(pl.col("term") != pl.col("term_b"))
-           .select(pl.col("term").alias("term_a"), "term_b").unique().with_columns(gold=pl.lit(True)))
-    rel = store.frame("SELECT r.term_a, r.term_b, r.label, r.p_synonym, c.cosine FROM relations r "  # type: ignore[attr-defined]
-                      "JOIN candidates c USING (a_id, b_id)")
-    rel = rel.join(syn, on=["term_a", "term_b"], how="left").with_columns(pl.col("gold").fill_null(False))
+    rel = with_gold_synonyms(store.frame(  # type: ignore[attr-defined]
+        "SELECT r.term_a, r.term_b, r.label, r.p_synonym, c.cosine FROM relations r JOIN candidates c USING (a_id, b_id)"),
+        g)
     is_gold = rel["gold"].to_numpy()
     rows = []
     for score, gate, values in (("p_synonym", 0.70, rel["p_synonym"].to_numpy()),
@@ -82,6 +81,7 @@ def main() -> None:
 
     import lexgraph
     from lexgraph.clustering.compare import compare_methods, markdown_table
+    from lexgraph.clustering.evaluate import load_gold
     from lexgraph.relations.training import TrainConfig, train_from_dataset
     from lexgraph.store import Store
 
@@ -99,10 +99,11 @@ def main() -> None:
     train_from_dataset(TrainConfig(dataset=folder, out=model_path, epochs=args.epochs, random_state=args.seed))
     print(f"\ntrained in {time.perf_counter() - t0:.0f} s: {model_path}.json / .npz\n")
     for name, (db, gold) in zip(args.preset, stores):
+        g = load_gold(gold)                   # once per store: every table below reads it
         copy = OUT / f"{name}.duckdb"
         with Store(db, read_only=True) as store:
             print(f"\n### {name}: edges of the shipped model ({db})\n")
-            print(markdown_table(edge_table(store, gold)))
+            print(markdown_table(edge_table(store, g)))
         shutil.copy(db, copy)
         lang = gold.partition(":")[2]
         sources = [str(turkish_lexicon())] if name == "tr5k" else None
@@ -112,9 +113,9 @@ def main() -> None:
                        force=["relations"], seed=args.seed)
         with Store(copy, read_only=True) as store:
             print(f"\n### {name} ({copy}), relations model {model_path}\n")
-            print(markdown_table(edge_table(store, gold)))
+            print(markdown_table(edge_table(store, g)))
             for score, gate in (("p_synonym", 0.70), ("p_synonym*cosine", 0.35)):
-                df = compare_methods(store, gold=gold, gate=gate, score=score)
+                df = compare_methods(store, gold=g, gate=gate, score=score)
                 cols = ["method", "pair_p", "pair_r", "pair_f1", "bcubed_f1", "antonym_intrusion", "multi_member"]
                 print(f"\n{name}, edge score {score}, gate {gate}\n")
                 print(markdown_table(df.select(cols)))
