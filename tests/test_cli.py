@@ -73,3 +73,31 @@ def test_errors_are_one_line_without_traceback(cli_db: Path, tmp_path: Path) -> 
     # Writes are refused through query: the file is opened read-only.
     write = lexgraph("query", str(cli_db), "DELETE FROM terms")
     assert write.returncode != 0 and "read-only" in write.stderr.lower()
+
+
+def test_build_without_multi_member_clusters_says_so(cli_db: Path, tmp_path: Path) -> None:
+    # A gate no pair passes: every term alone, and the build says why instead of printing an empty table.
+    import shutil
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(cli_db, db)
+    words = next(cli_db.parent.glob("words.csv"))
+    out = lexgraph("build", str(words), "--db", str(db), "--k", "8", "--min-cosine", "0.3", "--quiet", "--no-tree",
+                   "--synonym-gate", "1.0", "--force", "clusters")
+    assert out.returncode == 0, out.stderr
+    assert "every term is a cluster of its own" in out.stdout
+
+
+def test_tables_print_floats_short_and_one_wide_row_as_name_value(capsys: pytest.CaptureFixture[str]) -> None:
+    import polars as pl
+
+    from lexgraph.cli import print_frame
+
+    print_frame(pl.DataFrame({"term": ["big"], "p": [0.7599999904632568], "zero": [0.0]}))
+    out = capsys.readouterr().out
+    assert "0.76" in out and "0.7599999" not in out and "0.0" in out
+    wide = pl.DataFrame({f"a_rather_long_metric_name_{i}": [0.123456789] for i in range(12)})
+    print_frame(wide, title="metrics")
+    out = capsys.readouterr().out
+    assert "a_rather_long_metric_name_11" in out           # not folded into slivers: one name per line
+    assert out.count("0.123457") == 12

@@ -10,13 +10,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from lexgraph import __version__
+
+if TYPE_CHECKING:
+    import polars as pl
 
 app = typer.Typer(help="Turn a word list into a synonym resource and a browsable hierarchy, stored in DuckDB.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -44,13 +47,35 @@ def print_frame(df, fmt: str = "table", title: str | None = None) -> None:
             sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
     elif fmt == "tsv":
         sys.stdout.write(df.write_csv(separator="\t"))
+    elif df.height == 1 and df.width > 4 and _table_width(df) > console.width:
+        # one wide row (an evaluation's metrics) folds into unreadable slivers: print it as name / value
+        import polars as pl
+
+        row = df.row(0)
+        print_frame(pl.DataFrame({"name": df.columns, "value": [_cell(v) for v in row]}), fmt, title)
     else:
         table = Table(title=title, show_lines=False)
         for col in df.columns:
             table.add_column(col, overflow="fold")
         for row in df.iter_rows():
-            table.add_row(*["" if v is None else str(v) for v in row])
+            table.add_row(*[_cell(v) for v in row])
         console.print(table)
+
+
+def _cell(value: object) -> str:
+    """A table cell: floats to 6 significant digits, so REAL columns do not print as 0.7599999904632568."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        text = f"{value:.6g}"
+        return text if any(c in text for c in ".en") else text + ".0"     # 1.0 stays a float, not "1"
+    return str(value)
+
+
+def _table_width(df: pl.DataFrame) -> int:
+    """Characters a one-line rich table of ``df`` needs (cells, padding, borders)."""
+    widths = [max(len(c), *(len(_cell(v)) for v in df[c].to_list())) for c in df.columns]
+    return sum(widths) + 3 * len(widths) + 1
 
 
 def version_callback(value: bool) -> None:
@@ -125,10 +150,13 @@ def _print_examples(db: Path) -> None:
         df = store.frame(
             "SELECT s.cluster_id, s.size, s.representative, string_agg(c.term, ', ' ORDER BY c.term) AS members "
             "FROM cluster_summary s JOIN clusters c USING (cluster_id) "
-            "WHERE s.size BETWEEN 3 AND 8 GROUP BY s.cluster_id, s.size, s.representative, s.cohesion "
-            "ORDER BY s.cohesion DESC NULLS LAST, s.size DESC, "
-            "s.cluster_id LIMIT 8")
-    print_frame(df, title="example clusters")
+            "WHERE s.size BETWEEN 2 AND 8 GROUP BY s.cluster_id, s.size, s.representative, s.cohesion "
+            "ORDER BY s.size >= 3 DESC, s.cohesion DESC NULLS LAST, s.size DESC, s.cluster_id LIMIT 8")
+    if df.height:
+        print_frame(df, title="example clusters")
+    else:
+        console.print("example clusters: every term is a cluster of its own (no synonym edge passed the gate; "
+                      "see `lexgraph build --help` for --synonym-gate)")
 
 
 @app.command()
