@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -355,3 +356,32 @@ def test_compare_methods_tunes_the_cosine_baseline_on_gold(tmp_path) -> None:
     assert tuned.height == 1 and tuned["pair_f1"][0] == pytest.approx(1.0)
     assert tuned["method"][0].startswith("components@0.9")          # 0.90-0.94 all split it cleanly
     assert df.filter(pl.col("method") == "components@0.8")["pair_f1"][0] < 1.0
+
+
+def test_votes_of_explains_every_term_of_a_real_build(en_build: Path) -> None:
+    # votes_of(term) on the full pipeline's file: one chosen row per voting term, and its decided_by
+    # names the first criterion on which it beats the runner-up (pruning's order: synonyms, P(synonym), cohesion).
+    from lexgraph.store import Store
+
+    with Store(en_build, read_only=True) as store:
+        multi = store.frame("SELECT t.term FROM cluster_votes v JOIN terms t USING (term_id) GROUP BY t.term "
+                            "HAVING count(*) >= 2 ORDER BY t.term LIMIT 20")["term"].to_list()
+        single = store.frame("SELECT t.term FROM cluster_votes v JOIN terms t USING (term_id) GROUP BY t.term "
+                             "HAVING count(*) = 1 ORDER BY t.term LIMIT 1")["term"].to_list()
+        assert multi and single
+        assert store.frame(f"SELECT decided_by FROM votes_of('{single[0]}')")["decided_by"].to_list() == \
+            ["only cluster it joined"]
+        for term in multi:
+            rows = store.frame(f"SELECT * FROM votes_of('{term}')")
+            assert rows["chosen"].to_list() == [True] + [False] * (rows.height - 1)
+            win, rest = rows.row(0, named=True), rows.slice(1)
+            assert rest["decided_by"].null_count() == rest.height
+            (hard,) = store.frame(f"SELECT cluster_id FROM cluster_of('{term}')")["cluster_id"].to_list()
+            assert win["cluster_id"] == hard
+            best = max((r["synonyms"], r["confidence"], r["cohesion"]) for r in rest.iter_rows(named=True))
+            assert (win["synonyms"], win["confidence"], win["cohesion"]) >= best
+            expected = ("most synonyms" if win["synonyms"] > best[0] else
+                        "tie on synonyms: higher summed P(synonym)" if win["confidence"] > best[1] else
+                        "tie on synonyms and P(synonym): more cohesive" if win["cohesion"] > best[2] else
+                        "full tie: stronger seed")
+            assert win["decided_by"] == expected

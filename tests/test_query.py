@@ -27,7 +27,8 @@ from lexgraph.config import BuildConfig
 from lexgraph.store import Store, StoreError
 from lexgraph.store.export import PUBLIC_TABLES, export
 
-MACROS = ("synonyms", "antonyms", "cluster_of", "cluster_members", "senses_of", "lineage", "subtree", "node_terms")
+MACROS = ("synonyms", "antonyms", "cluster_of", "cluster_members", "senses_of", "votes_of", "lineage", "subtree",
+          "node_terms")
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +95,10 @@ def test_macros_from_the_plain_duckdb_client(demo_db: Path) -> None:
     assert {r["term"] for r in cli_json(demo_db, "SELECT term FROM node_terms(8)")} == {"dog", "cat"}
     senses = cli_json(demo_db, "SELECT cluster_id, chosen FROM senses_of('cool')")
     assert senses == [{"cluster_id": 4, "chosen": True}, {"cluster_id": 16, "chosen": False}]
+    votes = cli_json(demo_db, "SELECT cluster_id, chosen, decided_by FROM votes_of('Cool')")
+    assert votes == [{"cluster_id": 4, "chosen": True, "decided_by": "tie on synonyms: higher summed P(synonym)"},
+                     {"cluster_id": 16, "chosen": False, "decided_by": None}]
+    assert cli_json(demo_db, "SELECT decided_by FROM votes_of('big')") == [{"decided_by": "only cluster it joined"}]
     assert cli_json(demo_db, "SELECT * FROM synonyms('no such word')") == []
 
 
@@ -128,6 +133,7 @@ def test_api_returns_polars_from_the_macros(demo_db: Path) -> None:
         assert lex.subtree(2)["node_id"].to_list() == [2, 8]
         assert set(lex.node_terms(10)["term"]) == {"buy", "purchase", "sell"}
         assert lex.senses_of("cool").height == 2
+        assert lex.votes_of("COOL")["chosen"].to_list() == [True, False]
         tree = lex.tree()
         assert tree.height == 11 and tree.filter(pl.col("parent_id").is_null())["node_id"].to_list() == [0]
         assert lex.trees() == ["clusters", "docs"]

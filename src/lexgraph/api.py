@@ -107,6 +107,10 @@ class Lexicon:
         """Every cluster ``term`` joined in the soft stage, and which one it kept (``chosen``)."""
         return self._macro("senses_of(?)", [self.normalize(term)])
 
+    def votes_of(self, term: str) -> pl.DataFrame:
+        """Why ``term`` landed in its cluster: its pruning votes, and the rule that decided (``decided_by``)."""
+        return self._macro("votes_of(?)", [self.normalize(term)])
+
     def lineage(self, term: str) -> pl.DataFrame:
         """Path from the cluster of ``term`` up to the root of the 'clusters' tree (depth 0 = lowest node)."""
         return self._macro("lineage(?)", [self.normalize(term)])

@@ -74,6 +74,31 @@ CREATE OR REPLACE MACRO senses_of(word) AS TABLE
     WHERE s.term = lexgraph_norm(word)
     ORDER BY score DESC, cluster_id;
 
+-- Why a term landed in its cluster: every cluster it voted for in the pruning stage (cluster_votes), best
+-- first, and on the chosen row the rule that decided against the runner-up: more synonyms among the members,
+-- then the larger summed P(synonym), then cohesion, then the stronger seed. size is NULL for a candidate
+-- that lost all its members to other clusters. Empty for methods without votes (the baselines).
+CREATE OR REPLACE MACRO votes_of(word) AS TABLE
+    WITH q AS (SELECT term_id, term FROM terms WHERE term = lexgraph_norm(word)),
+    v AS (
+        SELECT q.term AS term, v.cluster_id AS cluster_id, v.chosen AS chosen, v.synonyms AS synonyms,
+               v.confidence AS confidence, v.cohesion AS cohesion, cs.size AS size,
+               cs.representative AS representative
+        FROM cluster_votes v JOIN q ON v.term_id = q.term_id
+        LEFT JOIN cluster_summary cs ON cs.cluster_id = v.cluster_id),
+    runner_up AS (
+        SELECT synonyms, confidence, cohesion FROM v WHERE NOT chosen
+        ORDER BY synonyms DESC, confidence DESC, cohesion DESC LIMIT 1)
+    SELECT v.*,
+           CASE WHEN NOT v.chosen THEN NULL
+                WHEN r.synonyms IS NULL THEN 'only cluster it joined'
+                WHEN v.synonyms > r.synonyms THEN 'most synonyms'
+                WHEN v.confidence > r.confidence THEN 'tie on synonyms: higher summed P(synonym)'
+                WHEN v.cohesion > r.cohesion THEN 'tie on synonyms and P(synonym): more cohesive'
+                ELSE 'full tie: stronger seed' END AS decided_by
+    FROM v LEFT JOIN runner_up r ON true
+    ORDER BY v.chosen DESC, v.synonyms DESC, v.confidence DESC, v.cluster_id;
+
 -- Path from a term's cluster up to the root of the 'clusters' tree: depth 0 is the lowest (smallest) node
 -- holding the term's cluster id, then its parent, ... up to the root (parent_id NULL).
 CREATE OR REPLACE MACRO lineage(word) AS TABLE
