@@ -101,3 +101,10 @@ def test_tables_print_floats_short_and_one_wide_row_as_name_value(capsys: pytest
     out = capsys.readouterr().out
     assert "a_rather_long_metric_name_11" in out           # not folded into slivers: one name per line
     assert out.count("0.123457") == 12
+    rows = pl.DataFrame({"method": ["softhard", "leiden"], **{f"metric_number_{i}": [0.5, 0.25] for i in range(9)}})
+    print_frame(rows)
+    out = capsys.readouterr().out
+    assert out.count("metric_number_8") == 2 and "softhard" in out and "leiden" in out
+    members = pl.DataFrame({"cluster_id": [3], "size": [4], "members": [", ".join(["motion", "move"] * 12)]})
+    print_frame(members)                                   # one long column still folds as a normal table
+    assert "cluster_id" in capsys.readouterr().out.splitlines()[1]

@@ -47,12 +47,16 @@ def print_frame(df, fmt: str = "table", title: str | None = None) -> None:
             sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
     elif fmt == "tsv":
         sys.stdout.write(df.write_csv(separator="\t"))
-    elif df.height == 1 and df.width > 4 and _table_width(df) > console.width:
-        # one wide row (an evaluation's metrics) folds into unreadable slivers: print it as name / value
-        import polars as pl
-
-        row = df.row(0)
-        print_frame(pl.DataFrame({"name": df.columns, "value": [_cell(v) for v in row]}), fmt, title)
+    elif df.width > 2 and _table_width(df) > console.width:
+        # rows too wide for the terminal fold into unreadable slivers: print each row as a block of
+        # name / value lines instead (like psql's expanded display)
+        table = Table("name", "value", title=title, show_lines=False)
+        for i, row in enumerate(df.iter_rows()):
+            if i:
+                table.add_section()
+            for name, value in zip(df.columns, row):
+                table.add_row(name, _cell(value))
+        console.print(table)
     else:
         table = Table(title=title, show_lines=False)
         for col in df.columns:
@@ -72,9 +76,12 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _table_width(df: pl.DataFrame) -> int:
-    """Characters a one-line rich table of ``df`` needs (cells, padding, borders)."""
-    widths = [max(len(c), *(len(_cell(v)) for v in df[c].to_list())) for c in df.columns]
+def _table_width(df: pl.DataFrame, fold_at: int = 16) -> int:
+    """Characters a rich table of ``df`` needs when each column may fold down to ``fold_at`` characters.
+
+    A single long column (a member list) folds well; many columns each folded to a few characters do not.
+    """
+    widths = [min(fold_at, max(len(c), *(len(_cell(v)) for v in df[c].to_list()))) for c in df.columns]
     return sum(widths) + 3 * len(widths) + 1
 
 
