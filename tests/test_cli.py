@@ -108,3 +108,35 @@ def test_tables_print_floats_short_and_one_wide_row_as_name_value(capsys: pytest
     members = pl.DataFrame({"cluster_id": [3], "size": [4], "members": [", ".join(["motion", "move"] * 12)]})
     print_frame(members)                                   # one long column still folds as a normal table
     assert "cluster_id" in capsys.readouterr().out.splitlines()[1]
+
+
+def test_eval_clusters_and_compare_on_the_builds_own_graph(cli_db: Path, tmp_path: Path) -> None:
+    plain = lexgraph("eval", "clusters", str(cli_db), "--gold", "wordnet:en", "--format", "json")
+    assert plain.returncode == 0, plain.stderr
+    (own,) = [json.loads(line) for line in plain.stdout.splitlines()]
+    assert own["method"] == "softhard" and 0 <= own["pair_f1"] <= 1 and 0 < own["bcubed_f1"] <= 1
+    assert own["clusters"] >= own["multi_member"] >= 1
+    comp = lexgraph("eval", "clusters", str(cli_db), "--compare", "--format", "json")
+    assert comp.returncode == 0, comp.stderr
+    rows = {r["method"]: r for r in map(json.loads, comp.stdout.splitlines())}
+    assert {"softhard", "leiden", "chinese-whispers", "watset", "components@0.7", "singletons (reference)"} <= set(rows)
+    # with no options --compare re-runs the build's own clustering: the same clusters, the same figures
+    for key in ("pair_f1", "bcubed_f1", "clusters", "multi_member"):
+        assert rows["softhard"][key] == own[key]
+    # a build clustered on the product graph: --compare follows it (before, it always used P(synonym) >= 0.70)
+    import shutil
+
+    db = tmp_path / "product.duckdb"
+    shutil.copy(cli_db, db)
+    words = next(cli_db.parent.glob("words.csv"))
+    out = lexgraph("build", str(words), "--db", str(db), "--k", "8", "--min-cosine", "0.3", "--quiet", "--no-tree",
+                   "--edge-score", "p_synonym*cosine", "--synonym-gate", "0.35", "--force", "clusters")
+    assert out.returncode == 0, out.stderr
+    own = json.loads(lexgraph("eval", "clusters", str(db), "--format", "json").stdout)
+    comp = lexgraph("eval", "clusters", str(db), "--compare", "--format", "json")
+    assert "p_synonym*cosine >= 0.35" in lexgraph("eval", "clusters", str(db), "--compare").stdout.replace("\n", "")
+    soft = next(r for r in map(json.loads, comp.stdout.splitlines()) if r["method"] == "softhard")
+    assert (soft["pair_f1"], soft["clusters"]) == (own["pair_f1"], own["clusters"])
+    assert own["clusters"] != rows["softhard"]["clusters"]            # the two graphs do differ on this build
+    bad = lexgraph("eval", "clusters", str(cli_db), "--compare", "--edge-score", "cosine")
+    assert bad.returncode != 0 and "cosine" in bad.stderr and "Traceback" not in bad.stderr

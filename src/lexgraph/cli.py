@@ -394,20 +394,38 @@ def eval_clusters(
     gold: str = typer.Option("wordnet:en", "--gold", help="wordnet:en or wordnet:tr."),
     compare: bool = typer.Option(False, "--compare", help="Run every clustering method on the build's synonym "
                                  "graph and print one comparison table."),
-    synonym_gate: float = typer.Option(0.70, "--synonym-gate", help="With --compare: the synonym-edge gate."),
+    synonym_gate: Optional[float] = typer.Option(None, "--synonym-gate", help="With --compare: the synonym-edge "
+                                                 "gate (default: the build's own).", show_default=False),
+    edge_score: Optional[str] = typer.Option(None, "--edge-score", help="With --compare: p_synonym or "
+                                             "p_synonym*cosine (default: the build's own).", show_default=False),
+    join_share: Optional[float] = typer.Option(None, "--join-share", help="With --compare: soft-hard's join "
+                                               "share (default: the build's own).", show_default=False),
     fmt: str = typer.Option("table", "--format", help="table, csv, tsv or json."),
 ) -> None:
-    """Pairwise and BCubed P/R/F1, antonym intrusion, drift, coverage and sizes against a wordnet."""
+    """Pairwise and BCubed P/R/F1, antonym intrusion, drift, coverage and sizes against a wordnet.
+
+    With --compare every method runs on the synonym graph the build clustered (its gate, edge score and join
+    share, read from its last clusters run), unless the options say otherwise.
+    """
     from lexgraph.clustering.compare import compare_methods, evaluate_store
     from lexgraph.store import Store, StoreError
 
+    title = f"clusters of {db} vs {gold}"
     try:
         with Store(db, read_only=True) as store:
-            df = compare_methods(store, gold, gate=synonym_gate) if compare else evaluate_store(store, gold)
+            if compare:
+                built = store.last_completed("clusters")
+                params = built.params if built else {}
+                gate = synonym_gate if synonym_gate is not None else params.get("synonym_gate", 0.70)
+                score = edge_score if edge_score is not None else params.get("edge_score", "p_synonym")
+                share = join_share if join_share is not None else params.get("join_share", 0.51)
+                df = compare_methods(store, gold, gate=gate, join_share=share, score=score)
+                title += f" (graph: {score} >= {gate}, join share {share})"
+            else:
+                df = evaluate_store(store, gold)
     except (ValueError, FileNotFoundError, StoreError) as exc:
         fail(str(exc))
-    print_frame(df.with_columns([df[c].round(4) for c in df.columns if df[c].dtype.is_float()]), fmt,
-                title=f"clusters of {db} vs {gold}")
+    print_frame(df.with_columns([df[c].round(4) for c in df.columns if df[c].dtype.is_float()]), fmt, title=title)
 
 
 def main() -> None:
