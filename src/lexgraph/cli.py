@@ -414,11 +414,15 @@ def eval_clusters(
     try:
         with Store(db, read_only=True) as store:
             if compare:
-                built = store.last_completed("clusters")
-                params = built.params if built else {}
-                gate = synonym_gate if synonym_gate is not None else params.get("synonym_gate", 0.70)
-                score = edge_score if edge_score is not None else params.get("edge_score", "p_synonym")
-                share = join_share if join_share is not None else params.get("join_share", 0.51)
+                from dataclasses import fields
+
+                from lexgraph.config import BuildConfig
+
+                built = store.last_completed("clusters")          # none: never clustered, the build defaults
+                used = {f.name: f.default for f in fields(BuildConfig)} | (built.params if built else {})
+                gate = used["synonym_gate"] if synonym_gate is None else synonym_gate
+                score = used["edge_score"] if edge_score is None else edge_score
+                share = used["join_share"] if join_share is None else join_share
                 df = compare_methods(store, gold, gate=gate, join_share=share, score=score)
                 title += f" (graph: {score} >= {gate}, join share {share})"
             else:

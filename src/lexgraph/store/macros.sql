@@ -97,7 +97,7 @@ CREATE OR REPLACE MACRO votes_of(word) AS TABLE
                 WHEN v.cohesion > r.cohesion THEN 'tie on synonyms and P(synonym): more cohesive'
                 ELSE 'full tie: stronger seed' END AS decided_by
     FROM v LEFT JOIN runner_up r ON true
-    ORDER BY v.chosen DESC, v.synonyms DESC, v.confidence DESC, v.cluster_id;
+    ORDER BY v.chosen DESC, v.synonyms DESC, v.confidence DESC, v.cohesion DESC, v.cluster_id;
 
 -- Path from a term's cluster up to the root of the 'clusters' tree: depth 0 is the lowest (smallest) node
 -- holding the term's cluster id, then its parent, ... up to the root (parent_id NULL).
