@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -75,16 +76,19 @@ def test_errors_are_one_line_without_traceback(cli_db: Path, tmp_path: Path) -> 
     assert write.returncode != 0 and "read-only" in write.stderr.lower()
 
 
-def test_build_without_multi_member_clusters_says_so(cli_db: Path, tmp_path: Path) -> None:
-    # A gate no pair passes: every term alone, and the build says why instead of printing an empty table.
-    import shutil
-
-    db = tmp_path / "copy.duckdb"
+def recluster_copy(cli_db: Path, db: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """Copy the module's build to ``db`` and redo its clusters stage with ``options``; the build's output."""
     shutil.copy(cli_db, db)
     words = next(cli_db.parent.glob("words.csv"))
     out = lexgraph("build", str(words), "--db", str(db), "--k", "8", "--min-cosine", "0.3", "--quiet", "--no-tree",
-                   "--synonym-gate", "1.0", "--force", "clusters")
+                   *options, "--force", "clusters")
     assert out.returncode == 0, out.stderr
+    return out
+
+
+def test_build_without_multi_member_clusters_says_so(cli_db: Path, tmp_path: Path) -> None:
+    # A gate no pair passes: every term alone, and the build says why instead of printing an empty table.
+    out = recluster_copy(cli_db, tmp_path / "copy.duckdb", "--synonym-gate", "1.0")
     assert "every term is a cluster of its own" in out.stdout
 
 
@@ -124,14 +128,8 @@ def test_eval_clusters_and_compare_on_the_builds_own_graph(cli_db: Path, tmp_pat
     for key in ("pair_f1", "bcubed_f1", "clusters", "multi_member"):
         assert rows["softhard"][key] == own[key]
     # a build clustered on the product graph: --compare follows it (before, it always used P(synonym) >= 0.70)
-    import shutil
-
     db = tmp_path / "product.duckdb"
-    shutil.copy(cli_db, db)
-    words = next(cli_db.parent.glob("words.csv"))
-    out = lexgraph("build", str(words), "--db", str(db), "--k", "8", "--min-cosine", "0.3", "--quiet", "--no-tree",
-                   "--edge-score", "p_synonym*cosine", "--synonym-gate", "0.35", "--force", "clusters")
-    assert out.returncode == 0, out.stderr
+    recluster_copy(cli_db, db, "--edge-score", "p_synonym*cosine", "--synonym-gate", "0.35")
     own = json.loads(lexgraph("eval", "clusters", str(db), "--format", "json").stdout)
     comp = lexgraph("eval", "clusters", str(db), "--compare", "--format", "json")
     assert "p_synonym*cosine >= 0.35" in lexgraph("eval", "clusters", str(db), "--compare").stdout.replace("\n", "")
