@@ -46,7 +46,7 @@ def turkish_lexicon(n: int = 5000) -> Path:
     """``out/tr_N.txt``: the N most frequent Turkish words (wordfreq) that are KeNet terms."""
     from wordfreq import top_n_list
 
-    from lexgraph.graph.wordnet import load_wordnet
+    from lexgraph.lexicon.wordnet import load_wordnet
 
     path = OUT / f"tr_{n}.txt"
     if not path.exists():

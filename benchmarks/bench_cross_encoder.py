@@ -31,7 +31,11 @@ import polars as pl
 from lexgraph.relations.dataset import LABELS, PairDataset
 from lexgraph.relations.evaluate import Scores, three_and_four_way
 from lexgraph.relations.model import PairClassifier
-from lexgraph.relations.training import DEFAULT_MODEL_ENCODERS, pairset_for, term_table_for
+from lexgraph.relations.training import (
+    DEFAULT_MODEL_ENCODERS,
+    pairset_for,
+    term_table_for,
+)
 
 
 class CrossEncoder:

@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 BUILD_SNIPPET = """
 import json, resource, sys
 from lexgraph.config import BuildConfig
-from lexgraph.graph.stages import CandidateStage, EmbedStage, IngestStage
+from lexgraph.candidates.stage import CandidateStage
+from lexgraph.embed.stage import EmbedStage
+from lexgraph.lexicon.stage import IngestStage
 from lexgraph.pipeline import build
 out = build(BuildConfig(db=sys.argv[1], sources=[sys.argv[2]], k=int(sys.argv[3]), min_cosine=0.0,
             progress=False), stages=[IngestStage(), EmbedStage(), CandidateStage()])
@@ -39,8 +40,8 @@ print(json.dumps({"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_max
 
 def word_list(size: int, folder: Path) -> Path:
     """The ``size`` most frequent WordNet words (10K), or every English WordNet lemma (size <= 0 or > 100K)."""
-    from lexgraph.graph.default_lexicon import default_lexicon
-    from lexgraph.graph.wordnet import load_wordnet
+    from lexgraph.lexicon.default_lexicon import default_lexicon
+    from lexgraph.lexicon.wordnet import load_wordnet
 
     if 0 < size <= 100_000:
         words = default_lexicon(size)
@@ -77,8 +78,8 @@ def approx_recall(db: Path, k: int, n_queries: int = 2000, seed: int = 0) -> dic
     import faiss
     import numpy as np
 
-    from lexgraph.graph.candidates import CandidateSearch
-    from lexgraph.graph.embed import load_term_vectors
+    from lexgraph.candidates.search import CandidateSearch
+    from lexgraph.embed.cache import load_term_vectors
     from lexgraph.store import Store
 
     with Store(db, read_only=True) as store:

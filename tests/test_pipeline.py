@@ -7,8 +7,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from lexgraph.candidates.stage import CandidateStage
 from lexgraph.config import BuildConfig
-from lexgraph.graph.stages import CandidateStage, EmbedStage, IngestStage
+from lexgraph.embed.stage import EmbedStage
+from lexgraph.lexicon.stage import IngestStage
 from lexgraph.pipeline import build
 from lexgraph.store import StageRun, Store, StoreError
 

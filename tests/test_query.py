@@ -19,9 +19,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from demo_store import ANTONYMS, CLUSTERS, make_demo_store
 
 import lexgraph
-from demo_store import ANTONYMS, CLUSTERS, make_demo_store
 from lexgraph.api import Lexicon
 from lexgraph.config import BuildConfig
 from lexgraph.store import Store, StoreError
@@ -206,7 +206,7 @@ def test_table_exports_round_trip(demo_db: Path, tmp_path: Path, fmt: str) -> No
 
 
 def test_tree_exports_reuse_the_tree_module(demo_db: Path, tmp_path: Path) -> None:
-    from lexgraph.clustering.tree_export import parse_newick
+    from lexgraph.trees.export import parse_newick
 
     with Store(demo_db, read_only=True) as store:
         export(store, "csv", tmp_path)

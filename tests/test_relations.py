@@ -13,14 +13,26 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from lexgraph.relations.dataset import ANTSYNNET_DIR, LABELS, DatasetConfig, build_dataset, iter_terms, read_pair_file
-from lexgraph.relations.features import TermTable, cached_vectors, lexical_features, opposite_forms
+from lexgraph.relations.dataset import (
+    ANTSYNNET_DIR,
+    LABELS,
+    DatasetConfig,
+    build_dataset,
+    iter_terms,
+    read_pair_file,
+)
+from lexgraph.relations.features import (
+    TermTable,
+    cached_vectors,
+    lexical_features,
+    opposite_forms,
+)
 from lexgraph.relations.model import PairClassifier, PairSet, load_model
 
 
 @pytest.fixture(scope="session")
 def en_wordnet():
-    from lexgraph.graph.wordnet import load_wordnet
+    from lexgraph.lexicon.wordnet import load_wordnet
 
     return load_wordnet("en")
 
@@ -200,8 +212,10 @@ def test_predict_cli_bad_input(tmp_path, text, extra, needle):
 
 # -- pipeline stage --------------------------------------------------------------------------------
 def test_stage_fills_relations(tmp_path):
+    from lexgraph.candidates.stage import CandidateStage
     from lexgraph.config import BuildConfig
-    from lexgraph.graph.stages import CandidateStage, EmbedStage, IngestStage
+    from lexgraph.embed.stage import EmbedStage
+    from lexgraph.lexicon.stage import IngestStage
     from lexgraph.pipeline import build
     from lexgraph.relations.stage import RelationsStage
     from lexgraph.store import Store

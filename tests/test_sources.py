@@ -7,8 +7,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from lexgraph.graph.normalize import MAX_TERM_LENGTH, normalize_term
-from lexgraph.graph.sources import SourceError, ingest, read_source
+from lexgraph.lexicon.normalize import MAX_TERM_LENGTH, normalize_term
+from lexgraph.lexicon.sources import SourceError, ingest, read_source
 
 
 def test_turkish_casing_keeps_dotted_and_dotless_i() -> None:
@@ -102,8 +102,8 @@ def test_wordnet_sources_carry_part_of_speech() -> None:
 
 
 def test_default_lexicon_is_frequent_wordnet_words() -> None:
-    from lexgraph.graph.default_lexicon import default_lexicon
-    from lexgraph.graph.wordnet import load_wordnet
+    from lexgraph.lexicon.default_lexicon import default_lexicon
+    from lexgraph.lexicon.wordnet import load_wordnet
 
     words = default_lexicon(200)
     assert len(words) == len(set(words)) == 200

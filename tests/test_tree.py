@@ -10,13 +10,17 @@ import pytest
 from sklearn.datasets import load_digits, load_iris, load_wine
 from sklearn.preprocessing import StandardScaler
 
-from lexgraph.clustering.density_sweep import naive_density_tree, same_partition
-from lexgraph.clustering.density_tree import NestedDensityTree
-from lexgraph.clustering.mrd_mst import mutual_reachability_mst
-from lexgraph.clustering.smoothing import knn_smooth
-from lexgraph.clustering.tree_export import json_from_frames, newick_from_frames, parse_newick
-from lexgraph.clustering.tree_metrics import (ItemTree, dendrogram_purity, tree_from_linkage,
-                                              tree_from_tables)
+from lexgraph.trees.export import json_from_frames, newick_from_frames, parse_newick
+from lexgraph.trees.metrics import (
+    ItemTree,
+    dendrogram_purity,
+    tree_from_linkage,
+    tree_from_tables,
+)
+from lexgraph.trees.mst import mutual_reachability_mst
+from lexgraph.trees.nested import NestedDensityTree
+from lexgraph.trees.smoothing import knn_smooth
+from lexgraph.trees.sweep import naive_density_tree, same_partition
 
 
 def _datasets() -> dict[str, np.ndarray]:
@@ -323,7 +327,7 @@ def test_cli_tree_on_text_file(tmp_path) -> None:
 
 def _fake_build(path) -> None:
     """A store with terms, cached vectors and synonym clusters, as the earlier stages leave it."""
-    from lexgraph.graph.embed import vectors_to_arrow
+    from lexgraph.embed.cache import vectors_to_arrow
     from lexgraph.store import Store
 
     rng = np.random.default_rng(0)
@@ -346,9 +350,9 @@ def _fake_build(path) -> None:
 
 
 def test_tree_stage_builds_the_cluster_tree_and_keeps_other_trees(tmp_path) -> None:
-    from lexgraph.clustering.tree_build import TreeStage
     from lexgraph.config import BuildConfig
     from lexgraph.store import Store
+    from lexgraph.trees.stage import TreeStage
 
     db = tmp_path / "b.duckdb"
     _fake_build(db)

@@ -3,7 +3,7 @@
 Every query method runs one of the SQL macros stored in the file (``store/macros.sql``),
 so the Python API, the ``lexgraph query`` command and the plain ``duckdb`` client answer
 from one definition of each query. Terms are normalised in Python with the build's own
-rule (:func:`lexgraph.graph.normalize.normalize_term` and the language in ``terms``)
+rule (:func:`lexgraph.lexicon.normalize.normalize_term` and the language in ``terms``)
 before they reach SQL.
 
 >>> import lexgraph
@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 
 from lexgraph.config import DEFAULT_SOURCE, BuildConfig
-from lexgraph.graph.normalize import normalize_term
+from lexgraph.lexicon.normalize import normalize_term
 from lexgraph.pipeline import StageOutcome
 from lexgraph.pipeline import build as run_pipeline
 from lexgraph.store import Store, StoreError

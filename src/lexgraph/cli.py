@@ -223,7 +223,8 @@ def export(
 ) -> None:
     """Export a build's tables (and its trees as Newick and JSON), read-only."""
     from lexgraph.store import Store, StoreError
-    from lexgraph.store.export import FORMATS, export as run_export
+    from lexgraph.store.export import FORMATS
+    from lexgraph.store.export import export as run_export
 
     if fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}", 2)
@@ -270,11 +271,11 @@ def tree(
     seed: int = typer.Option(0, "--seed", help="Random seed (PCA)."),
 ) -> None:
     """Build a nested density tree over documents, or a build's terms or clusters."""
-    from lexgraph.clustering import tree_build as tb
-    from lexgraph.clustering.density_tree import validate_params
-    from lexgraph.clustering.tree_export import write_json, write_newick
-    from lexgraph.clustering.tree_metrics import ItemTree, dendrogram_purity
     from lexgraph.store import Store, StoreError
+    from lexgraph.trees import build as tb
+    from lexgraph.trees.export import write_json, write_newick
+    from lexgraph.trees.metrics import ItemTree, dendrogram_purity
+    from lexgraph.trees.nested import validate_params
 
     try:
         params = tb.TreeParams(min_points=min_points, n_steps=n_steps, n_components=pca, metric=metric,

@@ -6,9 +6,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lexgraph.clustering.layering import TREE_METHODS
 from lexgraph.clustering.synonym_graph import EDGE_SCORES
-from lexgraph.graph.encoders import DEFAULT_ENCODER
+from lexgraph.embed.encoders import DEFAULT_ENCODER
+from lexgraph.trees.layering import TREE_METHODS
 
 #: Source used when ``lexgraph build`` is given none.
 DEFAULT_SOURCE = "default"

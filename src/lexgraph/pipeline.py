@@ -38,10 +38,12 @@ class Stage(Protocol):
 
 def default_stages() -> list[Stage]:
     """The stages of ``lexgraph build``, in order."""
+    from lexgraph.candidates.stage import CandidateStage
     from lexgraph.clustering.stage import ClusterStage
-    from lexgraph.clustering.tree_build import TreeStage
-    from lexgraph.graph.stages import CandidateStage, EmbedStage, IngestStage
+    from lexgraph.embed.stage import EmbedStage
+    from lexgraph.lexicon.stage import IngestStage
     from lexgraph.relations.stage import RelationsStage
+    from lexgraph.trees.stage import TreeStage
 
     # The tree comes last: it is built over the synonym clusters.
     return [IngestStage(), EmbedStage(), CandidateStage(), RelationsStage(), ClusterStage(), TreeStage()]

@@ -39,7 +39,7 @@ class Gold:
 
     @classmethod
     def from_wordnet(cls, wn: object, name: str) -> Gold:
-        """From a :class:`lexgraph.graph.wordnet.WordNet`."""
+        """From a :class:`lexgraph.lexicon.wordnet.WordNet`."""
         senses = wn.senses.select("synset_id", "term").unique()
         rel = wn.relations
         up = pl.concat([
@@ -59,7 +59,7 @@ class Gold:
 
 def load_gold(spec: str) -> Gold:
     """Gold data by name: ``wordnet:en`` or ``wordnet:tr``."""
-    from lexgraph.graph.wordnet import load_wordnet
+    from lexgraph.lexicon.wordnet import load_wordnet
 
     kind, _, lang = spec.partition(":")
     if kind != "wordnet" or lang not in ("en", "tr"):

@@ -16,7 +16,11 @@ import polars as pl
 
 from lexgraph.clustering.baselines import METHODS, make_estimator
 from lexgraph.clustering.softhard import SoftHardClustering
-from lexgraph.clustering.synonym_graph import SynonymGraph, cluster_cohesion, graph_from_frames
+from lexgraph.clustering.synonym_graph import (
+    SynonymGraph,
+    cluster_cohesion,
+    graph_from_frames,
+)
 from lexgraph.config import BuildConfig
 from lexgraph.store import StageRun, Store
 

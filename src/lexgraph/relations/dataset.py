@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from lexgraph.graph.wordnet import WordNet, load_wordnet
+from lexgraph.lexicon.wordnet import WordNet, load_wordnet
 
 #: Class names, in the column order of every probability matrix.
 LABELS: tuple[str, ...] = ("synonym", "antonym", "cohyponym", "unrelated")

@@ -6,7 +6,7 @@ isolated words.  A term's vector is the mean of its words' vectors (words split 
 spaces, hyphens and underscores), scaled to unit length; a term with no word in the
 400k-word lowercase vocabulary gets the zero vector (its cosine with anything is 0).
 
-The vocabulary is English; the source has the :class:`~lexgraph.graph.encoders.Encoder`
+The vocabulary is English; the source has the :class:`~lexgraph.embed.encoders.Encoder`
 shape (``name``, ``dim``, ``encode``) so that :func:`relation_encoder` can hand it out
 wherever the relation features ask for an encoder by name.
 """
@@ -71,9 +71,9 @@ LOCAL_SOURCES = {GLOVE: GloveEncoder}
 
 
 def relation_encoder(name: str) -> object:
-    """An encoder by name: the local sources above, else :func:`lexgraph.graph.encoders.get_encoder`."""
+    """An encoder by name: the local sources above, else :func:`lexgraph.embed.encoders.get_encoder`."""
     if name in LOCAL_SOURCES:
         return LOCAL_SOURCES[name]()
-    from lexgraph.graph.encoders import get_encoder
+    from lexgraph.embed.encoders import get_encoder
 
     return get_encoder(name)

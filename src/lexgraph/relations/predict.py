@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from lexgraph.graph.normalize import normalize_term
+from lexgraph.lexicon.normalize import normalize_term
 from lexgraph.relations.dataset import LABELS
 from lexgraph.relations.features import TermTable, cached_vectors
 from lexgraph.relations.model import PairClassifier, PairSet, load_model

@@ -31,7 +31,11 @@ from lexgraph.relations.evaluate import (
 )
 from lexgraph.relations.features import TermTable
 from lexgraph.relations.model import PairClassifier, load_model
-from lexgraph.relations.training import DEFAULT_MODEL_ENCODERS, pairset_for, term_table_for
+from lexgraph.relations.training import (
+    DEFAULT_MODEL_ENCODERS,
+    pairset_for,
+    term_table_for,
+)
 
 BINARY = ("synonym", "antonym")
 

@@ -15,8 +15,8 @@ import pyarrow as pa
 from tqdm.auto import tqdm
 
 from lexgraph.config import BuildConfig
-from lexgraph.graph.embed import embed_missing, load_term_vectors
-from lexgraph.graph.encoders import get_encoder
+from lexgraph.embed.cache import embed_missing, load_term_vectors
+from lexgraph.embed.encoders import get_encoder
 from lexgraph.relations.dataset import LABELS
 from lexgraph.relations.features import TermTable
 from lexgraph.relations.glove import LOCAL_SOURCES

@@ -93,7 +93,7 @@ def make_dataset(lang: str, out: str | Path, **overrides: object) -> PairDataset
 
     The encoder's vectors are cached in ``out`` and reused by :func:`train_from_dataset`.
     """
-    from lexgraph.graph.encoders import DEFAULT_ENCODER
+    from lexgraph.embed.encoders import DEFAULT_ENCODER
     from lexgraph.relations.dataset import DatasetConfig, build_dataset
 
     config = DatasetConfig.for_lang(lang, **overrides)

@@ -11,7 +11,7 @@
   tree, each tree node becomes a non-lexicalised synset linked by ``hypernym`` /
   ``hyponym`` relations (cluster -> its lowest node -> parent node ... -> root).
 * In every format, each stored tree is also written as Newick and nested JSON, by the
-  tree module's own writers (:mod:`lexgraph.clustering.tree_export`).
+  tree module's own writers (:mod:`lexgraph.trees.export`).
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def export_trees(store: Store, out: Path) -> list[Path]:
     names = store.frame("SELECT DISTINCT tree FROM tree_nodes ORDER BY tree")["tree"].to_list()
     if not names:
         return []
-    from lexgraph.clustering.tree_export import write_json, write_newick
+    from lexgraph.trees.export import write_json, write_newick
 
     files: list[Path] = []
     for name in names:
@@ -259,7 +259,7 @@ def _tree_links(store: Store, cluster_pos: dict[int, str]
                         "ORDER BY node_id", [CLUSTERS_TREE])
     if nodes.height == 0:
         return {}, {}, {}, nodes
-    from lexgraph.clustering.tree_export import direct_members
+    from lexgraph.trees.export import direct_members
 
     members = store.frame("SELECT node_id, item FROM tree_members WHERE tree = ?", [CLUSTERS_TREE])
     hyper: dict[int, int] = {}

@@ -4,7 +4,7 @@
 -- Parameters have names that are no column name (word, cid, nid), so they never shadow a column.
 
 -- The build's normalisation of a term (NFC, whitespace collapsed, lower-cased; Turkish dotted/dotless i
--- when the build's terms are Turkish). Mirrors lexgraph.graph.normalize.normalize_term.
+-- when the build's terms are Turkish). Mirrors lexgraph.lexicon.normalize.normalize_term.
 CREATE OR REPLACE MACRO lexgraph_norm(word) AS
     nfc_normalize(lower(trim(regexp_replace(
         CASE WHEN (SELECT any_value(lang) FROM terms) IN ('tr', 'az')

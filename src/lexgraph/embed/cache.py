@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 from tqdm.auto import tqdm
 
-from lexgraph.graph.encoders import Encoder
+from lexgraph.embed.encoders import Encoder
 from lexgraph.store import Store
 
 

@@ -27,8 +27,8 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.metrics import pairwise_distances
 
-from lexgraph.clustering.layering import number_components
-from lexgraph.clustering.mrd_mst import _knn_tree, _pair_distances, _prepare
+from lexgraph.trees.layering import number_components
+from lexgraph.trees.mst import _knn_tree, _pair_distances, _prepare
 
 #: Neighbours searched for a denser point before a point counts as a local peak.
 SEARCH_NEIGHBORS = 30
@@ -75,7 +75,7 @@ def _take_first_denser(core: np.ndarray, points: np.ndarray, idx: np.ndarray, di
 def density_ascent_links(X: np.ndarray, min_points: int, metric: str = "euclidean") -> AscentLinks:
     """The density-ascent tree of the rows of ``X`` (see the module docstring).
 
-    Distances follow :mod:`lexgraph.clustering.mrd_mst` (``cosine`` is ``1 - cos``), and so
+    Distances follow :mod:`lexgraph.trees.mst` (``cosine`` is ``1 - cos``), and so
     do core distances (``min_points == 1`` gives 0 everywhere, so density falls back to the
     row order).  Needs at least one row.
     """
@@ -178,7 +178,7 @@ def ascent_counts(links: AscentLinks, schedule: np.ndarray, min_size: int) -> tu
 def ascent_labels(links: AscentLinks, n_links: int, min_size: int) -> np.ndarray:
     """Cluster labels once the first ``n_links`` links are joined; ``NOISE`` for small components.
 
-    Clusters are numbered by their smallest row (:func:`~lexgraph.clustering.layering.number_components`).
+    Clusters are numbered by their smallest row (:func:`~lexgraph.trees.layering.number_components`).
     """
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components

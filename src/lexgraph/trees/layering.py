@@ -1,7 +1,7 @@
 """The reference layering rule and the tree tables, shared by the fast tree and the naive sweep.
 
-Both :class:`~lexgraph.clustering.density_tree.NestedDensityTree` and the naive
-:func:`~lexgraph.clustering.density_sweep.epsilon_sweep` produce, for each epsilon of a
+Both :class:`~lexgraph.trees.nested.NestedDensityTree` and the naive
+:func:`~lexgraph.trees.sweep.epsilon_sweep` produce, for each epsilon of a
 schedule, a DBSCAN cluster count; the rule below picks the layers from those counts
 alone, so the two give the same layers whenever their counts agree.
 
@@ -25,7 +25,7 @@ NOISE = -1
 
 #: How clusters at radius epsilon are formed: ``'dbscan'`` (the reference: DBSCAN's
 #: clusters, read off the mutual-reachability MST) or ``'ascent'`` (every point linked to
-#: its nearest denser point, links up to epsilon joined; :mod:`lexgraph.clustering.density_ascent`).
+#: its nearest denser point, links up to epsilon joined; :mod:`lexgraph.trees.ascent`).
 #: Here, not in the estimator's module, so that configuration can check it without importing scikit-learn.
 TREE_METHODS: tuple[str, ...] = ("dbscan", "ascent")
 

@@ -5,7 +5,7 @@
 ``exact_threshold``; ``index`` overrides), ``iter_pairs(X)`` yields neighbour pairs
 chunk by chunk so memory stays bounded whatever the vocabulary size.
 
-Rows of ``X`` must be unit length (every :mod:`lexgraph.graph.encoders` encoder
+Rows of ``X`` must be unit length (every :mod:`lexgraph.embed.encoders` encoder
 guarantees it), so inner product is cosine.
 """
 

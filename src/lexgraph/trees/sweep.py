@@ -1,8 +1,8 @@
 """The reference method as it was: one scikit-learn DBSCAN per epsilon (the naive sweep).
 
-Kept as the baseline that :class:`~lexgraph.clustering.density_tree.NestedDensityTree`
+Kept as the baseline that :class:`~lexgraph.trees.nested.NestedDensityTree`
 is timed against and tested against.  It applies the same layer rule
-(:func:`~lexgraph.clustering.layering.select_layers`) to DBSCAN's cluster counts.
+(:func:`~lexgraph.trees.layering.select_layers`) to DBSCAN's cluster counts.
 
 What can be compared with the fast tree: the cluster count, the core points, the noise
 points and the partition of the core points at every epsilon.  Border points (non-core
@@ -19,7 +19,7 @@ import numpy as np
 import polars as pl
 from sklearn.cluster import DBSCAN
 
-from lexgraph.clustering.layering import NOISE, leaf_nodes, nest_layers, select_layers
+from lexgraph.trees.layering import NOISE, leaf_nodes, nest_layers, select_layers
 
 
 @dataclass

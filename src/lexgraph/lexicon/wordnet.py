@@ -25,7 +25,7 @@ from pathlib import Path
 
 import polars as pl
 
-from lexgraph.graph.normalize import normalize_term
+from lexgraph.lexicon.normalize import normalize_term
 
 #: Wordnet names accepted wherever a source is named (``wordnet:en``).
 WORDNET_FILES: dict[str, str] = {

@@ -18,7 +18,7 @@ def default_lexicon(size: int = 3000, lang: str = "en") -> list[str]:
         raise ValueError(f"default lexicon size ({size}) must be at least 1")
     from wordfreq import top_n_list
 
-    from lexgraph.graph.wordnet import load_wordnet
+    from lexgraph.lexicon.wordnet import load_wordnet
 
     known = set(load_wordnet(lang).terms.to_list())
     out: list[str] = []

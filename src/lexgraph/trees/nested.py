@@ -4,7 +4,7 @@ The reference method runs DBSCAN with a fixed ``min_points`` for a rising schedu
 epsilons and keeps a layer whenever the cluster count drops; each cluster's parent is the
 cluster of the layer above that contains it.  Rerunning DBSCAN per epsilon costs
 ``O(n^2)`` per step.  :class:`NestedDensityTree` computes the same layers from a single
-mutual-reachability minimum spanning tree (:mod:`lexgraph.clustering.mrd_mst`):
+mutual-reachability minimum spanning tree (:mod:`lexgraph.trees.mst`):
 
 * the cluster count at ``eps`` is ``#core(eps) - #MST edges <= eps`` -- two binary
   searches per epsilon, so the whole schedule's profile is free;
@@ -16,7 +16,7 @@ mutual-reachability minimum spanning tree (:mod:`lexgraph.clustering.mrd_mst`):
 DBSCAN leaves the cluster of a border point reachable from two clusters to the order of
 its scan, so "the same layers" means: same epsilons, same cluster counts, same core
 points, same partition of the core points, same noise (see
-:mod:`lexgraph.clustering.density_sweep` and ``tests/test_tree.py``).
+:mod:`lexgraph.trees.sweep` and ``tests/test_tree.py``).
 """
 
 from __future__ import annotations
@@ -27,11 +27,28 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from sklearn.decomposition import PCA
 
-from lexgraph.clustering.density_ascent import AscentLinks, ascent_counts, ascent_labels, density_ascent_links
-from lexgraph.clustering.layering import (NOISE, TREE_METHODS, condense_chains, leaf_nodes, nest_layers,
-                                         number_components, select_layers)
-from lexgraph.clustering.mrd_mst import ENGINES, METRICS, MRDSpanningTree, mutual_reachability_mst
-from lexgraph.clustering.smoothing import knn_smooth
+from lexgraph.trees.ascent import (
+    AscentLinks,
+    ascent_counts,
+    ascent_labels,
+    density_ascent_links,
+)
+from lexgraph.trees.layering import (
+    NOISE,
+    TREE_METHODS,
+    condense_chains,
+    leaf_nodes,
+    nest_layers,
+    number_components,
+    select_layers,
+)
+from lexgraph.trees.mst import (
+    ENGINES,
+    METRICS,
+    MRDSpanningTree,
+    mutual_reachability_mst,
+)
+from lexgraph.trees.smoothing import knn_smooth
 
 #: What happens to items that are noise in the densest layer: ``'keep'`` (the reference:
 #: they join the tree where DBSCAN first covers them) or ``'nearest'`` (they join the
@@ -137,11 +154,11 @@ class NestedDensityTree:
         which on 20 Newsgroups raises dendrogram purity (docs/BENCHMARKS.md).  ``engine`` is
         not used.
     engine:
-        MST engine, see :func:`~lexgraph.clustering.mrd_mst.mutual_reachability_mst`.
+        MST engine, see :func:`~lexgraph.trees.mst.mutual_reachability_mst`.
     smooth_neighbors:
         0 (the reference) or ``k``: before the density sweep, move every point towards the
         mean of its ``k`` nearest neighbours, ``smooth_steps`` times (after the projection;
-        see :mod:`lexgraph.clustering.smoothing`).  Sharpens dense cores and thins the
+        see :mod:`lexgraph.trees.smoothing`).  Sharpens dense cores and thins the
         points between them; on 20 Newsgroups it raises dendrogram purity (docs/BENCHMARKS.md).
         Epsilons are then distances between smoothed points.
     smooth_steps:

@@ -2,7 +2,7 @@
 
 A *source spec* is one of
 
-``default``                 the built-in English lexicon (see :mod:`lexgraph.graph.default_lexicon`)
+``default``                 the built-in English lexicon (see :mod:`lexgraph.lexicon.default_lexicon`)
 ``wordnet:en|wordnet:tr``   every lemma of a packaged wordnet
 ``PATH.txt``                one term per line
 ``PATH.csv|.tsv|.parquet``  a table with a term column (``column``) and optional
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
-from lexgraph.graph.normalize import normalize_term, reject_reason
+from lexgraph.lexicon.normalize import normalize_term, reject_reason
 
 TABLE_SUFFIXES = {".csv": ",", ".tsv": "\t", ".tab": "\t"}
 OPTIONAL_COLUMNS = ("lang", "pos", "frequency")
@@ -122,7 +122,7 @@ def read_table(path: Path, column: str) -> SourceRows:
 
 def read_wordnet_source(lang: str) -> SourceRows:
     """Every lemma of the packaged wordnet, one row per (synset, literal), with its part of speech."""
-    from lexgraph.graph.wordnet import POS_NAMES, load_wordnet
+    from lexgraph.lexicon.wordnet import POS_NAMES, load_wordnet
 
     wn = load_wordnet(lang)
     senses = wn.senses.join(wn.synsets.select("synset_id", "pos"), on="synset_id", how="left")
@@ -135,7 +135,7 @@ def read_wordnet_source(lang: str) -> SourceRows:
 def read_source(spec: str, column: str = "term", default_size: int = 3000) -> SourceRows:
     """Read the source named by ``spec`` (see the module docstring)."""
     if spec == "default":
-        from lexgraph.graph.default_lexicon import default_lexicon
+        from lexgraph.lexicon.default_lexicon import default_lexicon
 
         words = default_lexicon(default_size)
         return SourceRows("default", _frame("default", words, lang=["en"] * len(words)))

@@ -1,4 +1,4 @@
-"""Trees from a build's inputs, written to ``tree_nodes`` / ``tree_members``; the pipeline's TreeStage.
+"""Trees from a build's inputs, written to ``tree_nodes`` / ``tree_members`` (the stage is in ``stage.py``).
 
 Three inputs, one writer:
 
@@ -22,10 +22,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from lexgraph.clustering.density_tree import NestedDensityTree
-from lexgraph.clustering.tree_labels import centroid_labels, ctfidf_labels
-from lexgraph.config import BuildConfig
-from lexgraph.store import StageRun, Store
+from lexgraph.store import Store
+from lexgraph.trees.labels import centroid_labels, ctfidf_labels
+from lexgraph.trees.nested import NestedDensityTree
 
 #: Tree name of the build's cluster tree (and of the INPUT that asks for it).
 CLUSTERS_TREE = "clusters"
@@ -97,8 +96,8 @@ def read_documents(path: str | Path, text_column: str = "text",
 
 def document_input(path: str | Path, encoder_name: str, text_column: str = "text",
                    label_column: str | None = None, batch_size: int = 64) -> TreeInput:
-    """Embed a document file with the named encoder (see ``lexgraph.graph.encoders``)."""
-    from lexgraph.graph.encoders import get_encoder
+    """Embed a document file with the named encoder (see ``lexgraph.embed.encoders``)."""
+    from lexgraph.embed.encoders import get_encoder
 
     texts, labels = read_documents(path, text_column, label_column)
     if not texts:
@@ -110,7 +109,7 @@ def document_input(path: str | Path, encoder_name: str, text_column: str = "text
 
 def term_input(store: Store, encoder_name: str) -> TreeInput:
     """The build's terms with their cached vectors."""
-    from lexgraph.graph.embed import load_term_vectors
+    from lexgraph.embed.cache import load_term_vectors
 
     ids, vectors = load_term_vectors(store, encoder_name)
     terms = store.frame("SELECT term_id, term FROM terms ORDER BY term_id")
@@ -122,7 +121,7 @@ def term_input(store: Store, encoder_name: str) -> TreeInput:
 
 def cluster_input(store: Store, encoder_name: str) -> TreeInput:
     """One centroid per synonym cluster: the normalised mean of its members' vectors."""
-    from lexgraph.graph.embed import load_term_vectors
+    from lexgraph.embed.cache import load_term_vectors
 
     ids, vectors = load_term_vectors(store, encoder_name)
     clusters = store.frame("SELECT c.term_id, c.cluster_id, coalesce(s.representative, c.term) AS rep "
@@ -189,35 +188,3 @@ def summary_counts(tree: NestedDensityTree) -> dict[str, int | float]:
     """Counts a stage run records for a tree."""
     return {"items": int(tree.labels_.shape[1]), "nodes": int(tree.nodes_.height), "layers": tree.n_layers_,
             "leaf_clusters": int(tree.layers_["n_clusters"][0])}
-
-
-class TreeStage:
-    """Pipeline stage: the nested density tree over the build's synonym clusters.
-
-    Does nothing (and records ``skipped``) when ``config.tree`` is false or the build
-    has no clusters; it replaces only the ``clusters`` tree, never document trees.
-    """
-
-    name = "tree"
-    clears: tuple[str, ...] = ()
-
-    def __init__(self, params: TreeParams | None = None) -> None:
-        self.tree_params = params or TreeParams(min_points=3)
-
-    def params(self, config: BuildConfig) -> dict[str, Any]:
-        """The tree parameters, the encoder and whether the tree is wanted."""
-        return {"tree": config.tree, "encoder": config.encoder_name, "random_state": config.random_state,
-                **{k: v for k, v in self.tree_params.__dict__.items() if k != "random_state"},
-                "method": config.tree_method}
-
-    def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
-        """Build and store the cluster tree."""
-        if not config.tree or store.count("clusters") == 0:
-            run.counts["skipped"] = 1
-            return
-        params = TreeParams(**{**self.tree_params.__dict__, "method": config.tree_method,
-                               "random_state": config.random_state})
-        data = cluster_input(store, config.encoder_name)
-        tree, labels = fit_tree(data, params)
-        replace_tree(store, CLUSTERS_TREE, *tree_frames(CLUSTERS_TREE, tree, data.items, labels))
-        run.counts.update(summary_counts(tree))

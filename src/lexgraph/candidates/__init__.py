@@ -1,0 +1,1 @@
+"""Candidate pairs: k-nearest-neighbour search over term vectors (the ``candidates`` stage)."""
