@@ -90,10 +90,11 @@ def make_demo_store(path: Path) -> Path:
     for a, b, lab in OTHER_PAIRS:
         labelled[tuple(sorted((a, b)))] = (lab, 0.8)
     rel_rows = [{"a_id": tid[a], "b_id": tid[b], "term_a": a, "term_b": b, "label": lab, **_probs(lab, p),
-                 "model": "demo"} for (a, b), (lab, p) in sorted(labelled.items())]
+                 "model": "demo", "evidence": "model"} for (a, b), (lab, p) in sorted(labelled.items())]
     relations = pl.DataFrame(rel_rows).with_columns(pl.col("^p_.*$").cast(pl.Float32))
     candidates = relations.select("a_id", "b_id", "term_a", "term_b",
-                                  (0.5 + pl.col("p_synonym") / 2).alias("cosine"), pl.lit(1).alias("rank"))
+                                  (0.5 + pl.col("p_synonym") / 2).alias("cosine"), pl.lit(1).alias("rank"),
+                                  pl.lit("knn").alias("source"))
 
     summary = []
     for cid, (members, _) in CLUSTERS.items():

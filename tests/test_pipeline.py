@@ -60,7 +60,7 @@ class _FailingCandidates(CandidateStage):
     """Writes half its rows, then fails, as a crash mid-stage would."""
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
-        store.con.execute("INSERT INTO candidates VALUES (0, 1, 'a', 'b', 0.9, 1)")
+        store.con.execute("INSERT INTO candidates VALUES (0, 1, 'a', 'b', 0.9, 1, 'knn')")
         raise RuntimeError("disk on fire")
 
 

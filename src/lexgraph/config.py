@@ -10,6 +10,9 @@ from lexgraph.clustering.synonym_graph import EDGE_SCORES
 from lexgraph.embed.encoders import DEFAULT_ENCODER
 from lexgraph.trees.layering import TREE_METHODS
 
+#: Lexicon evidence a build can use: its language's bundled wordnet, or none.
+LEXICONS = ("wordnet", "none")
+
 #: Source used when ``lexgraph build`` is given none.
 DEFAULT_SOURCE = "default"
 
@@ -33,6 +36,9 @@ class BuildConfig:
     exact_threshold: int = 50_000    # 'auto' uses exact search up to this many terms
     default_size: int = 3000         # terms in the built-in default lexicon
     relations_model: str | None = None   # None: the shipped model for ``lang``
+    lexicon: str = "wordnet"         # evidence from the language's bundled wordnet, or 'none'
+    lexicon_closed: bool = True      # both terms in the wordnet and unlinked there: 'unrelated', not the model's call
+    lexicon_max_sense: int = 2       # wordnet synonyms count only through each term's first N senses (English)
     synonym_gate: float = 0.70
     edge_score: str = "p_synonym"    # what the gate applies to: 'p_synonym' or 'p_synonym*cosine'
     join_share: float = 0.51
@@ -46,6 +52,8 @@ class BuildConfig:
         self.db = Path(self.db)
         if self.lang not in ("en", "tr"):
             raise ValueError(f"lang must be 'en' or 'tr', got {self.lang!r}")
+        if self.lexicon not in LEXICONS:
+            raise ValueError(f"lexicon must be one of {', '.join(LEXICONS)}; got {self.lexicon!r}")
         if self.k < 1:
             raise ValueError(f"k ({self.k}) must be at least 1")
         if not -1.0 <= self.min_cosine <= 1.0:

@@ -41,12 +41,13 @@ def default_stages() -> list[Stage]:
     from lexgraph.candidates.stage import CandidateStage
     from lexgraph.clustering.stage import ClusterStage
     from lexgraph.embed.stage import EmbedStage
+    from lexgraph.evidence.stage import EvidenceStage
     from lexgraph.lexicon.stage import IngestStage
     from lexgraph.relations.stage import RelationsStage
     from lexgraph.trees.stage import TreeStage
 
     # The tree comes last: it is built over the synonym clusters.
-    return [IngestStage(), EmbedStage(), CandidateStage(), RelationsStage(), ClusterStage(), TreeStage()]
+    return [IngestStage(), EvidenceStage(), EmbedStage(), CandidateStage(), RelationsStage(), ClusterStage(), TreeStage()]
 
 
 @dataclass

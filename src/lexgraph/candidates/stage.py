@@ -17,6 +17,11 @@ from lexgraph.embed.cache import load_term_vectors
 from lexgraph.store import StageRun, Store
 
 
+#: Pairs the evidence stage links strongly enough to be worth a label: wordnet synonyms and antonyms.
+EVIDENCE_PAIRS = ("SELECT a_id, b_id, 'lexicon' AS source FROM lexicon_links "
+                  "WHERE relation IN ('synonym', 'antonym')")
+
+
 class CandidateStage:
     """k-nearest-neighbour candidate pairs into ``candidates`` (symmetric, de-duplicated)."""
 
@@ -36,6 +41,7 @@ class CandidateStage:
         # directions, so Python never holds all pairs at once.
         store.con.execute("CREATE OR REPLACE TEMP TABLE _directed (a_id INTEGER, b_id INTEGER, cosine FLOAT, "
                           "rank INTEGER)")
+        store.con.execute("CREATE OR REPLACE TEMP TABLE _evidence_cos (a_id INTEGER, b_id INTEGER, cosine FLOAT)")
         bar = tqdm(total=X.shape[0], desc=f"candidates ({search.index_kind_})", unit="term",
                    disable=not config.progress)
         directed = 0
@@ -46,12 +52,27 @@ class CandidateStage:
             directed += store.append("_directed", table)
             bar.update(min(search.query_block, X.shape[0] - bar.n))
         bar.close()
+        # Pairs the evidence links but kNN missed join as candidates too, so that the relations
+        # stage sees them; their cosine comes from the same vectors, their rank is NULL.
         store.con.execute(
-            "INSERT INTO candidates SELECT d.a_id, d.b_id, ta.term, tb.term, d.cosine, d.rank FROM "
+            f"INSERT INTO _directed SELECT a_id, b_id, NULL, NULL FROM ({EVIDENCE_PAIRS}) e "
+            "ANTI JOIN _directed d USING (a_id, b_id)")
+        added = store.con.execute("SELECT a_id, b_id FROM _directed WHERE cosine IS NULL").fetchnumpy()
+        pos = np.searchsorted(ids, added["a_id"]), np.searchsorted(ids, added["b_id"])
+        cos = np.einsum("ij,ij->i", X[pos[0]], X[pos[1]]) if len(pos[0]) else np.zeros(0, dtype=np.float32)
+        store.append("_evidence_cos", pa.table({"a_id": added["a_id"], "b_id": added["b_id"],
+                                                "cosine": cos.astype(np.float32)}))
+        store.con.execute(
+            "INSERT INTO candidates SELECT d.a_id, d.b_id, ta.term, tb.term, coalesce(d.cosine, c.cosine), d.rank, "
+            "CASE WHEN d.rank IS NOT NULL THEN 'knn' ELSE s.source END FROM "
             "(SELECT a_id, b_id, max(cosine) AS cosine, min(rank) AS rank FROM _directed GROUP BY a_id, b_id) d "
+            "LEFT JOIN _evidence_cos c USING (a_id, b_id) "
+            f"LEFT JOIN ({EVIDENCE_PAIRS}) s USING (a_id, b_id) "
             "JOIN terms ta ON ta.term_id = d.a_id JOIN terms tb ON tb.term_id = d.b_id ORDER BY d.a_id, d.b_id"
         )
         store.con.execute("DROP TABLE _directed")
+        store.con.execute("DROP TABLE _evidence_cos")
         run.counts["index"] = search.index_kind_
         run.counts["directed"] = directed
+        run.counts["evidence_pairs"] = int(len(cos))
         run.counts["pairs"] = store.count("candidates")

@@ -17,6 +17,7 @@ from tqdm.auto import tqdm
 from lexgraph.config import BuildConfig
 from lexgraph.embed.cache import embed_missing, load_term_vectors
 from lexgraph.embed.encoders import get_encoder
+from lexgraph.evidence.decide import apply_decisions_sql
 from lexgraph.relations.dataset import LABELS
 from lexgraph.relations.features import TermTable
 from lexgraph.relations.glove import LOCAL_SOURCES
@@ -52,7 +53,8 @@ class RelationsStage:
 
     def params(self, config: BuildConfig) -> dict[str, Any]:
         name, digest = model_identity(config)
-        return {"model": name, "model_hash": digest, "lang": config.lang}
+        return {"model": name, "model_hash": digest, "lang": config.lang, "lexicon_closed": config.lexicon_closed,
+                "lexicon_max_sense": config.lexicon_max_sense}
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
         model = load_model(config.relations_model, config.lang)
@@ -78,12 +80,15 @@ class RelationsStage:
                 "label": pa.array(np.asarray(LABELS)[best]),
                 **{f"p_{lab}": pa.array(proba[:, j]) for j, lab in enumerate(LABELS)},
                 "model": pa.array([label] * len(best)),
+                "evidence": pa.array(["model"] * len(best)),
             }))
             bar.update(len(best))
         bar.close()
+        store.con.execute(apply_decisions_sql(config.lexicon_closed, config.lexicon_max_sense))
         run.counts["pairs"] = int(counts.sum())
-        for j, lab in enumerate(LABELS):
-            run.counts[lab] = int(counts[j])
+        for lab, source, n in store.con.execute(
+                "SELECT label, evidence, count(*) FROM relations GROUP BY ALL ORDER BY ALL").fetchall():
+            run.counts[lab if source == "model" else f"{lab} ({source})"] = int(n)
 
 
 def table_ids(store: Store) -> list[int]:

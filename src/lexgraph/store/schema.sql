@@ -1,4 +1,4 @@
--- lexgraph store schema, version 1. The public contract is documented in docs/SCHEMA.md.
+-- lexgraph store schema, version 2. The public contract is documented in docs/SCHEMA.md.
 -- Every pair table is oriented: a_id < b_id, which (term ids being assigned in sorted term order)
 -- is the same as term_a < term_b.
 
@@ -54,14 +54,33 @@ CREATE TABLE IF NOT EXISTS embeddings (
     PRIMARY KEY (encoder, term)
 );
 
--- k-nearest-neighbour candidate pairs, symmetric and de-duplicated.
+-- What the bundled wordnet of the build's language states between two input terms (the evidence stage).
+CREATE TABLE IF NOT EXISTS lexicon_links (
+    a_id      INTEGER NOT NULL,
+    b_id      INTEGER NOT NULL,
+    term_a    VARCHAR NOT NULL,
+    term_b    VARCHAR NOT NULL,
+    relation  VARCHAR NOT NULL,            -- 'synonym', 'antonym', 'hypernym' or 'similar' (strongest kept)
+    synset    VARCHAR,                     -- the synset behind the link (NULL for literal-level antonyms)
+    sense_rank INTEGER                     -- synonyms: the larger of the two terms' sense numbers for it (1 = main)
+);
+
+-- Input terms the bundled wordnet knows, with their number of synsets.
+CREATE TABLE IF NOT EXISTS lexicon_terms (
+    term_id   INTEGER NOT NULL,
+    term      VARCHAR NOT NULL,
+    synsets   INTEGER NOT NULL
+);
+
+-- Candidate pairs: k nearest neighbours (symmetric, de-duplicated) plus the pairs the evidence links.
 CREATE TABLE IF NOT EXISTS candidates (
     a_id    INTEGER NOT NULL,
     b_id    INTEGER NOT NULL,
     term_a  VARCHAR NOT NULL,
     term_b  VARCHAR NOT NULL,
     cosine  FLOAT NOT NULL,
-    rank    INTEGER NOT NULL               -- best (smallest) neighbour rank of the pair, seen from either side
+    rank    INTEGER,                       -- best (smallest) neighbour rank from either side; NULL: not a kNN pair
+    source  VARCHAR NOT NULL DEFAULT 'knn' -- 'knn', or the evidence that added it: 'lexicon', 'morphology'
 );
 
 -- Relation discriminator output for every candidate pair (issue: relations).
@@ -70,12 +89,15 @@ CREATE TABLE IF NOT EXISTS relations (
     b_id          INTEGER NOT NULL,
     term_a        VARCHAR NOT NULL,
     term_b        VARCHAR NOT NULL,
-    label         VARCHAR NOT NULL,        -- 'synonym', 'antonym', 'cohyponym' or 'unrelated'
+    label         VARCHAR NOT NULL,        -- 'synonym', 'antonym', 'cohyponym', 'unrelated' (model or evidence),
+                                           -- 'hypernym', 'similar', 'variant' (evidence only)
     p_synonym     FLOAT NOT NULL,
     p_antonym     FLOAT NOT NULL,
     p_cohyponym   FLOAT NOT NULL,
     p_unrelated   FLOAT NOT NULL,
-    model         VARCHAR NOT NULL
+    model         VARCHAR NOT NULL,
+    evidence      VARCHAR NOT NULL DEFAULT 'model', -- who decided the label: 'model', 'lexicon', 'morphology'
+    detail        VARCHAR                  -- the evidence's reason, e.g. 'same synset ENG31-...', 'no link'
 );
 
 -- Hard clustering: every term in exactly one cluster (issue: clustering).

@@ -26,7 +26,7 @@ import pyarrow as pa
 from lexgraph import __version__
 
 #: Bumped whenever a table changes incompatibly; checked on open.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 class StoreError(RuntimeError):
