@@ -7,7 +7,7 @@ setting: the share of synonym pairs whose two words share a cluster (split by wh
 bundled wordnet links them, ``in_lexicon``), the share of antonym pairs that do (target 0),
 candidate recall of the synonym pairs, and a sample of missed pairs to read.
 
-    python benchmarks/bench_clear_pairs.py [--lang tr en] [--lexicon wordnet none] [--out out/bench_clear]
+    python benchmarks/bench_clear_pairs.py [--lang tr en] [--lexicon wordnet none] [--closed yes no] [--out out/bench_clear]
 """
 
 from __future__ import annotations
@@ -73,6 +73,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--lang", nargs="+", default=["tr", "en"])
     ap.add_argument("--lexicon", nargs="+", default=["wordnet", "none"])
+    ap.add_argument("--closed", nargs="+", choices=["yes", "no"], default=["yes"],
+                    help="lexicon_closed: both terms in the wordnet and unlinked -> unrelated (yes) or the model's call")
     ap.add_argument("--size", type=int, default=3000, help="default-lexicon words mixed in")
     ap.add_argument("--out", type=Path, default=Path("out/bench_clear"))
     args = ap.parse_args()
@@ -83,12 +85,14 @@ def main() -> None:
         words = args.out / f"words_{lang}.txt"
         words.write_text("\n".join(vocabulary(lang, pairs, args.size)) + "\n", encoding="utf-8")
         for lexicon in args.lexicon:
-            db = args.out / f"{lang}_{lexicon}.duckdb"
-            t = time.perf_counter()
-            build(BuildConfig(db=db, sources=[str(words)], lang=lang, lexicon=lexicon, progress=False))
-            rows.append({"lang": lang, "lexicon": lexicon, **measure(db, pairs),
-                         "build s": round(time.perf_counter() - t, 1)})
-            print(rows[-1], flush=True)
+            for closed in args.closed if lexicon != "none" else ["yes"]:
+                db = args.out / f"{lang}_{lexicon}_{closed}.duckdb"
+                t = time.perf_counter()
+                build(BuildConfig(db=db, sources=[str(words)], lang=lang, lexicon=lexicon,
+                                  lexicon_closed=closed == "yes", progress=False))
+                rows.append({"lang": lang, "lexicon": lexicon, "closed": closed, **measure(db, pairs),
+                             "build s": round(time.perf_counter() - t, 1)})
+                print(rows[-1], flush=True)
     with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=200, tbl_width_chars=250):
         print(pl.DataFrame(rows))
 

