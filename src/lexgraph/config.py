@@ -43,6 +43,7 @@ class BuildConfig:
     default_size: int = 3000         # terms in the built-in default lexicon
     relations_model: str | None = None   # None: the shipped model for ``lang``
     lexicon: str = "wordnet"         # evidence from the language's bundled wordnet, or 'none'
+    morphology: bool = True          # analyse terms: inflections follow their lemma, negations are antonyms
     lexicon_closed: bool = True      # both terms in the wordnet and unlinked there: 'unrelated', not the model's call
     lexicon_min_share: float = 0.1   # a wordnet synonym needs this share of both terms' tagged uses (English)
     synonym_gate: float = 0.70

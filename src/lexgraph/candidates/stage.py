@@ -17,9 +17,13 @@ from lexgraph.embed.cache import load_term_vectors
 from lexgraph.store import StageRun, Store
 
 
-#: Pairs the evidence stage links strongly enough to be worth a label: wordnet synonyms and antonyms.
-EVIDENCE_PAIRS = ("SELECT a_id, b_id, 'lexicon' AS source FROM lexicon_links "
-                  "WHERE relation IN ('synonym', 'antonym')")
+#: Pairs the evidence stage links strongly enough to be worth a label: wordnet synonyms and antonyms,
+#: and a form with its negation (anlamlı ~ anlamsız); one row per pair, the wordnet first.
+EVIDENCE_PAIRS = ("SELECT a_id, b_id, arg_min(source, priority) AS source FROM ("
+                  "SELECT a_id, b_id, 'lexicon' AS source, 0 AS priority FROM lexicon_links "
+                  "WHERE relation IN ('synonym', 'antonym') UNION ALL "
+                  "SELECT a_id, b_id, 'morphology', 1 FROM morphology_links WHERE relation = 'opposite') "
+                  "GROUP BY a_id, b_id")
 
 #: Candidate pairs written per chunk (bounds the memory of the final join and cosine step).
 CHUNK = 500_000

@@ -36,10 +36,11 @@ class ClusterResult:
 
 
 def load_graph(store: Store, gate: float, with_candidates: bool = True,
-               score: str = "p_synonym") -> tuple[SynonymGraph, pl.DataFrame]:
+               score: str = "p_synonym", skip: pl.DataFrame | None = None) -> tuple[SynonymGraph, pl.DataFrame]:
     """The build's synonym graph, and its ``terms(term_id, term)`` in node order.
 
     ``score`` as in :func:`graph_from_frames` (``p_synonym*cosine`` always reads the candidates).
+    ``skip`` (a frame with ``term_id``) leaves those terms and their pairs out of the graph.
     """
     terms = store.frame("SELECT term_id, term FROM terms ORDER BY term_id")
     # Evidence decides the pairs it knows: its synonyms are edges whatever the gate, weighted between the
@@ -50,7 +51,37 @@ def load_graph(store: Store, gate: float, with_candidates: bool = True,
                             "AS p_synonym FROM relations", [gate, gate])
     need = with_candidates or score != "p_synonym"
     candidates = store.frame("SELECT a_id, b_id, cosine FROM candidates") if need else None
+    if skip is not None and skip.height:
+        gone = skip["term_id"].cast(pl.Int32).implode()
+        terms = terms.filter(~pl.col("term_id").is_in(gone))
+        relations = relations.filter(~pl.col("a_id").is_in(gone) & ~pl.col("b_id").is_in(gone))
+        if candidates is not None:
+            candidates = candidates.filter(~pl.col("a_id").is_in(gone) & ~pl.col("b_id").is_in(gone))
     return graph_from_frames(terms, relations, candidates, gate=gate, score=score), terms
+
+
+#: Inflected forms that follow another form of their lemma: ``term_id, term, head_id, head`` (the
+#: analysis groups terms by lemma and polarity; the head is the form equal to the lemma, else the
+#: first by term order).
+FOLLOWERS_SQL = """
+    WITH g AS (SELECT term_id, term, lemma, negated,
+                      first_value(term_id) OVER w AS head_id, first_value(term) OVER w AS head,
+                      count(*) OVER (PARTITION BY lemma, negated) AS n
+               FROM morphology
+               WINDOW w AS (PARTITION BY lemma, negated ORDER BY term <> lemma, term_id))
+    SELECT term_id, term, head_id, head FROM g WHERE n > 1 AND term_id <> head_id ORDER BY term_id"""
+
+
+def attach_followers(result: ClusterResult, followers: pl.DataFrame) -> ClusterResult:
+    """Put each inflected form in its head's cluster, marked ``variant_of`` (the clusters' members are unchanged)."""
+    clusters = result.clusters.with_columns(pl.lit(None, dtype=pl.Utf8).alias("variant_of"))
+    if followers.height == 0:
+        return ClusterResult(clusters, result.summary, result.senses, result.votes)
+    method = clusters["method"][0] if clusters.height else ""
+    rows = (followers.join(clusters.select(pl.col("term_id").alias("head_id"), "cluster_id"), on="head_id")
+            .select(pl.col("term_id").cast(pl.Int32), "term", pl.col("cluster_id").cast(pl.Int32),
+                    pl.lit(method).alias("method"), pl.col("head").alias("variant_of")))
+    return ClusterResult(pl.concat([clusters, rows]).sort("term_id"), result.summary, result.senses, result.votes)
 
 
 def cluster_tables(graph: SynonymGraph, terms: pl.DataFrame, estimator: Any, method: str) -> ClusterResult:
@@ -109,10 +140,12 @@ class ClusterStage:
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
         if config.cluster_method not in METHODS:
             raise ValueError(f"cluster_method must be one of {', '.join(METHODS)}; got {config.cluster_method!r}")
+        # Inflected forms are not clustered: each follows another form of its lemma (mark <- marks, marked).
+        followers = store.frame(FOLLOWERS_SQL)
         graph, terms = load_graph(store, config.synonym_gate, with_candidates=config.cluster_method == "components",
-                                  score=config.edge_score)
+                                  score=config.edge_score, skip=followers)
         est = make_estimator(config.cluster_method, join_share=config.join_share, random_state=config.random_state)
-        result = cluster_tables(graph, terms, est, config.cluster_method)
+        result = attach_followers(cluster_tables(graph, terms, est, config.cluster_method), followers)
         store.append("clusters", result.clusters)
         store.append("cluster_summary", result.summary)
         store.append("senses", result.senses)
@@ -120,4 +153,5 @@ class ClusterStage:
         sizes = result.summary["size"]
         run.counts.update({"synonym_edges": graph.n_edges, "cannot_links": int(graph.cannot_src.size),
                            "clusters": result.summary.height, "multi_member": int((sizes >= 2).sum()),
-                           "largest": int(sizes.max() or 0), "senses": result.senses.height})
+                           "largest": int(sizes.max() or 0), "senses": result.senses.height,
+                           "variants": followers.height})

@@ -3,11 +3,15 @@
 The model scores every candidate pair; the evidence then overrides the label of the pairs
 it knows, in this order (first match wins):
 
+0. a ``morphology_links`` row: two inflections of one lemma are ``variant`` (never synonyms:
+   *mark* ~ *marks*, *kitap* ~ *kitaplar*), a form and its negation ``antonym``
+   (*anlamlı* ~ *anlamsız*, *happy* ~ *unhappy*) unless the wordnet links them otherwise;
 1. a ``lexicon_links`` row of relation ``synonym``, ``antonym`` or ``hypernym``: the relation
    becomes the label, except that a synonym through a minor sense of either term
-   (``sense_share < min_share``: *deal* ~ *pot*) becomes ``related``.  ``similar`` links
-   (WordNet's adjective satellites: *authentic* ~ *genuine*, *afraid* ~ *scared* is not even
-   that) are near-synonyms the wordnet keeps apart, so the model decides them;
+   (``sense_share < min_share``: *deal* ~ *pot*, but also *fast* ~ *quick*) is not decisive.
+   Links that are not decisive (minor-sense synonyms, ``troponym``, ``similar``: near-synonyms
+   the wordnet keeps apart, such as *acquire* ~ *obtain* or *authentic* ~ *genuine*) leave the
+   pair to the model, and the ``detail`` column says which link the pair has;
 2. *closed world* (optional): both terms are in the wordnet (``lexicon_terms``) and it links
    them in no way: ``unrelated``.  WordNet-style resources are precise but incomplete, so
    this is the precision-first choice; ``lexicon_closed=False`` leaves such pairs to the model.
@@ -18,26 +22,42 @@ decided and why, so ``votes_of`` and a user can always tell a curated edge from 
 
 from __future__ import annotations
 
-#: Wordnet relations that decide a pair's label; the others leave it to the model.
+#: Wordnet relations that decide a pair's label; the others (and minor-sense synonyms) leave it to the model.
 DECIDING: tuple[str, ...] = ("synonym", "antonym", "hypernym")
 
 
 def decisions_sql(closed: bool, min_share: float) -> str:
-    """A query yielding ``(a_id, b_id, label, evidence, detail)`` for the candidate pairs the evidence decides."""
-    minor = f"l.relation = 'synonym' AND coalesce(l.sense_share, 1) < {float(min_share)}"
-    linked = (f"SELECT c.a_id, c.b_id, CASE WHEN {minor} THEN 'related' ELSE l.relation END AS label, "
-              "'lexicon' AS evidence, 'wordnet ' || l.relation || coalesce(' ' || l.synset, '') || "
-              f"CASE WHEN {minor} THEN ' (minor sense: share ' || round(l.sense_share, 2) || ')' ELSE '' END AS detail "
-              "FROM candidates c JOIN lexicon_links l USING (a_id, b_id) "
-              f"WHERE l.relation IN ({', '.join(repr(r) for r in DECIDING)})")
-    if not closed:
-        return linked
-    unlinked = ("SELECT c.a_id, c.b_id, 'unrelated' AS label, 'lexicon' AS evidence, "
-                "'both in the wordnet, not linked' AS detail FROM candidates c "
-                "SEMI JOIN lexicon_terms ka ON ka.term_id = c.a_id "
-                "SEMI JOIN lexicon_terms kb ON kb.term_id = c.b_id "
-                "ANTI JOIN lexicon_links l USING (a_id, b_id)")
-    return f"{linked} UNION ALL {unlinked}"
+    """A query yielding ``(a_id, b_id, label, evidence, detail)`` for the candidate pairs the evidence decides.
+
+    Every rule yields rows with a priority; each pair keeps its first rule's row.
+    """
+    decisive = (f"l.relation IN ({', '.join(repr(r) for r in DECIDING)}) AND NOT "
+                f"(l.relation = 'synonym' AND coalesce(l.sense_share, 1) < {float(min_share)})")
+    detail = ("'wordnet ' || l.relation || coalesce(' ' || l.synset, '') || "
+              "coalesce(' (sense share ' || round(l.sense_share, 3) || ')', '')")
+    rules = [
+        # 0: inflections of one lemma
+        "SELECT c.a_id, c.b_id, 'variant' AS label, 'morphology' AS evidence, 'inflections of ' || m.detail "
+        "AS detail, 0 AS priority FROM candidates c JOIN morphology_links m USING (a_id, b_id) "
+        "WHERE m.relation = 'variant'",
+        # 1: a decisive wordnet link
+        f"SELECT c.a_id, c.b_id, l.relation, 'lexicon', {detail}, 1 FROM candidates c "
+        f"JOIN lexicon_links l USING (a_id, b_id) WHERE {decisive}",
+        # 2: a form and its negation
+        "SELECT c.a_id, c.b_id, 'antonym', 'morphology', 'negation (' || m.detail || ')', 2 "
+        "FROM candidates c JOIN morphology_links m USING (a_id, b_id) WHERE m.relation = 'opposite'",
+        # 3: a wordnet link that is not decisive: the model's label stands, the detail says what is known
+        f"SELECT c.a_id, c.b_id, r.label, 'model', {detail}, 3 FROM candidates c "
+        f"JOIN lexicon_links l USING (a_id, b_id) JOIN relations r USING (a_id, b_id) WHERE NOT ({decisive})",
+    ]
+    if closed:
+        # 4: both terms in the wordnet, linked in no way
+        rules.append("SELECT c.a_id, c.b_id, 'unrelated', 'lexicon', 'both in the wordnet, not linked', 4 "
+                     "FROM candidates c SEMI JOIN lexicon_terms ka ON ka.term_id = c.a_id "
+                     "SEMI JOIN lexicon_terms kb ON kb.term_id = c.b_id ANTI JOIN lexicon_links l USING (a_id, b_id)")
+    union = " UNION ALL ".join(f"({r})" for r in rules)
+    return (f"SELECT a_id, b_id, label, evidence, detail FROM ({union}) "
+            "QUALIFY row_number() OVER (PARTITION BY a_id, b_id ORDER BY priority) = 1")
 
 
 def apply_decisions_sql(closed: bool, min_share: float) -> str:

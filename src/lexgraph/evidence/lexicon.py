@@ -12,6 +12,8 @@ Relations, strongest first (a pair linked in several ways keeps the first):
 ``synonym``   the two share a synset (``synset`` names one of them)
 ``antonym``   an ANTONYM link between them (literal-level in English, synset-level in KeNet)
 ``hypernym``  one's synset is a direct hypernym of the other's (*car* ~ *vehicle*)
+``troponym``  the same between verb synsets (*acquire* ~ *obtain*: WordNet's verb hierarchy is
+              manner-of, and many such pairs are synonyms in everyday use)
 ``similar``   SIMILAR_TO between their synsets (adjective clusters: *huge* ~ *large*)
 
 WordNet joins words through rare senses (*ass* ~ *can*, *deal* ~ *pot*, *plane* ~ *flat*).
@@ -37,7 +39,7 @@ import polars as pl
 from lexgraph.lexicon.wordnet import WordNet
 
 #: Relations in order of strength; the first one found for a pair wins.
-LINK_RELATIONS: tuple[str, ...] = ("synonym", "antonym", "hypernym", "similar")
+LINK_RELATIONS: tuple[str, ...] = ("synonym", "antonym", "hypernym", "troponym", "similar")
 
 _LINK_SCHEMA = {"a_id": pl.Int32, "b_id": pl.Int32, "term_a": pl.Utf8, "term_b": pl.Utf8,
                 "relation": pl.Utf8, "synset": pl.Utf8, "sense_share": pl.Float32}
@@ -99,8 +101,11 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
         pl.lit("antonym").alias("relation"), pl.lit(None, dtype=pl.Utf8).alias("synset"),
         pl.lit(None, dtype=pl.Float32).alias("sense_share"))
 
-    parts = [synonym, antonym, synset_links(("HYPERNYM", "HYPONYM"), "hypernym"),
-             synset_links(("SIMILAR_TO",), "similar")]
+    verbs = wn.synsets.filter(pl.col("pos") == "v").get_column("synset_id")
+    hyper = synset_links(("HYPERNYM", "HYPONYM"), "hypernym").with_columns(
+        pl.when(pl.col("synset").is_in(verbs.implode())).then(pl.lit("troponym")).otherwise("relation")
+        .alias("relation"))
+    parts = [synonym, antonym, hyper, synset_links(("SIMILAR_TO",), "similar")]
     rank = {r: i for i, r in enumerate(LINK_RELATIONS)}
     links = (pl.concat([p.with_columns(pl.col("x").cast(pl.Int32), pl.col("y").cast(pl.Int32)) for p in parts])
              .filter(pl.col("x") != pl.col("y"))

@@ -1,4 +1,4 @@
-"""The ``evidence`` stage of ``lexgraph build``: wordnet links between the build's terms.
+"""The ``evidence`` stage of ``lexgraph build``: wordnet links and morphology of the build's terms.
 
 Implements :class:`lexgraph.pipeline.Stage`; the store wraps ``run`` in one transaction.
 """
@@ -9,6 +9,7 @@ from typing import Any
 
 from lexgraph.config import BuildConfig
 from lexgraph.evidence.lexicon import lexicon_evidence
+from lexgraph.evidence.morphology import morphology_evidence
 from lexgraph.lexicon.wordnet import load_wordnet, wordnet_path
 from lexgraph.store import StageRun, Store
 
@@ -19,25 +20,34 @@ def lexicon_name(config: BuildConfig) -> str | None:
 
 
 class EvidenceStage:
-    """Write what the bundled wordnet says between input terms into ``lexicon_links`` and ``lexicon_terms``."""
+    """Write what the bundled wordnet says between input terms (``lexicon_links``, ``lexicon_terms``)
+    and every term's morphology (``morphology``, ``morphology_links``)."""
 
     name = "evidence"
-    clears = ("lexicon_links", "lexicon_terms")
+    clears = ("lexicon_links", "lexicon_terms", "morphology", "morphology_links")
 
     def params(self, config: BuildConfig) -> dict[str, Any]:
-        name = lexicon_name(config)
-        if name is None:
-            return {"lexicon": None}
-        path = wordnet_path(config.lang)
-        return {"lexicon": name, "file": path.name, "bytes": path.stat().st_size}
+        params: dict[str, Any] = {"lexicon": lexicon_name(config), "morphology": config.morphology,
+                                  "lang": config.lang}
+        if params["lexicon"] is not None:
+            path = wordnet_path(config.lang)
+            params.update(file=path.name, bytes=path.stat().st_size)
+        return params
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
+        terms = store.frame("SELECT term_id, term FROM terms ORDER BY term_id")
+        if config.morphology:
+            morph = morphology_evidence(config.lang, terms)
+            run.counts["parsed"] = int(morph.analysis["parsed"].sum())
+            store.append("morphology", morph.analysis)
+            store.append("morphology_links", morph.links)
+            for relation, n in morph.links.group_by("relation").len().sort("relation").iter_rows():
+                run.counts[f"{relation}s"] = int(n)
         if lexicon_name(config) is None:
             run.counts["links"] = 0
             return
-        terms = store.frame("SELECT term_id, term FROM terms ORDER BY term_id")
         evidence = lexicon_evidence(load_wordnet(config.lang), terms)
         run.counts["known_terms"] = store.append("lexicon_terms", evidence.known)
         run.counts["links"] = store.append("lexicon_links", evidence.links)
-        for relation, n in evidence.links.group_by("relation").len().iter_rows():
+        for relation, n in evidence.links.group_by("relation").len().sort("relation").iter_rows():
             run.counts[relation] = int(n)

@@ -73,6 +73,30 @@ CREATE TABLE IF NOT EXISTS lexicon_terms (
     synsets   INTEGER NOT NULL
 );
 
+-- Morphological analysis of every term (the evidence stage; empty with morphology off).
+CREATE TABLE IF NOT EXISTS morphology (
+    term_id     INTEGER NOT NULL,
+    term        VARCHAR NOT NULL,
+    lemma       VARCHAR NOT NULL,          -- inflection removed, derivation kept (kitaplar -> kitap, anlamsız stays)
+    root        VARCHAR NOT NULL,          -- derivational root (anlamsız -> anlam)
+    pos         VARCHAR,
+    derivation  VARCHAR,                   -- outermost derivational tag (WITHOUT, WITH, NESS, ...)
+    negated     BOOLEAN NOT NULL,          -- carries a negating affix (-sız, verb -me, un-, -less, ...)
+    negation    VARCHAR,                   -- which one
+    base        VARCHAR,                   -- a negated term's positive counterpart (anlamsız -> anlamlı)
+    parsed      BOOLEAN NOT NULL           -- false: the analyser knew nothing of it (then lemma = root = term)
+);
+
+-- Pairs of input terms that morphology alone relates.
+CREATE TABLE IF NOT EXISTS morphology_links (
+    a_id      INTEGER NOT NULL,
+    b_id      INTEGER NOT NULL,
+    term_a    VARCHAR NOT NULL,
+    term_b    VARCHAR NOT NULL,
+    relation  VARCHAR NOT NULL,            -- 'variant' (inflections of one lemma) or 'opposite' (a form and its negation)
+    detail    VARCHAR NOT NULL             -- the shared lemma, or the negating affix
+);
+
 -- Candidate pairs: k nearest neighbours (symmetric, de-duplicated) plus the pairs the evidence links.
 CREATE TABLE IF NOT EXISTS candidates (
     a_id    INTEGER NOT NULL,
@@ -91,7 +115,7 @@ CREATE TABLE IF NOT EXISTS relations (
     term_a        VARCHAR NOT NULL,
     term_b        VARCHAR NOT NULL,
     label         VARCHAR NOT NULL,        -- 'synonym', 'antonym', 'cohyponym', 'unrelated' (model or evidence),
-                                           -- 'hypernym', 'similar', 'variant' (evidence only)
+                                           -- 'hypernym', 'variant' (evidence only)
     p_synonym     FLOAT NOT NULL,
     p_antonym     FLOAT NOT NULL,
     p_cohyponym   FLOAT NOT NULL,
@@ -106,7 +130,8 @@ CREATE TABLE IF NOT EXISTS clusters (
     term_id     INTEGER NOT NULL,
     term        VARCHAR NOT NULL,
     cluster_id  INTEGER NOT NULL,
-    method      VARCHAR NOT NULL
+    method      VARCHAR NOT NULL,
+    variant_of  VARCHAR                    -- NULL for a member; for an inflected form, the member it follows
 );
 
 -- One row per cluster.

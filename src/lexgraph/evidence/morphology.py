@@ -1,0 +1,42 @@
+"""What morphology says about a build's terms: their analysis, inflectional variants and negated opposites.
+
+Thin glue between :mod:`lexgraph.morphology` (analysers that know nothing of stores) and the
+evidence tables: the analysis keyed by ``term_id``, and pairs of input terms oriented
+``a_id < b_id`` (term ids follow term order, so ``term_a < term_b`` gives the same orientation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from lexgraph.morphology import get_analyser, opposite_pairs, variant_pairs
+
+#: Columns of the ``morphology`` table, after ``term_id``.
+ANALYSIS_COLUMNS = ("term", "lemma", "root", "pos", "derivation", "negated", "negation", "base", "parsed")
+
+
+@dataclass(frozen=True)
+class MorphologyEvidence:
+    """The ``morphology`` and ``morphology_links`` tables of one build."""
+
+    analysis: pl.DataFrame
+    links: pl.DataFrame
+
+
+def morphology_evidence(lang: str, terms: pl.DataFrame) -> MorphologyEvidence:
+    """Analyse ``terms`` (``term_id``, ``term``) and relate them: ``variant`` and ``opposite`` pairs."""
+    analysis = get_analyser(lang).analyse(terms["term"].to_list())
+    analysis = pl.concat([terms.select(pl.col("term_id").cast(pl.Int32)), analysis], how="horizontal")
+    ids = terms.select(pl.col("term_id").cast(pl.Int32), "term")
+    variants = variant_pairs(analysis).select("term_a", "term_b", pl.lit("variant").alias("relation"),
+                                              pl.col("lemma").alias("detail"))
+    opposites = opposite_pairs(analysis).select("term_a", "term_b", pl.lit("opposite").alias("relation"),
+                                                pl.col("rule").alias("detail"))
+    links = (pl.concat([variants, opposites])
+             .join(ids.rename({"term_id": "a_id", "term": "term_a"}), on="term_a")
+             .join(ids.rename({"term_id": "b_id", "term": "term_b"}), on="term_b")
+             .unique(["a_id", "b_id"], keep="first", maintain_order=True)
+             .select("a_id", "b_id", "term_a", "term_b", "relation", "detail").sort("a_id", "b_id"))
+    return MorphologyEvidence(analysis=analysis.select("term_id", *ANALYSIS_COLUMNS), links=links)

@@ -1,0 +1,279 @@
+"""English lemmas (``lemminflect``), derivational roots and negating affixes (our own rules).
+
+``lemminflect`` maps a word form to its lemmas per part of speech from the SPECIALIST
+lexicon (men -> man, marked -> mark or the adjective marked). It knows nothing of
+derivation, so the root and the negating affixes come from a short list of suffixes and
+prefixes below, each accepted only when what remains is itself a dictionary word of a
+fitting part of speech. The part-of-speech checks are what keep in-vent, dis-cover,
+un-ion and in-sight from being read as negations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from .table import WordAnalysis, split_multiword, to_frame
+
+#: Parts of speech in lemminflect's dictionary, in the order used to break ties. ADJ comes first
+#: because the lexicon also lists most adjectives as nouns (illegal, inactive, irregular).
+POS_ORDER: tuple[str, ...] = ("ADJ", "NOUN", "VERB", "ADV", "AUX", "PROPN")
+#: Penn tags of verb forms that a participle-like word is read as (running, marked, felt).
+PARTICIPLE_TAGS: tuple[str, ...] = ("VBG", "VBD", "VBN")
+
+#: Derivational suffixes: (tag, suffix, parts of speech the stem must have).
+SUFFIXES: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("NESS", "ness", frozenset({"ADJ"})),
+    ("WITHOUT", "less", frozenset({"NOUN", "VERB"})),
+    ("WITH", "ful", frozenset({"NOUN", "VERB"})),
+    ("LY", "ly", frozenset({"ADJ"})),
+    ("ITY", "ity", frozenset({"ADJ"})),
+    ("MENT", "ment", frozenset({"VERB"})),
+    ("ABLE", "able", frozenset({"VERB"})),
+    ("ABLE", "ible", frozenset({"VERB"})),
+)
+#: Negating prefixes: (spelling, label). The in- family assimilates: im-possible, il-legal, ir-regular.
+PREFIXES: tuple[tuple[str, str], ...] = (
+    ("non", "non-"), ("un", "un-"), ("dis", "dis-"), ("in", "in-"), ("im", "in-"), ("il", "in-"), ("ir", "in-"),
+)
+_ASSIMILATED = {"im": "bmp", "il": "l", "ir": "r"}
+#: Suffixes that mark an abstract noun: only such nouns take a negating prefix (in-ability, un-employment).
+ABSTRACT_NOUN_ENDINGS: tuple[str, ...] = ("ity", "ness", "ment", "ance", "ence", "ency", "ancy")
+#: Known false derivations (the stem is a word, the meaning is not built from it).
+NOT_DERIVED: frozenset[str] = frozenset({"business", "probable", "capable", "table"})
+#: Words that pass the prefix rules but are not negations (seen in the 10,000 most frequent words).
+NOT_NEGATED: frozenset[str] = frozenset({
+    "inside", "instance", "intense", "intensity", "immediate", "immediately", "immigrant", "immigration",
+    "disappoint", "disappointment", "invaluable", "inflammable", "infamous", "indifferent", "impress",
+})
+_VOWELS = "aeiou"
+
+
+@dataclass(frozen=True)
+class Peel:
+    """One affix taken off a word: what is left, and where the affix sat in the original lemma."""
+
+    stem: str
+    tag: str
+    negation: str | None
+    start: int
+    length: int
+
+
+class EnglishAnalyser:
+    """Lemma, root and negation for English terms, from ``lemminflect`` plus affix rules.
+
+    Parameters
+    ----------
+    prefer_verb_for_participles:
+        An -ing/-ed (or irregular past) form that is also listed as a noun or adjective
+        (running, marked, building) takes the verb's lemma (run, mark, build). With False the
+        word keeps itself as lemma, as any other dictionary form does.
+    min_stem:
+        Shortest remainder accepted when an affix is taken off (keeps un-ion, in-k out).
+
+    lemminflect keeps its tables in process-wide singletons; this class fetches them on the
+    first :meth:`analyse` call (about 0.5 s) and caches word look-ups per instance.
+    """
+
+    lang = "en"
+
+    def __init__(self, prefer_verb_for_participles: bool = True, min_stem: int = 3) -> None:
+        self.prefer_verb_for_participles = prefer_verb_for_participles
+        self.min_stem = min_stem
+        self._lemmatizer: Any = None
+        self._inflections: Any = None
+        self._lemma_cache: dict[str, dict[str, tuple[str, ...]]] = {}
+
+    def _load(self) -> None:
+        if self._lemmatizer is None:
+            from lemminflect import Inflections, Lemmatizer
+
+            self._lemmatizer, self._inflections = Lemmatizer(), Inflections()
+
+    def lemmas(self, word: str) -> dict[str, tuple[str, ...]]:
+        """lemminflect's lemmas of ``word`` per part of speech (``{}`` when it does not know the word)."""
+        if word not in self._lemma_cache:
+            self._load()
+            found = self._lemmatizer.getAllLemmas(word)
+            if not found:  # proper nouns are stored capitalised: london, americans
+                proper = self._lemmatizer.getAllLemmas(word, "PROPN").get("NOUN", ())
+                found = {"PROPN": tuple(p.lower() for p in proper)} if proper else {}
+            self._lemma_cache[word] = found
+        return self._lemma_cache[word]
+
+    def word_pos(self, word: str) -> frozenset[str]:
+        """Parts of speech for which ``word`` is itself a dictionary form (empty: not a word)."""
+        return frozenset(pos for pos, lemmas in self.lemmas(word).items() if word in lemmas)
+
+    def choose_lemma(self, word: str, participles: bool = True) -> tuple[str, str] | None:
+        """(lemma, pos) for a lower-case word, or None when lemminflect does not know it.
+
+        Order: the participle rule (see ``prefer_verb_for_participles``; ``participles=False``
+        turns it off for the head of a compound: well-known stays well-known); else the word
+        itself when it is a dictionary form; else the lemma listed under the most parts of
+        speech (does -> do, not doe), ties broken by :data:`POS_ORDER`.
+        """
+        entries = self.lemmas(word)
+        if not entries:
+            return None
+        verbs = [v for v in entries.get("VERB", ()) if v != word]
+        if participles and self.prefer_verb_for_participles and verbs and word not in entries.get("VERB", ()):
+            for verb in verbs:
+                forms = self._inflections.getAllInflections(verb, "VERB")
+                if any(word in forms.get(tag, ()) for tag in PARTICIPLE_TAGS):
+                    return verb, "VERB"
+        own = self.word_pos(word)
+        if own:
+            return word, min(own, key=self._pos_index)
+        votes: dict[str, list[str]] = {}
+        for pos, lemmas in entries.items():
+            for lemma in lemmas:
+                votes.setdefault(lemma, []).append(pos)
+        lemma = min(votes, key=lambda x: (-len(votes[x]), min(map(self._pos_index, votes[x])), x))
+        return lemma, min(votes[lemma], key=self._pos_index)
+
+    @staticmethod
+    def _pos_index(pos: str) -> int:
+        return POS_ORDER.index(pos) if pos in POS_ORDER else len(POS_ORDER)
+
+    def inflection_of(self, word: str, lemma: str, pos: str) -> str:
+        """Penn tag that makes ``word`` from ``lemma`` ("" when the word is the lemma)."""
+        if word == lemma:
+            return ""
+        if pos == "PROPN":
+            return "NNPS"
+        for tag, forms in self._inflections.getAllInflections(lemma, pos).items():
+            if word in forms:
+                return tag
+        return "INFL"
+
+    def _stem_candidates(self, stem: str, tag: str) -> list[str]:
+        """Spellings of the stem a suffix may have changed: happi(ness) -> happy, us(able) -> use."""
+        out = [stem]
+        if stem.endswith("i"):
+            out.append(stem[:-1] + "y")
+        out.append(stem + "e")
+        if tag == "ITY" and stem.endswith("il"):
+            out.append(stem[:-2] + "le")  # abil-ity -> able
+        if tag == "LY":
+            if stem.endswith("b"):
+                out.append(stem + "le")  # probab-ly -> probable
+            if stem.endswith("al"):
+                out.append(stem[:-2])  # basical-ly -> basic
+        return out
+
+    def peel_suffix(self, form: str) -> Peel | None:
+        """Take one derivational suffix off ``form`` when the stem is a word of the right kind."""
+        if form in NOT_DERIVED:
+            return None
+        for tag, suffix, stem_pos in SUFFIXES:
+            if not form.endswith(suffix) or len(form) - len(suffix) < self.min_stem:
+                continue
+            raw = form[: -len(suffix)]
+            for stem in self._stem_candidates(raw, tag):
+                if len(stem) >= self.min_stem and self.word_pos(stem) & stem_pos:
+                    negation = "-less" if tag == "WITHOUT" else None
+                    return Peel(stem, tag, negation, len(raw), len(suffix))
+        return None
+
+    def peel_prefix(self, form: str) -> Peel | None:
+        """Take a negating prefix off ``form`` when the rest is a word that the prefix can negate.
+
+        Accepted: adjective or adverb on both sides (un-happy, im-possible); a verb on both sides
+        for un- (un-lock) and non-, and for dis- before a vowel (dis-agree, but not dis-cover);
+        a noun on both sides for non-, or for the others when the rest is an abstract noun
+        (in-ability, un-employment).
+        """
+        if form in NOT_NEGATED:
+            return None
+        own = self.word_pos(form)
+        for spelling, label in PREFIXES:
+            rest = form[len(spelling):]
+            if not form.startswith(spelling) or len(rest) < self.min_stem:
+                continue
+            if spelling in _ASSIMILATED and rest[0] not in _ASSIMILATED[spelling]:
+                continue
+            shared = own & self.word_pos(rest)
+            ok = bool(shared & {"ADJ", "ADV"})
+            if "VERB" in shared:
+                ok = ok or label in ("un-", "non-") or (label == "dis-" and rest[0] in _VOWELS)
+            if "NOUN" in shared:
+                ok = ok or label == "non-" or (len(rest) >= 6 and rest.endswith(ABSTRACT_NOUN_ENDINGS))
+            if ok:
+                return Peel(rest, label.strip("-").upper(), label, 0, len(spelling))
+        return None
+
+    def derive(self, lemma: str) -> tuple[str, str | None, str | None, str | None]:
+        """(root, outermost derivation, negation label, positive counterpart) of a lemma.
+
+        Suffixes are taken off before prefixes (un-happi-ness: NESS, then un-); the first negating
+        affix met is the one reported. The positive counterpart undoes only that affix:
+        unhappiness -> happiness, carelessness -> carefulness.
+        """
+        form, derivation, negation, base = lemma, None, None, None
+        for _ in range(4):
+            peel = self.peel_suffix(form) or self.peel_prefix(form)
+            if peel is None:
+                break
+            derivation = derivation or peel.tag
+            if negation is None and peel.negation is not None:
+                negation = peel.negation
+                start, end = peel.start, peel.start + peel.length
+                if peel.negation == "-less":
+                    base = lemma[:start] + "ful" + lemma[end:] if lemma[start:end] == "less" else None
+                else:
+                    base = lemma[end:]
+            form = peel.stem
+        return form, derivation, negation, base
+
+    def analyse_word(self, term: str) -> WordAnalysis:
+        """Analyse one term (a multi-word term through its last word)."""
+        prefix, head = split_multiword(term)
+        word = head.lower()
+        chosen = self.choose_lemma(word, participles=not prefix) if word.isalpha() or "'" in word else None
+        if (
+            chosen is not None
+            and prefix
+            and chosen[1] == "VERB"
+            and self.inflection_of(word, chosen[0], "VERB") in PARTICIPLE_TAGS
+        ):
+            chosen = (word, "ADJ")  # a compound adjective's head: so-called, hand-made, well-known
+        if chosen is None:
+            row = WordAnalysis.unparsed(head)
+        else:
+            lemma, pos = chosen
+            root, derivation, negation, base = self.derive(lemma)
+            if lemma == word:  # a dictionary form maps to itself, spelt as given
+                root = head if root == word else root
+                lemma = head
+            elif pos == "PROPN" and head[:1].isupper():
+                lemma = root = lemma[:1].upper() + lemma[1:]
+            row = WordAnalysis(
+                lemma=lemma,
+                root=root,
+                pos=pos,
+                derivation=derivation,
+                negated=negation is not None,
+                negation=negation,
+                base=base,
+                inflection=self.inflection_of(word, chosen[0], pos),
+            )
+        label = prefix.strip(" -").lower()
+        if prefix.endswith("-") and " " not in prefix.strip() and label in {p for p, _ in PREFIXES}:
+            # non-profit, un-American: a hyphenated negating prefix negates the whole head.
+            negation = dict(PREFIXES)[label]
+            return WordAnalysis(
+                lemma=prefix + row.lemma, root=row.root, pos=row.pos, derivation=label.upper(), negated=True,
+                parsed=row.parsed, negation=negation, base=row.lemma, inflection=row.inflection,
+            )
+        return row.with_prefix(prefix)
+
+    def analyse(self, terms: Sequence[str]) -> pl.DataFrame:
+        """One row per term, in order (see :mod:`lexgraph.morphology.table` for the columns)."""
+        terms = list(terms)
+        done = {term: self.analyse_word(term) for term in dict.fromkeys(terms)}
+        return to_frame(terms, [done[t] for t in terms])

@@ -1,0 +1,251 @@
+"""lexgraph.morphology on real words with the real analysers (no mocks).
+
+The Turkish FSM analyser takes about 5 s to load, so each analyser is built once per module.
+"""
+
+from __future__ import annotations
+
+import time
+
+import polars as pl
+import pytest
+
+from lexgraph.morphology import (
+    ANALYSIS_SCHEMA,
+    Analyser,
+    EnglishAnalyser,
+    TurkishAnalyser,
+    get_analyser,
+    opposite_pairs,
+    split_multiword,
+    variant_pairs,
+)
+
+
+@pytest.fixture(scope="module")
+def tr() -> TurkishAnalyser:
+    return TurkishAnalyser()
+
+
+@pytest.fixture(scope="module")
+def en() -> EnglishAnalyser:
+    return EnglishAnalyser()
+
+
+def rows(analyser: Analyser, terms: list[str]) -> dict[str, dict]:
+    """term -> its analysis row, as a dict."""
+    return {r["term"]: r for r in analyser.analyse(terms).iter_rows(named=True)}
+
+
+def pair_set(pairs: pl.DataFrame) -> set[tuple[str, str]]:
+    return set(zip(pairs["term_a"], pairs["term_b"]))
+
+
+# --- Turkish -------------------------------------------------------------------------------
+
+
+def test_turkish_lemma_removes_inflection_only(tr: TurkishAnalyser) -> None:
+    r = rows(tr, ["kitaplar", "evlerde", "kitabı", "gelmiyor", "güzel", "anlamsızlığı", "güzelleşti"])
+    assert r["kitaplar"]["lemma"] == "kitap"
+    assert r["evlerde"]["lemma"] == "ev"
+    assert r["kitabı"]["lemma"] == "kitap"
+    assert r["gelmiyor"]["lemma"] == "gelmek"  # verbs get the -mak/-mek citation form
+    assert r["gelmiyor"]["pos"] == "VERB"
+    assert r["güzel"]["lemma"] == "güzel"
+    assert r["anlamsızlığı"]["lemma"] == "anlamsızlık"  # derivation kept, possessive removed
+    assert r["güzelleşti"]["lemma"] == "güzelleşmek"
+
+
+def test_turkish_derivation_kept_with_root_and_negation(tr: TurkishAnalyser) -> None:
+    r = rows(tr, ["anlamsız", "yaşlı", "anlamlı", "sabırsızlık", "güzel"])
+    assert (r["anlamsız"]["lemma"], r["anlamsız"]["root"]) == ("anlamsız", "anlam")
+    assert r["anlamsız"]["negated"] and r["anlamsız"]["derivation"] == "WITHOUT"
+    assert r["anlamsız"]["base"] == "anlamlı"
+    assert r["yaşlı"]["lemma"] == "yaşlı" and not r["yaşlı"]["negated"]
+    assert r["yaşlı"]["derivation"] == "WITH"
+    assert r["sabırsızlık"]["negated"] and r["sabırsızlık"]["base"] == "sabırlılık"
+    assert not r["güzel"]["negated"] and r["güzel"]["derivation"] is None
+
+
+def test_turkish_dictionary_forms_map_to_themselves(tr: TurkishAnalyser) -> None:
+    words = ["kitap", "gelmek", "yazı", "yazar", "bakan", "için", "Kitap", "İstanbul"]
+    r = rows(tr, words)
+    for word in words:
+        assert r[word]["lemma"] == word, r[word]
+    # yazı is derived from yazmak, not an inflection of it
+    assert r["yazı"]["lemma"] != "yazmak"
+
+
+def test_turkish_verb_negation(tr: TurkishAnalyser) -> None:
+    r = rows(tr, ["gelmemek", "gelmek", "anlaşılmaz"])
+    assert r["gelmemek"]["negated"] and r["gelmemek"]["negation"] == "NEG"
+    assert r["gelmemek"]["base"] == "gelmek"
+    assert not r["gelmek"]["negated"]
+    # a lexicalised -maz adjective keeps itself as lemma and still counts as negated
+    assert r["anlaşılmaz"]["lemma"] == "anlaşılmaz" and r["anlaşılmaz"]["negated"]
+
+
+def test_turkish_multiword_terms_analyse_the_last_word(tr: TurkishAnalyser) -> None:
+    r = rows(tr, ["yardım ediyor", "hava durumları", "hava durumu"])
+    assert r["yardım ediyor"]["lemma"] == "yardım etmek"
+    assert r["hava durumları"]["lemma"] == "hava durumu"  # P3SG is the compound marker, kept
+    assert r["hava durumu"]["lemma"] == "hava durumu"
+
+
+def test_unparseable_term_keeps_itself(tr: TurkishAnalyser, en: EnglishAnalyser) -> None:
+    for analyser in (tr, en):
+        r = rows(analyser, ["xqzt"])["xqzt"]
+        assert (r["lemma"], r["root"], r["parsed"], r["negated"]) == ("xqzt", "xqzt", False, False)
+
+
+def test_analysis_table_has_one_row_per_input_in_order(tr: TurkishAnalyser) -> None:
+    terms = ["kitaplar", "xqzt", "kitaplar", "", "ev"]
+    out = tr.analyse(terms)
+    assert out.schema == pl.Schema(ANALYSIS_SCHEMA)
+    assert out["term"].to_list() == terms
+    assert out["parsed"].to_list() == [True, False, True, False, True]
+
+
+def test_turkish_analyser_loads_lazily_once(tr: TurkishAnalyser) -> None:
+    assert TurkishAnalyser()._fsm is None  # nothing heavy at construction
+    tr.analyse(["ev"])
+    loaded = tr._fsm
+    tr.analyse(["evler"])
+    assert loaded is not None and tr._fsm is loaded
+
+
+def test_turkish_corpus_root_list_resolves_ambiguity(tr: TurkishAnalyser, tmp_path) -> None:
+    words = ["bozan", "aklı", "anlarım"]
+    plain = rows(tr, words)
+    assert plain["bozan"]["lemma"] == "boza"  # the rules alone pick the noun boza + genitive
+    roots = tmp_path / "roots.txt"
+    roots.write_text("bozan boz\naklı akıl\nanlarım anla\n", encoding="utf-8")
+    hinted = TurkishAnalyser(root_list=roots)
+    hinted._fsm = tr.fsm  # share the loaded FSM: this test is about ranking, not loading
+    r = rows(hinted, words)
+    assert (r["bozan"]["lemma"], r["aklı"]["lemma"], r["anlarım"]["lemma"]) == ("bozmak", "akıl", "anlamak")
+
+
+def test_packaged_root_list_is_read_when_installed() -> None:
+    pytest.importorskip("MorphologicalDisambiguation.data", reason="nlptoolkit-morphologicaldisambiguation not installed")
+    from lexgraph.morphology.turkish_roots import load_root_list
+
+    roots = load_root_list("packaged")
+    assert len(roots) > 8000 and roots["yüzler"] == "yüz"
+
+
+@pytest.mark.slow
+def test_turkish_parallel_matches_single_process(tr: TurkishAnalyser) -> None:
+    words = ["kitaplar", "evlerde", "gelmiyor", "anlamsız", "xqzt", "hava durumları", "taklit"]
+    parallel = TurkishAnalyser(n_jobs=2)._analyse_parallel(words)
+    assert parallel == [tr.analyse_word(w) for w in words]
+
+
+# --- English -------------------------------------------------------------------------------
+
+
+def test_english_lemmas(en: EnglishAnalyser) -> None:
+    r = rows(en, ["marked", "marks", "men", "running", "happiness", "happy", "does", "Paris", "ice creams", "so-called"])
+    assert r["marked"]["lemma"] == "mark"
+    assert r["marks"]["lemma"] == "mark"
+    assert r["men"]["lemma"] == "man"
+    assert r["running"]["lemma"] == "run"
+    assert r["does"]["lemma"] == "do"
+    assert r["happiness"]["lemma"] == "happiness"  # derivation kept
+    assert (r["happiness"]["root"], r["happiness"]["derivation"]) == ("happy", "NESS")
+    assert r["happy"]["lemma"] == "happy"
+    assert r["Paris"]["lemma"] == "Paris"
+    assert r["ice creams"]["lemma"] == "ice cream"
+    assert r["so-called"]["lemma"] == "so-called"  # a compound adjective's participle head is kept
+
+
+def test_english_negation(en: EnglishAnalyser) -> None:
+    r = rows(en, ["unhappy", "careless", "impossible", "disagree", "nonprofit", "inability", "happy"])
+    assert r["unhappy"]["negated"] and r["unhappy"]["base"] == "happy" and r["unhappy"]["root"] == "happy"
+    assert r["careless"]["negated"] and r["careless"]["base"] == "careful"
+    assert r["impossible"]["base"] == "possible"
+    assert r["disagree"]["base"] == "agree"
+    assert r["nonprofit"]["base"] == "profit"
+    assert r["inability"]["base"] == "ability"
+    assert not r["happy"]["negated"]
+
+
+def test_english_prefix_lookalikes_are_not_negations(en: EnglishAnalyser) -> None:
+    r = rows(en, ["invent", "discover", "display", "union", "insight", "index", "under", "interest"])
+    assert not any(row["negated"] for row in r.values()), [t for t, row in r.items() if row["negated"]]
+
+
+def test_participle_rule_can_be_switched_off() -> None:
+    r = rows(EnglishAnalyser(prefer_verb_for_participles=False), ["building", "marked", "marks"])
+    assert r["building"]["lemma"] == "building"
+    assert r["marked"]["lemma"] == "marked"
+    assert r["marks"]["lemma"] == "mark"
+
+
+# --- relations -----------------------------------------------------------------------------
+
+
+def test_variant_pairs_turkish(tr: TurkishAnalyser) -> None:
+    pairs = variant_pairs(tr.analyse(["kitap", "kitaplar", "kitabı", "anlam", "anlamsız"]))
+    got = pair_set(pairs)
+    assert ("kitap", "kitaplar") in got and ("kitabı", "kitap") in got
+    assert not any("anlamsız" in pair for pair in got)
+    assert list(pairs.columns) == ["term_a", "term_b", "lemma"]
+    assert all(a < b for a, b in got)
+
+
+def test_variant_pairs_english(en: EnglishAnalyser) -> None:
+    got = pair_set(variant_pairs(en.analyse(["mark", "marks", "marked", "happiness", "happy", "stop", "stops"])))
+    assert got == {("mark", "marks"), ("mark", "marked"), ("marked", "marks"), ("stop", "stops")}
+
+
+def test_negated_inflection_is_not_a_variant(tr: TurkishAnalyser) -> None:
+    analysis = tr.analyse(["geliyor", "gelmiyor", "geldi", "gelmek", "gelmemek"])
+    variants = pair_set(variant_pairs(analysis))
+    opposites = pair_set(opposite_pairs(analysis))
+    assert ("geliyor", "gelmiyor") not in variants
+    assert ("geliyor", "gelmiyor") in opposites and ("gelmek", "gelmemek") in opposites
+    assert ("geldi", "gelmiyor") not in opposites  # same lemma, different paradigm cell
+
+
+def test_opposite_pairs(tr: TurkishAnalyser, en: EnglishAnalyser) -> None:
+    tr_pairs = opposite_pairs(tr.analyse(["anlamlı", "anlamsız", "anlam", "mutlu", "mutsuz", "yaşlı"]))
+    assert ("anlamlı", "anlamsız", "WITHOUT") in set(tr_pairs.iter_rows())
+    assert ("mutlu", "mutsuz") in pair_set(tr_pairs)
+    assert not any("anlam" in pair for pair in pair_set(tr_pairs))
+    en_pairs = opposite_pairs(en.analyse(["happy", "unhappy", "careful", "careless", "care", "legal", "illegal"]))
+    assert set(en_pairs.iter_rows()) == {
+        ("happy", "unhappy", "un-"), ("careful", "careless", "-less"), ("illegal", "legal", "in-"),
+    }
+
+
+def test_relations_scale_to_a_million_terms(tr: TurkishAnalyser) -> None:
+    small = tr.analyse(["kitap", "kitaplar", "kitabı", "anlamlı", "anlamsız", "gelmek", "gelmemek", "ev"])
+    copies = 125_000  # 8 terms x 125,000 = 1,000,000 rows, each copy its own vocabulary
+    suffix = pl.Series("s", [f"#{i}" for i in range(copies) for _ in range(small.height)])
+    big = pl.concat([small] * copies).with_columns([pl.col(c) + suffix for c in ("term", "lemma", "base")])
+    assert big.height == 1_000_000
+    start = time.perf_counter()
+    n_variants, n_opposites = variant_pairs(big).height, opposite_pairs(big).height
+    assert n_variants == copies * variant_pairs(small).height
+    assert n_opposites == copies * opposite_pairs(small).height
+    assert time.perf_counter() - start < 60
+
+
+# --- factory -------------------------------------------------------------------------------
+
+
+def test_get_analyser() -> None:
+    assert isinstance(get_analyser("tr"), TurkishAnalyser)
+    assert isinstance(get_analyser("EN"), EnglishAnalyser)
+    assert get_analyser("en", min_stem=4).min_stem == 4
+    assert isinstance(get_analyser("tr"), Analyser)
+    with pytest.raises(ValueError, match="no morphological analyser"):
+        get_analyser("xx")
+
+
+def test_split_multiword() -> None:
+    assert split_multiword("hava durumu") == ("hava ", "durumu")
+    assert split_multiword("non-profit") == ("non-", "profit")
+    assert split_multiword("kitap") == ("", "kitap")
+    assert split_multiword("-ki") == ("", "-ki")
