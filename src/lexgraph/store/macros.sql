@@ -44,13 +44,29 @@ CREATE OR REPLACE MACRO antonyms(word) AS TABLE
     WHERE r.label = 'antonym' AND (r.a_id = q.term_id OR r.b_id = q.term_id)
     ORDER BY p_antonym DESC, antonym;
 
--- The hard cluster of a term, one row: its summary and its members (a list, alphabetical).
+-- The hard cluster of a term, one row: its summary, its members and the inflected forms that follow them
+-- (variants; lists alphabetical). variant_of is set when the term itself is an inflected form.
 CREATE OR REPLACE MACRO cluster_of(word) AS TABLE
     SELECT c.term AS term, c.cluster_id AS cluster_id, c.method AS method, s.size AS size,
            s.cohesion AS cohesion, s.representative AS representative,
-           (SELECT list(m.term ORDER BY m.term) FROM clusters m WHERE m.cluster_id = c.cluster_id) AS members
+           (SELECT list(m.term ORDER BY m.term) FROM clusters m
+            WHERE m.cluster_id = c.cluster_id AND m.variant_of IS NULL) AS members,
+           (SELECT list(m.term ORDER BY m.term) FROM clusters m
+            WHERE m.cluster_id = c.cluster_id AND m.variant_of IS NOT NULL) AS variants,
+           c.variant_of AS variant_of
     FROM clusters c LEFT JOIN cluster_summary s USING (cluster_id)
     WHERE c.term = lexgraph_norm(word);
+
+-- The inflected forms of a term's lemma in the build (kitap -> kitaplar, kitabı), from the morphology
+-- table: every term sharing its lemma and polarity, with the member of the cluster they follow.
+CREATE OR REPLACE MACRO variants_of(word) AS TABLE
+    WITH q AS (SELECT m.lemma, m.negated FROM morphology m WHERE m.term = lexgraph_norm(word))
+    SELECT lexgraph_norm(word) AS term, m.term AS variant, m.lemma AS lemma, c.variant_of AS follows,
+           c.cluster_id AS cluster_id
+    FROM morphology m JOIN q ON m.lemma = q.lemma AND m.negated = q.negated
+    LEFT JOIN clusters c ON c.term_id = m.term_id
+    WHERE m.term <> lexgraph_norm(word)
+    ORDER BY variant;
 
 -- Members of a cluster with the pruning votes that kept them there (cluster_votes for that cluster):
 -- how many members are their synonyms and their summed P(synonym) to them; the representative first.
