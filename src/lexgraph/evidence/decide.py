@@ -8,7 +8,8 @@ it knows, in this order (first match wins):
    (*anlamlı* ~ *anlamsız*, *happy* ~ *unhappy*) unless the wordnet links them otherwise;
 1. a ``lexicon_links`` row of relation ``synonym``, ``antonym`` or ``hypernym``: the relation
    becomes the label, except that a synonym through a minor sense of either term
-   (``sense_share < min_share``: *deal* ~ *pot*, but also *fast* ~ *quick*) is not decisive.
+   (``sense_share < min_share``: *deal* ~ *pot*, but also *fast* ~ *quick*; where the wordnet has no
+   sense counts, a cosine under ``min_cosine``: *devlet* ~ *şans*) is not decisive.
    Links that are not decisive (minor-sense synonyms, ``troponym``, ``similar``: near-synonyms
    the wordnet keeps apart, such as *acquire* ~ *obtain* or *authentic* ~ *genuine*) leave the
    pair to the model, and the ``detail`` column says which link the pair has;
@@ -26,13 +27,15 @@ from __future__ import annotations
 DECIDING: tuple[str, ...] = ("synonym", "antonym", "hypernym")
 
 
-def decisions_sql(closed: bool, min_share: float) -> str:
+def decisions_sql(closed: bool, min_share: float, min_cosine: float) -> str:
     """A query yielding ``(a_id, b_id, label, evidence, detail)`` for the candidate pairs the evidence decides.
 
     Every rule yields rows with a priority; each pair keeps its first rule's row.
     """
-    decisive = (f"l.relation IN ({', '.join(repr(r) for r in DECIDING)}) AND NOT "
-                f"(l.relation = 'synonym' AND coalesce(l.sense_share, 1) < {float(min_share)})")
+    # coalesce, not OR: a NULL share must fall through to the cosine test, never make the rule NULL.
+    weak = (f"l.relation = 'synonym' AND coalesce(l.sense_share < {float(min_share)}, "
+            f"c.cosine < {float(min_cosine)})")
+    decisive = f"l.relation IN ({', '.join(repr(r) for r in DECIDING)}) AND NOT ({weak})"
     detail = ("'wordnet ' || l.relation || coalesce(' ' || l.synset, '') || "
               "coalesce(' (sense share ' || round(l.sense_share, 3) || ')', '')")
     rules = [
@@ -60,7 +63,7 @@ def decisions_sql(closed: bool, min_share: float) -> str:
             "QUALIFY row_number() OVER (PARTITION BY a_id, b_id ORDER BY priority) = 1")
 
 
-def apply_decisions_sql(closed: bool, min_share: float) -> str:
+def apply_decisions_sql(closed: bool, min_share: float, min_cosine: float) -> str:
     """An UPDATE that writes the evidence's decisions into ``relations``."""
     return (f"UPDATE relations AS r SET label = d.label, evidence = d.evidence, detail = d.detail "
-            f"FROM ({decisions_sql(closed, min_share)}) AS d WHERE r.a_id = d.a_id AND r.b_id = d.b_id")
+            f"FROM ({decisions_sql(closed, min_share, min_cosine)}) AS d WHERE r.a_id = d.a_id AND r.b_id = d.b_id")

@@ -22,9 +22,10 @@ For English the bundled ``data/wn31_sense_counts.tsv.gz`` (derived from Princeto
 term its *share* of the term's tagged uses, ``(count + 0.5) / sum(count + 0.5)`` over all its
 senses and parts of speech.  A synonym link's ``sense_share`` is the smaller of the two terms'
 shares of the shared synset (the best over shared synsets): *plane* ~ *airplane* 0.48,
-*plane* ~ *flat* 0.05.  A monosemous term has share 1; KeNet has no such counts, so Turkish
-links carry NULL (taken as 1).  The relations stage lets only links with a share of at least
-``lexicon_min_share`` decide a synonym.
+*plane* ~ *flat* 0.05.  A monosemous term has share 1.  KeNet has no such counts, so Turkish
+links carry NULL, and the relations stage asks distributional support instead (the pair's
+cosine under the build's encoder, ``lexicon_min_cosine``): KeNet puts *devlet*, *yazı* and
+*yıldız* in the synset of *şans* (luck), senses a Turkish reader does not think of first.
 
 Everything is joins on polars tables, so a build of a million terms costs seconds.
 """
@@ -84,6 +85,8 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
                           pl.lit("synonym").alias("relation"), pl.col("synset_id").alias("synset"),
                           pl.min_horizontal(pl.col("share").fill_null(1.0), pl.col("share_b").fill_null(1.0))
                           .cast(pl.Float32).alias("sense_share"))
+    if wn.lang not in SENSE_COUNT_FILES:        # no counts: say so (NULL), do not pretend every sense is main
+        synonym = synonym.with_columns(pl.lit(None, dtype=pl.Float32).alias("sense_share"))
 
     def synset_links(types: tuple[str, ...], relation: str) -> pl.DataFrame:
         rel = wn.relations.filter(pl.col("type").is_in(types)).select("source", "target")

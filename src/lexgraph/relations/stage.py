@@ -54,7 +54,7 @@ class RelationsStage:
     def params(self, config: BuildConfig) -> dict[str, Any]:
         name, digest = model_identity(config)
         return {"model": name, "model_hash": digest, "lang": config.lang, "lexicon_closed": config.lexicon_closed,
-                "lexicon_min_share": config.lexicon_min_share}
+                "lexicon_min_share": config.lexicon_min_share, "lexicon_min_cosine": config.lexicon_min_cosine}
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
         model = load_model(config.relations_model, config.lang)
@@ -84,7 +84,8 @@ class RelationsStage:
             }))
             bar.update(len(best))
         bar.close()
-        store.con.execute(apply_decisions_sql(config.lexicon_closed, config.lexicon_min_share))
+        store.con.execute(apply_decisions_sql(config.lexicon_closed, config.lexicon_min_share,
+                                              config.lexicon_min_cosine))
         run.counts["pairs"] = int(counts.sum())
         for lab, source, n in store.con.execute(
                 "SELECT label, evidence, count(*) FROM relations GROUP BY ALL ORDER BY ALL").fetchall():
