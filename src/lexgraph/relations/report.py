@@ -17,7 +17,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from lexgraph.relations.dataset import LABELS, PairDataset, antsynnet_test_files, iter_terms
+from lexgraph.relations.dataset import (
+    LABELS,
+    PairDataset,
+    antsynnet_test_files,
+    iter_terms,
+)
 from lexgraph.relations.evaluate import (
     CosineThreshold,
     LogRegBaseline,

