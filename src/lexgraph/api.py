@@ -25,7 +25,7 @@ from lexgraph.config import BuildConfig
 from lexgraph.lexicon.normalize import normalize_term
 from lexgraph.pipeline import StageOutcome
 from lexgraph.pipeline import build as run_pipeline
-from lexgraph.store import Store, StoreError
+from lexgraph.store import NotInStoreError, Store, StoreError
 
 #: Name of the tree the build makes over its synonym clusters.
 CLUSTERS_TREE = "clusters"
@@ -128,13 +128,14 @@ class Lexicon:
     def tree(self, name: str = CLUSTERS_TREE) -> pl.DataFrame:
         """The nodes of tree ``name`` as an edge table (``node_id, parent_id, layer, epsilon, size, label``).
 
-        Raises LookupError naming the trees present when there is none called ``name``.
+        Raises :class:`~lexgraph.store.NotInStoreError` (a LookupError) naming the trees present when
+        there is none called ``name``.
         """
         nodes = self.sql("SELECT node_id, parent_id, layer, epsilon, size, label FROM tree_nodes "
                          "WHERE tree = ? ORDER BY node_id", [name])
         if nodes.height == 0:
             have = self.sql("SELECT DISTINCT tree FROM tree_nodes ORDER BY tree")["tree"].to_list()
-            raise LookupError(f"no tree named {name!r} in {self.path}; trees: {', '.join(have) or 'none'}")
+            raise NotInStoreError(f"no tree named {name!r} in {self.path}; trees: {', '.join(have) or 'none'}")
         return nodes
 
     def trees(self) -> list[str]:

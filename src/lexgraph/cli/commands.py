@@ -48,13 +48,13 @@ def build(
 ) -> None:
     """Build (or resume) a lexgraph database from word lists."""
     from lexgraph import pipeline
-    from lexgraph.store import Store
+    from lexgraph.store import Store, StoreError
     from lexgraph.store.summary import example_clusters
 
     try:
         config = BuildConfig(db=db, sources=source or [], progress=not quiet, **options)
         outcomes = pipeline.build(config, force=force or [])
-    except (ValueError, FileNotFoundError, LookupError) as exc:
+    except (ValueError, FileNotFoundError, StoreError) as exc:
         fail(str(exc))
     table = Table(title=f"lexgraph build {db}")
     for col in ("stage", "status", "run", "counts"):
@@ -173,7 +173,7 @@ def tree(
             if json_path is not None:
                 write_json(store, tree_name, json_path)
             top = tb.top_nodes(store, tree_name)
-    except (ValueError, FileNotFoundError, LookupError, StoreError) as exc:
+    except (ValueError, FileNotFoundError, StoreError) as exc:
         fail(str(exc))
     print_frame(fitted.layers_, title=f"tree {tree_name!r}: {counts['nodes']} nodes, {counts['items']} items")
     print_frame(top, title="top nodes")
