@@ -1,4 +1,5 @@
-# lexgraph: `make run` sets everything up and builds the default lexicon (`make run-tr`: the Turkish one); `make test` runs the suite.
+# lexgraph: `make run` sets everything up and builds the default lexicon (`make run-tr`: the Turkish one);
+# `make test` runs the suite.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

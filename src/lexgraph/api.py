@@ -2,9 +2,9 @@
 
 Every query method runs one of the SQL macros stored in the file (``store/macros.sql``),
 so the Python API, the ``lexgraph query`` command and the plain ``duckdb`` client answer
-from one definition of each query. Terms are normalised in Python with the build's own
-rule (:func:`lexgraph.lexicon.normalize.normalize_term` and the language in ``terms``)
-before they reach SQL.
+from one definition of each query, term lookup included: the macros find a term by
+comparing each stored term with the word normalised in that term's own language, as
+ingest normalised it (``lexgraph_norm``).
 
 >>> import lexgraph
 >>> with lexgraph.open("out/lexgraph.duckdb") as lex:          # doctest: +SKIP
@@ -22,7 +22,6 @@ from typing import Any
 import polars as pl
 
 from lexgraph.config import BuildConfig
-from lexgraph.lexicon.normalize import normalize_term
 from lexgraph.pipeline import StageOutcome
 from lexgraph.pipeline import build as run_pipeline
 from lexgraph.store import NotInStoreError, Store, StoreError
@@ -47,9 +46,8 @@ class Lexicon:
         self.store = Store(path, read_only=read_only)
         self.path = self.store.path
         self._check_macros()
-        row = self.store.con.execute("SELECT any_value(lang) FROM terms").fetchone()
-        #: Language of the build's terms ('en' when the build is empty).
-        self.lang: str = (row[0] if row else None) or "en"
+        #: The build's language (its ``--lang``; 'en' when the build is empty).
+        self.lang: str = _build_lang(self.store)
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:
@@ -78,8 +76,10 @@ class Lexicon:
 
     # -- helpers -----------------------------------------------------------------------------
     def normalize(self, term: str) -> str:
-        """``term`` as the build stored it (NFC, single spaces, lower-cased for the build's language)."""
-        return normalize_term(term, self.lang)
+        """``term`` as the build stores it: the build's term for it, as the query macros find it, else
+        ``term`` normalised for the build's language (NFC, single spaces, lower-cased)."""
+        return self.store.con.execute("SELECT coalesce(lexgraph_norm($w), lexgraph_normalize($w, $lang))",
+                                      {"w": term, "lang": self.lang}).fetchone()[0]
 
     def sql(self, query: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
         """Run any SQL (the macros included) and return the result; ``params`` fill ``?`` or ``$name``."""
@@ -91,15 +91,15 @@ class Lexicon:
     # -- queries (one SQL macro each; see docs/QUERYING.md) ----------------------------------
     def synonyms(self, term: str) -> pl.DataFrame:
         """Synonym edges and cluster co-members of ``term``: ``term, synonym, same_cluster, edge, p_synonym, label``."""
-        return self._macro("synonyms(?)", [self.normalize(term)])
+        return self._macro("synonyms(?)", [term])
 
     def antonyms(self, term: str) -> pl.DataFrame:
         """Antonym edges of ``term``, most probable first: ``term, antonym, p_antonym``."""
-        return self._macro("antonyms(?)", [self.normalize(term)])
+        return self._macro("antonyms(?)", [term])
 
     def cluster_of(self, term: str) -> pl.DataFrame:
         """The hard cluster of ``term`` (one row, or none for an unknown term), with its member list."""
-        return self._macro("cluster_of(?)", [self.normalize(term)])
+        return self._macro("cluster_of(?)", [term])
 
     def cluster_members(self, cluster_id: int) -> pl.DataFrame:
         """Members of a cluster with their votes: ``cluster_id, term_id, term, representative, synonyms, confidence``."""
@@ -107,15 +107,15 @@ class Lexicon:
 
     def senses_of(self, term: str) -> pl.DataFrame:
         """Every cluster ``term`` joined in the soft stage, and which one it kept (``chosen``)."""
-        return self._macro("senses_of(?)", [self.normalize(term)])
+        return self._macro("senses_of(?)", [term])
 
     def votes_of(self, term: str) -> pl.DataFrame:
         """Why ``term`` landed in its cluster: its pruning votes, and the rule that decided (``decided_by``)."""
-        return self._macro("votes_of(?)", [self.normalize(term)])
+        return self._macro("votes_of(?)", [term])
 
     def lineage(self, term: str) -> pl.DataFrame:
         """Path from the cluster of ``term`` up to the root of the 'clusters' tree (depth 0 = lowest node)."""
-        return self._macro("lineage(?)", [self.normalize(term)])
+        return self._macro("lineage(?)", [term])
 
     def subtree(self, node_id: int, tree: str = CLUSTERS_TREE) -> pl.DataFrame:
         """A node of ``tree`` and all its descendants, with their depth below it."""
@@ -145,6 +145,15 @@ class Lexicon:
     def tables(self) -> list[str]:
         """Names of the base tables."""
         return self.store.tables()
+
+
+def _build_lang(store: Store) -> str:
+    """The language the build was made for: its ingest run's, else its terms' most common, else 'en'."""
+    run = store.last_completed("ingest")
+    if run is not None and run.params.get("lang"):
+        return str(run.params["lang"])
+    row = store.con.execute("SELECT mode(lang) FROM terms").fetchone()
+    return (row[0] if row else None) or "en"
 
 
 def open_lexicon(path: str | Path, read_only: bool = True) -> Lexicon:
