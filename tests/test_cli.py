@@ -120,10 +120,9 @@ def test_build_options_are_the_buildconfig_fields(tmp_path: Path, monkeypatch: p
 def test_bugs_keep_their_traceback_and_missing_data_stays_one_line(tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     # the CLI caught LookupError, so a KeyError or IndexError from a bug printed as one red line
-    from typer.testing import CliRunner
-
     import numpy as np
     import polars as pl
+    from typer.testing import CliRunner
 
     from lexgraph import pipeline
     from lexgraph.cli import app

@@ -15,7 +15,6 @@ from typer.testing import CliRunner
 
 from lexgraph.relations.dataset import (
     LABELS,
-    DatasetConfig,
     build_dataset,
     iter_terms,
     read_pair_file,
@@ -27,6 +26,7 @@ from lexgraph.relations.features import (
     opposite_forms,
 )
 from lexgraph.relations.model import PairClassifier, PairSet, load_model
+from lexgraph.relations.training import dataset_config
 
 #: The AntSynNET files beside the checkout (../shared/benchmarks/antsynnet); the package never guesses this path.
 ANTSYNNET_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "antsynnet"
@@ -43,8 +43,8 @@ def en_wordnet():
 def small_dataset(en_wordnet, tmp_path_factory):
     """A small real English dataset (300 pairs per class), hard negatives from MiniLM."""
     cache = tmp_path_factory.mktemp("relcache")
-    config = DatasetConfig.for_lang("en", antsynnet=ANTSYNNET_DIR if ANTSYNNET_DIR.is_dir() else None,
-                                    max_per_class=300, seed=1)
+    config = dataset_config("en", antsynnet=ANTSYNNET_DIR if ANTSYNNET_DIR.is_dir() else None,
+                            max_per_class=300, seed=1)
     ds = build_dataset(config, wordnet=en_wordnet, embed=lambda terms: cached_vectors(terms, "minilm", cache))
     return ds, cache
 
@@ -103,11 +103,11 @@ def test_antsynnet_exclusion_is_explicit_and_fails_loudly(tmp_path, small_datase
     from lexgraph.cli import app
     from lexgraph.relations.report import evaluate_all
 
-    assert DatasetConfig.for_lang("en").exclude == []            # not asked: nothing excluded, nothing guessed
+    assert dataset_config("en").exclude == []            # not asked: nothing excluded, nothing guessed
     with pytest.raises(FileNotFoundError, match="no AntSynNET test files"):
-        DatasetConfig.for_lang("en", antsynnet=tmp_path / "absent")
+        dataset_config("en", antsynnet=tmp_path / "absent")
     with pytest.raises(ValueError, match="AntSynNET is English"):
-        DatasetConfig.for_lang("tr", antsynnet=tmp_path)
+        dataset_config("tr", antsynnet=tmp_path)
     ds, _ = small_dataset
     ds.save(tmp_path / "ds")
     with pytest.raises(FileNotFoundError, match="no AntSynNET test files"):   # before minutes of training
@@ -124,15 +124,14 @@ def test_documented_retraining_commands_repeat_the_shipped_recipe(lang, tmp_path
     # pass against the ones the shipped model records; equal parameters and seeds give the shipped weights.
     from dataclasses import asdict
 
-    from lexgraph.relations import training
-
     from lexgraph.cli import app
+    from lexgraph.relations import training
 
     shipped = load_model(None, lang)
     seen: dict[str, object] = {}
 
-    def fake_dataset(lang: str, out: Path, **overrides: object) -> None:
-        seen["dataset"] = DatasetConfig.for_lang(lang, **overrides)
+    def fake_dataset(lang: str, out: Path, antsynnet: Path | None = None, **overrides: object) -> None:
+        seen["dataset"] = training.dataset_config(lang, antsynnet, **overrides)
         raise _StopError
 
     def fake_train(config: object, progress: bool) -> None:

@@ -40,20 +40,6 @@ from lexgraph.lexicon.wordnet import WordNet, load_wordnet
 LABELS: tuple[str, ...] = ("synonym", "antonym", "cohyponym", "unrelated")
 
 
-
-def antsynnet_test_files(folder: str | Path) -> list[str]:
-    """The AntSynNET test files (``*-pairs.test``) in ``folder``, to exclude from a dataset.
-
-    Raises FileNotFoundError when there are none: asked to exclude them, a dataset must not
-    silently keep them.
-    """
-    files = sorted(Path(folder).glob("*-pairs.test"))
-    if not files:
-        raise FileNotFoundError(f"no AntSynNET test files (*-pairs.test) in {folder}; give the folder that holds "
-                                "AntSynNET's adjective-, noun- and verb-pairs.test")
-    return [str(p) for p in files]
-
-
 @dataclass
 class DatasetConfig:
     """How to build the pair dataset from one wordnet.
@@ -87,19 +73,11 @@ class DatasetConfig:
             raise ValueError(f"max_per_class ({self.max_per_class}) must be at least 1")
 
     @classmethod
-    def for_lang(cls, lang: str, antsynnet: str | Path | None = None, **overrides: object) -> DatasetConfig:
-        """The dataset of ``lang``'s shipped model (Turkish: two-word terms, no frequency filter, fewer pairs).
-
-        ``antsynnet``: a folder of AntSynNET files whose test pairs are excluded (English only; the
-        shipped English model was trained so); FileNotFoundError when it holds none.
-        """
+    def for_lang(cls, lang: str, **overrides: object) -> DatasetConfig:
+        """The dataset of ``lang``'s shipped model (Turkish: two-word terms, no frequency filter, fewer pairs)."""
         base: dict[str, object] = {"lang": lang}
         if lang == "tr":
             base.update(max_words=2, min_zipf=0.0, max_per_class=12_000)
-        if antsynnet is not None:
-            if lang != "en":
-                raise ValueError(f"AntSynNET is English; it cannot be excluded from a {lang!r} dataset")
-            base["exclude"] = antsynnet_test_files(antsynnet)
         base.update(overrides)
         return cls(**base)  # type: ignore[arg-type]
 

@@ -17,12 +17,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from lexgraph.relations.dataset import (
-    LABELS,
-    PairDataset,
-    antsynnet_test_files,
-    iter_terms,
-)
+from lexgraph.relations.dataset import LABELS, PairDataset, iter_terms
 from lexgraph.relations.evaluate import (
     CosineThreshold,
     LogRegBaseline,
@@ -39,6 +34,7 @@ from lexgraph.relations.model import PairClassifier, load_model
 from lexgraph.relations.training import (
     DEFAULT_MODEL_ENCODERS,
     RECIPE,
+    antsynnet_test_files,
     pairset_for,
     term_table_for,
 )

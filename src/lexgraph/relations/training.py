@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from lexgraph.relations.dataset import PairDataset, iter_terms
+from lexgraph.relations.dataset import DatasetConfig, PairDataset, iter_terms
 from lexgraph.relations.features import TermTable, cached_vectors
 from lexgraph.relations.model import PairClassifier, PairSet
 
@@ -98,15 +98,42 @@ def _threads() -> int:
     return int(torch.get_num_threads())
 
 
-def make_dataset(lang: str, out: str | Path, **overrides: object) -> PairDataset:
-    """Build the dataset for ``lang`` (hard negatives from the language's default encoder) into ``out``.
+def antsynnet_test_files(folder: str | Path) -> list[str]:
+    """The AntSynNET test files (``*-pairs.test``) in ``folder``, to exclude from a dataset.
 
-    The encoder's vectors are cached in ``out`` and reused by :func:`train_from_dataset`.
+    Raises FileNotFoundError when there are none: asked to exclude them, a dataset must not
+    silently keep them.
+    """
+    files = sorted(Path(folder).glob("*-pairs.test"))
+    if not files:
+        raise FileNotFoundError(f"no AntSynNET test files (*-pairs.test) in {folder}; give the folder that holds "
+                                "AntSynNET's adjective-, noun- and verb-pairs.test")
+    return [str(p) for p in files]
+
+
+def dataset_config(lang: str, antsynnet: str | Path | None = None, **overrides: object) -> DatasetConfig:
+    """The dataset of ``lang``'s shipped model, unless ``overrides`` say otherwise.
+
+    ``antsynnet``: a folder of AntSynNET files whose test pairs are excluded (English only; the
+    shipped English model was trained so); FileNotFoundError when it holds none.
+    """
+    if antsynnet is not None:
+        if lang != "en":
+            raise ValueError(f"AntSynNET is English; it cannot be excluded from a {lang!r} dataset")
+        overrides["exclude"] = antsynnet_test_files(antsynnet)
+    return DatasetConfig.for_lang(lang, **overrides)
+
+
+def make_dataset(lang: str, out: str | Path, antsynnet: str | Path | None = None,
+                 **overrides: object) -> PairDataset:
+    """Build the dataset for ``lang`` (see :func:`dataset_config`) into ``out``; hard negatives come
+    from the language's default encoder, whose vectors are cached in ``out`` and reused by
+    :func:`train_from_dataset`.
     """
     from lexgraph.embed.encoders import DEFAULT_ENCODER
-    from lexgraph.relations.dataset import DatasetConfig, build_dataset
+    from lexgraph.relations.dataset import build_dataset
 
-    config = DatasetConfig.for_lang(lang, **overrides)
+    config = dataset_config(lang, antsynnet, **overrides)
     encoder = config.encoder or DEFAULT_ENCODER[lang]
     ds = build_dataset(config, embed=lambda terms: cached_vectors(terms, encoder, out))
     ds.save(out)
