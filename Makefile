@@ -1,12 +1,14 @@
-# lexgraph: `make run` sets everything up and builds the default lexicon; `make test` runs the suite.
+# lexgraph: `make run` sets everything up and builds the default lexicon (`make run-tr`: the Turkish one);
+# `make test` runs the suite.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DB ?= out/lexgraph.duckdb
+DB_TR ?= out/lexgraph-tr.duckdb
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test install bench clean
+.PHONY: run run-tr test install bench clean
 
 $(BIN)/lexgraph: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,6 +24,11 @@ run: install
 	mkdir -p $(dir $(DB))
 	$(BIN)/lexgraph build --db $(DB)
 	$(BIN)/lexgraph info $(DB)
+
+run-tr: install
+	mkdir -p $(dir $(DB_TR))
+	$(BIN)/lexgraph build --lang tr --db $(DB_TR)
+	$(BIN)/lexgraph info $(DB_TR)
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -110,7 +110,7 @@ def main() -> None:
         extra = PRESETS[name][2]
         size = int(extra[extra.index("--default-size") + 1]) if "--default-size" in extra else 3000
         lexgraph.build(copy, sources, lang=lang, default_size=size, relations_model=str(model_path), tree=False,
-                       force=["relations"], seed=args.seed)
+                       force=["relations"], random_state=args.seed)
         with Store(copy, read_only=True) as store:
             print(f"\n### {name} ({copy}), relations model {model_path}\n")
             print(markdown_table(edge_table(store, g)))

@@ -1,8 +1,11 @@
 """Benchmark of the relation discriminator: scoring speed, training time, and accuracy tables.
 
-    python benchmarks/bench_relations.py --data-en out/rel/en --data-tr out/rel/tr [--speed-only]
+    python benchmarks/bench_relations.py --data-en out/rel/en --data-tr out/rel/tr \
+        [--antsynnet ../shared/benchmarks/antsynnet] [--speed-only]
 
-Dataset folders are built (``lexgraph relations dataset``) when absent.  Scoring speed
+Dataset folders are built (``lexgraph relations dataset``, the shipped models' datasets) when
+absent; with ``--antsynnet`` the English one excludes AntSynNET's test pairs, as the shipped
+model's did, and the evaluation adds the AntSynNET table.  Scoring speed
 is measured with the shipped English model over cached term vectors (the build's
 situation: vectors already in the store), on random pairs of dataset terms.
 Prints markdown tables; ``--json`` also writes them.
@@ -42,9 +45,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-en", type=Path, default=Path("out/rel/en"))
     parser.add_argument("--data-tr", type=Path, default=Path("out/rel/tr"))
-    parser.add_argument("--en-max-per-class", type=int, default=40000)
-    parser.add_argument("--tr-max-per-class", type=int, default=12000)
-    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--antsynnet", type=Path, default=None, help="AntSynNET folder (English)")
+    parser.add_argument("--epochs", type=int, default=None, help="default: the shipped models'")
     parser.add_argument("--speed-only", action="store_true")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
@@ -54,11 +56,11 @@ def main() -> None:
     from lexgraph.relations.training import make_dataset
 
     results: dict[str, object] = {"machine": f"{platform.machine()}, {os.cpu_count()} CPUs", "date": time.strftime("%F")}
-    for lang, folder, extra in (("en", args.data_en, {"max_per_class": args.en_max_per_class}),
-                                ("tr", args.data_tr, {"max_per_class": args.tr_max_per_class})):
+    antsynnet = {"en": args.antsynnet, "tr": None}
+    for lang, folder in (("en", args.data_en), ("tr", args.data_tr)):
         if not (folder / "pairs.parquet").exists():
             t = time.perf_counter()
-            make_dataset(lang, folder, **extra)
+            make_dataset(lang, folder, antsynnet=antsynnet[lang])
             results[f"dataset_{lang}_s"] = round(time.perf_counter() - t, 1)
     speed = scoring_speed(args.data_en)
     results["speed"] = speed
@@ -67,7 +69,8 @@ def main() -> None:
         return
     for lang, folder in (("en", args.data_en), ("tr", args.data_tr)):
         t = time.perf_counter()
-        tables = evaluate_all(folder, epochs=args.epochs)
+        tables = evaluate_all(folder, antsynnet=antsynnet[lang],
+                              **({"epochs": args.epochs} if args.epochs is not None else {}))
         results[f"eval_{lang}_s"] = round(time.perf_counter() - t, 1)
         for title, df in tables.items():
             print(f"\n### {title}\n\n{markdown_table(df)}")

@@ -92,10 +92,63 @@ def test_build_without_multi_member_clusters_says_so(cli_db: Path, tmp_path: Pat
     assert "every term is a cluster of its own" in out.stdout
 
 
+def test_build_options_are_the_buildconfig_fields(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the options are generated from BuildConfig: each passes through under its field's name, the rest default
+    from typer.testing import CliRunner
+
+    from lexgraph import pipeline
+    from lexgraph.cli import app
+    from lexgraph.config import BuildConfig
+    from lexgraph.store import Store
+
+    db = tmp_path / "x.duckdb"
+    Store(db).close()
+    seen: list[tuple[BuildConfig, list[str]]] = []
+    monkeypatch.setattr(pipeline, "build", lambda config, force: seen.append((config, force)) or [])
+    runner = CliRunner()
+    for args in ([], ["--k", "7", "--seed", "3", "--no-tree", "--edge-score", "p_synonym*cosine", "--quiet",
+                      "--force", "clusters", "words.txt"]):
+        result = runner.invoke(app, ["build", "--db", str(db), *args])
+        assert result.exit_code == 0, result.output
+    assert seen[0] == (BuildConfig(db=db, progress=True), [])
+    assert seen[1] == (BuildConfig(db=db, sources=["words.txt"], k=7, random_state=3, tree=False,
+                                   edge_score="p_synonym*cosine"), ["clusters"])
+    shown = runner.invoke(app, ["build", "--help"], env={"COLUMNS": "200"}).output
+    assert "--min-cosine" in shown and "--relations-model" in shown and "[default: 0.5]" in shown
+
+
+def test_bugs_keep_their_traceback_and_missing_data_stays_one_line(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # the CLI caught LookupError, so a KeyError or IndexError from a bug printed as one red line
+    import numpy as np
+    import polars as pl
+    from typer.testing import CliRunner
+
+    from lexgraph import pipeline
+    from lexgraph.cli import app
+    from lexgraph.embed.cache import vectors_to_arrow
+    from lexgraph.store import Store
+
+    def buggy(config: object, force: object) -> None:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(pipeline, "build", buggy)
+    runner = CliRunner()
+    result = runner.invoke(app, ["build", "--db", str(tmp_path / "x.duckdb")])
+    assert isinstance(result.exception, KeyError) and "error:" not in result.output
+    db = tmp_path / "y.duckdb"
+    with Store(db) as store:
+        store.append("terms", pl.DataFrame({"term_id": [0, 1], "term": ["a", "b"], "lang": ["en"] * 2,
+                                            "n_sources": [1, 1]}))
+        store.append("embeddings", vectors_to_arrow("minilm", ["a", "b"], np.eye(2, 4, dtype=np.float32)))
+    result = runner.invoke(app, ["tree", "terms", "--db", str(db), "--encoder", "usem3"])
+    assert result.exit_code == 1 and "no 'usem3' embedding; run the embed stage" in result.output
+
+
 def test_tables_print_floats_short_and_one_wide_row_as_name_value(capsys: pytest.CaptureFixture[str]) -> None:
     import polars as pl
 
-    from lexgraph.cli import print_frame
+    from lexgraph.cli.output import print_frame
 
     print_frame(pl.DataFrame({"term": ["big"], "p": [0.7599999904632568], "zero": [0.0]}))
     out = capsys.readouterr().out

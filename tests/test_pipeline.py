@@ -101,3 +101,23 @@ def test_store_read_only_and_version_checks(tmp_path: Path) -> None:
         store.con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="schema version 999"):
         Store(db)
+
+
+def test_lang_tr_without_source_builds_the_turkish_default_lexicon(tmp_path: Path) -> None:
+    # before, `lexgraph build --lang tr` read the English default list and scored it with the Turkish model
+    from lexgraph.lexicon.wordnet import load_wordnet
+
+    db = tmp_path / "tr.duckdb"
+    (outcome,) = build(BuildConfig(db=db, lang="tr", default_size=50), stages=[IngestStage()])
+    with Store(db, read_only=True) as store:
+        terms = store.frame("SELECT term, lang FROM terms")
+    kenet = set(load_wordnet("tr").terms.to_list())
+    assert terms.height == 50 and set(terms["lang"]) == {"tr"}
+    assert set(terms["term"]) <= kenet
+    assert {"büyük", "güzel", "değil"} <= set(terms["term"])          # Turkish letters are words too
+    # the language enters ingest's fingerprint: the same file rebuilt in English reads the English list
+    (again,) = build(BuildConfig(db=db, lang="en", default_size=50), stages=[IngestStage()])
+    assert again.status == "ran" and again.run_id != outcome.run_id
+    with Store(db, read_only=True) as store:
+        english = set(store.frame("SELECT term FROM terms")["term"])
+    assert len(english) == 50 and "have" in english and not english & {"büyük", "güzel", "değil"}

@@ -157,6 +157,29 @@ def test_api_normalises_turkish_like_the_build(tmp_path: Path) -> None:
     assert [r["term"] for r in cli_json(tmp_path / "tr.duckdb", "SELECT term FROM cluster_of('ILIK')")] == ["ılık"]
 
 
+def test_lookup_normalises_each_term_in_its_own_language_as_ingest_did(tmp_path: Path) -> None:
+    # before, queries normalised every word with any_value(lang) of the terms while ingest normalised per row
+    from lexgraph.lexicon.stage import IngestStage
+    from lexgraph.pipeline import build
+
+    words = tmp_path / "mixed.csv"
+    words.write_text("term,lang\nIŞIK,tr\nİZMİR,tr\nINDIA,en\nIRIS,\n", encoding="utf-8")
+    for lang in ("tr", "en"):                     # either build language: rows without lang take it
+        db = tmp_path / f"{lang}.duckdb"
+        build(BuildConfig(db=db, sources=[str(words)], lang=lang), stages=[IngestStage()])
+        with lexgraph.open(db) as lex:
+            stored = dict(lex.sql("SELECT term, lang FROM terms").iter_rows())
+            iris = "ırıs" if lang == "tr" else "iris"
+            assert stored == {"ışık": "tr", "izmir": "tr", "india": "en", iris: lang}
+            assert lex.lang == lang
+            for word, term in (("IŞIK", "ışık"), ("İZMİR", "izmir"), (" INDIA ", "india"), ("IRIS", iris)):
+                assert lex.normalize(word) == term
+                found = lex.sql("SELECT term FROM terms WHERE term = lexgraph_norm(?)", [word])
+                assert found["term"].to_list() == [term]
+            assert lex.normalize("UNKNOWN IĞDIR") == ("unknown ığdır" if lang == "tr" else "unknown iğdir")
+            assert lex.sql("SELECT lexgraph_norm('nope') AS t")["t"].to_list() == [None]
+
+
 def test_api_is_read_only_by_default(demo_db: Path) -> None:
     with lexgraph.open(demo_db) as lex:
         with pytest.raises(duckdb.Error, match="read-only"):
@@ -177,15 +200,16 @@ def test_api_open_errors(tmp_path: Path) -> None:
     lexgraph.open(old).close()
 
 
-def test_build_mirrors_the_cli_parameters() -> None:
+def test_build_takes_the_buildconfig_fields() -> None:
+    # one home: lexgraph.build's keywords and defaults are BuildConfig's, and its signature shows them
     sig = inspect.signature(lexgraph.build)
-    defaults = {f.name: f.default for f in fields(BuildConfig) if f.name not in ("db", "sources", "progress")}
-    defaults["seed"] = defaults.pop("random_state")
-    for name, default in defaults.items():
-        assert name in sig.parameters, f"BuildConfig.{name} is missing from lexgraph.build (src/lexgraph/api.py)"
-        assert sig.parameters[name].default == default, name
+    for f in fields(BuildConfig):
+        if f.name not in ("db", "sources"):
+            assert sig.parameters[f.name].default == f.default, f.name
     with pytest.raises(ValueError, match="lang must be"):
         lexgraph.build(Path("unused.duckdb"), lang="de")
+    with pytest.raises(TypeError, match="no option 'seed'.*random_state"):
+        lexgraph.build(Path("unused.duckdb"), seed=1)
 
 
 # -- exports -----------------------------------------------------------------------------------

@@ -14,9 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lexgraph.relations.dataset import (
-    ANTSYNNET_DIR,
     LABELS,
-    DatasetConfig,
     build_dataset,
     iter_terms,
     read_pair_file,
@@ -28,6 +26,10 @@ from lexgraph.relations.features import (
     opposite_forms,
 )
 from lexgraph.relations.model import PairClassifier, PairSet, load_model
+from lexgraph.relations.training import dataset_config
+
+#: The AntSynNET files beside the checkout (../shared/benchmarks/antsynnet); the package never guesses this path.
+ANTSYNNET_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "antsynnet"
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +43,8 @@ def en_wordnet():
 def small_dataset(en_wordnet, tmp_path_factory):
     """A small real English dataset (300 pairs per class), hard negatives from MiniLM."""
     cache = tmp_path_factory.mktemp("relcache")
-    config = DatasetConfig.for_lang("en", max_per_class=300, seed=1)
+    config = dataset_config("en", antsynnet=ANTSYNNET_DIR if ANTSYNNET_DIR.is_dir() else None,
+                            max_per_class=300, seed=1)
     ds = build_dataset(config, wordnet=en_wordnet, embed=lambda terms: cached_vectors(terms, "minilm", cache))
     return ds, cache
 
@@ -94,6 +97,68 @@ def test_antsynnet_test_pairs_are_excluded(small_dataset):
     info = load_model(None, "en").info_
     assert len(info["dataset_config"]["exclude"]) == 3
     assert info["dataset_report"]["excluded_pairs"] > 3000
+
+
+def test_antsynnet_exclusion_is_explicit_and_fails_loudly(tmp_path, small_dataset):
+    from lexgraph.cli import app
+    from lexgraph.relations.report import evaluate_all
+
+    assert dataset_config("en").exclude == []            # not asked: nothing excluded, nothing guessed
+    with pytest.raises(FileNotFoundError, match="no AntSynNET test files"):
+        dataset_config("en", antsynnet=tmp_path / "absent")
+    with pytest.raises(ValueError, match="AntSynNET is English"):
+        dataset_config("tr", antsynnet=tmp_path)
+    ds, _ = small_dataset
+    ds.save(tmp_path / "ds")
+    with pytest.raises(FileNotFoundError, match="no AntSynNET test files"):   # before minutes of training
+        evaluate_all(tmp_path / "ds", antsynnet=tmp_path / "absent")
+    result = runner.invoke(app, ["relations", "dataset", "--out", str(tmp_path / "x"),
+                                 "--antsynnet", str(tmp_path / "absent")])
+    assert result.exit_code == 1 and "no AntSynNET test files" in result.output
+
+
+@pytest.mark.parametrize("lang", ["en", "tr"])
+def test_documented_retraining_commands_repeat_the_shipped_recipe(lang, tmp_path, monkeypatch):
+    # README / BENCHMARKS: `lexgraph relations dataset --source wordnet:LANG --out D [--antsynnet A]` then
+    # `lexgraph relations train --data D --out M`. Retraining takes minutes, so check the parameters those commands
+    # pass against the ones the shipped model records; equal parameters and seeds give the shipped weights.
+    from dataclasses import asdict
+
+    from lexgraph.cli import app
+    from lexgraph.relations import training
+
+    shipped = load_model(None, lang)
+    seen: dict[str, object] = {}
+
+    def fake_dataset(lang: str, out: Path, antsynnet: Path | None = None, **overrides: object) -> None:
+        seen["dataset"] = training.dataset_config(lang, antsynnet, **overrides)
+        raise _StopError
+
+    def fake_train(config: object, progress: bool) -> None:
+        seen["train"] = config
+        raise _StopError
+
+    monkeypatch.setattr(training, "make_dataset", fake_dataset)
+    monkeypatch.setattr(training, "train_from_dataset", fake_train)
+    extra = ["--antsynnet", str(ANTSYNNET_DIR)] if lang == "en" and ANTSYNNET_DIR.is_dir() else []
+    for args in (["dataset", "--source", f"wordnet:{lang}", "--out", str(tmp_path), *extra],
+                 ["train", "--data", str(tmp_path), "--out", str(tmp_path / "m")]):
+        result = runner.invoke(app, ["relations", *args])
+        assert isinstance(result.exception, _StopError), result.output
+    recorded = dict(shipped.info_["dataset_config"])
+    made = asdict(seen["dataset"])
+    if lang == "en" and not extra:
+        pytest.skip("AntSynNET files not beside the checkout: cannot rebuild the English exclusion list")
+    assert [Path(p).name for p in made.pop("exclude")] == [Path(p).name for p in recorded.pop("exclude")]
+    assert made == recorded
+    assert training.classifier_for(seen["train"], lang).get_params() == shipped.get_params()
+    config = asdict(seen["train"])
+    assert {k: v for k, v in config.items() if k not in ("dataset", "out")} == {
+        k: v for k, v in shipped.info_["train_config"].items() if k not in ("dataset", "out")}
+
+
+class _StopError(Exception):
+    """Raised by a stand-in to stop a command once it has built its configuration."""
 
 
 def test_unrelated_pairs_exclude_anything_wordnet_relates(en_wordnet):

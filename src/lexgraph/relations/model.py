@@ -81,7 +81,7 @@ class PairClassifier:
     """
 
     def __init__(self, encoders: Sequence[str] = ("minilm",), lang: str = "en", hidden: int = 256,
-                 epochs: int = 30, batch_size: int = 256, lr: float = 1e-3, weight_decay: float = 1e-2,
+                 epochs: int = 20, batch_size: int = 256, lr: float = 1e-3, weight_decay: float = 1e-2,
                  dropout: float = 0.3, input_dropout: float = 0.4, class_weight: str | None = "balanced",
                  proj_dim: int | None = 128, random_state: int = 0) -> None:
         self.encoders = tuple(encoders)

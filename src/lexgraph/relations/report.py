@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from lexgraph.relations.dataset import ANTSYNNET_DIR, LABELS, PairDataset, iter_terms
+from lexgraph.relations.dataset import LABELS, PairDataset, iter_terms
 from lexgraph.relations.evaluate import (
     CosineThreshold,
     LogRegBaseline,
@@ -33,6 +33,8 @@ from lexgraph.relations.features import TermTable
 from lexgraph.relations.model import PairClassifier, load_model
 from lexgraph.relations.training import (
     DEFAULT_MODEL_ENCODERS,
+    RECIPE,
+    antsynnet_test_files,
     pairset_for,
     term_table_for,
 )
@@ -40,7 +42,7 @@ from lexgraph.relations.training import (
 BINARY = ("synonym", "antonym")
 
 
-def evaluate_splits(data: Path, epochs: int = 30, random_state: int = 0) -> pl.DataFrame:
+def evaluate_splits(data: Path, epochs: int = RECIPE["epochs"], random_state: int = 0) -> pl.DataFrame:
     """Model vs baselines on the random and term-disjoint splits of a dataset folder."""
     ds = PairDataset.load(data)
     lang = ds.config.lang
@@ -152,15 +154,21 @@ def evaluate_antsynnet(model: PairClassifier, folder: Path, train_terms: set[str
 
 
 def evaluate_all(data: str | Path, model: str | None = None, antsynnet: str | Path | None = None,
-                 epochs: int = 30, out: str | Path | None = None) -> dict[str, pl.DataFrame]:
-    """Every table of ``lexgraph relations eval`` for one dataset folder."""
+                 epochs: int = RECIPE["epochs"], out: str | Path | None = None) -> dict[str, pl.DataFrame]:
+    """Every table of ``lexgraph relations eval`` for one dataset folder.
+
+    ``antsynnet``: the AntSynNET folder, for its table (English datasets only); None: no such table.
+    """
     data = Path(data)
     ds = PairDataset.load(data)
+    if antsynnet is not None:                     # checked first: the splits take minutes
+        if ds.config.lang != "en":
+            raise ValueError(f"AntSynNET is English; {data} is a {ds.config.lang!r} dataset")
+        antsynnet_test_files(antsynnet)           # fails, with the remedy, when the folder is not AntSynNET's
     tables = {f"WordNet {ds.config.lang} splits": evaluate_splits(data, epochs=epochs)}
-    folder = Path(antsynnet) if antsynnet else ANTSYNNET_DIR
-    if ds.config.lang == "en" and folder.is_dir():
-        clf = load_model(model, "en")
-        tables["AntSynNET test (binary)"] = evaluate_antsynnet(clf, folder, set(iter_terms(ds.pairs)), data,
+    if antsynnet is not None:
+        tables["AntSynNET test (binary)"] = evaluate_antsynnet(load_model(model, "en"), Path(antsynnet),
+                                                                 set(iter_terms(ds.pairs)), data,
                                                                  wordnet_pairs=ds.pairs)
     if out is not None:
         Path(out).write_text(json.dumps({k: v.to_dicts() for k, v in tables.items()}, indent=1), encoding="utf-8")

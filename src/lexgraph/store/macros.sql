@@ -3,14 +3,21 @@
 --     duckdb -readonly out/lexgraph.duckdb "SELECT * FROM synonyms('Big')"
 -- Parameters have names that are no column name (word, cid, nid), so they never shadow a column.
 
--- The build's normalisation of a term (NFC, whitespace collapsed, lower-cased; Turkish dotted/dotless i
--- when the build's terms are Turkish). Mirrors lexgraph.lexicon.normalize.normalize_term.
-CREATE OR REPLACE MACRO lexgraph_norm(word) AS
+-- A term normalised for a language (NFC, whitespace collapsed, lower-cased; Turkish dotted/dotless i for
+-- tr and az). Mirrors lexgraph.lexicon.normalize.normalize_term.
+CREATE OR REPLACE MACRO lexgraph_normalize(word, lang) AS
     nfc_normalize(lower(trim(regexp_replace(
-        CASE WHEN (SELECT any_value(lang) FROM terms) IN ('tr', 'az')
+        CASE WHEN lang IN ('tr', 'az')
              THEN replace(replace(nfc_normalize(word), 'I', 'ı'), 'İ', 'i')
              ELSE nfc_normalize(word) END,
         '\s+', ' ', 'g'))));
+
+-- The build's term for a word: the stored term that equals the word normalised in that term's own language,
+-- as ingest normalised each row (a source's lang column may mix languages); NULL when the build has none.
+CREATE OR REPLACE MACRO lexgraph_norm(word) AS
+    (SELECT min(t.term) FROM terms t
+     WHERE t.term IN (lexgraph_normalize(word, 'en'), lexgraph_normalize(word, 'tr'))
+       AND t.term = lexgraph_normalize(word, t.lang));
 
 -- Synonyms of a term: the union of its discriminator synonym edges (relations.label = 'synonym') and its
 -- co-members in its hard cluster. `edge` and `same_cluster` say which source(s) a row comes from;

@@ -33,6 +33,14 @@ class StoreError(RuntimeError):
     """A DuckDB file that cannot be used as a lexgraph store."""
 
 
+class NotInStoreError(StoreError, LookupError):
+    """The build lacks what was asked for (a tree, an encoder's vectors); the message says what to run.
+
+    A LookupError too, for callers that catch that; the command line catches it as a StoreError,
+    so a KeyError or IndexError from a bug still shows its traceback.
+    """
+
+
 def fingerprint(params: dict[str, Any]) -> str:
     """Stable short hash of a JSON-serialisable parameter dict."""
     blob = json.dumps(params, sort_keys=True, default=str).encode()

@@ -15,7 +15,7 @@ that tree, so document trees and the build's cluster tree live side by side.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,31 +25,12 @@ import polars as pl
 from lexgraph.store import Store
 from lexgraph.trees.labels import centroid_labels, ctfidf_labels
 from lexgraph.trees.nested import NestedDensityTree
+from lexgraph.trees.params import TreeParams
 
 #: Tree name of the build's cluster tree (and of the INPUT that asks for it).
 CLUSTERS_TREE = "clusters"
 #: Tree name of the build's term tree.
 TERMS_TREE = "terms"
-
-
-@dataclass(frozen=True)
-class TreeParams:
-    """Parameters of :class:`NestedDensityTree` as stored with the tree's run."""
-
-    min_points: int = 5
-    n_steps: int = 100
-    n_components: int | None = None
-    metric: str = "cosine"
-    noise: str = "keep"
-    method: str = "dbscan"
-    condense: bool = True
-    smooth_neighbors: int = 0
-    smooth_steps: int = 3
-    random_state: int = 0
-
-    def estimator(self) -> NestedDensityTree:
-        """A fresh, unfitted estimator with these parameters."""
-        return NestedDensityTree(**asdict(self))     # the fields are the estimator's parameter names
 
 
 @dataclass
@@ -139,6 +120,32 @@ def cluster_input(store: Store, encoder_name: str) -> TreeInput:
                      params={"input": "clusters", "encoder": encoder_name, "n_clusters": int(cids.size)})
 
 
+def build_encoder(store: Store) -> str:
+    """The encoder of the build's term vectors: its last embed run's, else the only one in ``embeddings``."""
+    run = store.last_completed("embed")
+    if run is not None and run.params.get("encoder"):
+        return str(run.params["encoder"])
+    have = store.frame("SELECT DISTINCT encoder FROM embeddings ORDER BY encoder")["encoder"].to_list()
+    if len(have) != 1:
+        raise ValueError(f"cannot tell which encoder {store.path} was built with (vectors of: "
+                         f"{', '.join(have) or 'none'}); pass --encoder")
+    return str(have[0])
+
+
+def tree_input(store: Store, source: str, encoder: str | None = None, text_column: str = "text",
+               label_column: str | None = None) -> TreeInput:
+    """What ``lexgraph tree SOURCE`` builds over.
+
+    ``terms`` / ``clusters``: the build's, with the vectors of ``encoder`` (default: the build's
+    encoder); otherwise a document file, embedded with ``encoder`` (default: English's default encoder).
+    """
+    if source in (TERMS_TREE, CLUSTERS_TREE):
+        return (term_input if source == TERMS_TREE else cluster_input)(store, encoder or build_encoder(store))
+    from lexgraph.embed.encoders import DEFAULT_ENCODER
+
+    return document_input(source, encoder or DEFAULT_ENCODER["en"], text_column, label_column)
+
+
 def fit_tree(data: TreeInput, params: TreeParams) -> tuple[NestedDensityTree, dict[int, str]]:
     """Fit the tree over ``data`` and label its nodes."""
     tree = params.estimator().fit(data.vectors)
@@ -182,6 +189,20 @@ def write_tree(store: Store, data: TreeInput, params: TreeParams, tree_name: str
         replace_tree(store, name, *tree_frames(name, tree, data.items, labels))
         run.counts.update(summary_counts(tree))
     return tree, run.counts
+
+
+def top_nodes(store: Store, name: str, limit: int = 12) -> pl.DataFrame:
+    """The highest layers' largest nodes of tree ``name``: ``node_id, layer, size, label``."""
+    return store.frame("SELECT node_id, layer, size, label FROM tree_nodes WHERE tree = ? "
+                       "ORDER BY layer DESC, size DESC LIMIT ?", [name, limit])
+
+
+def gold_purity(tree: NestedDensityTree, gold: list[str | None]) -> float:
+    """Dendrogram purity of a fitted tree against gold labels of its items (None: the empty label)."""
+    from lexgraph.trees.metrics import ItemTree, dendrogram_purity
+
+    parent = tree.nodes_["parent_id"].fill_null(-1).to_numpy()
+    return dendrogram_purity(ItemTree(parent, tree.leaf_), ["" if g is None else g for g in gold])
 
 
 def summary_counts(tree: NestedDensityTree) -> dict[str, int | float]:

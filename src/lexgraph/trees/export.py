@@ -23,18 +23,18 @@ from typing import Any
 
 import polars as pl
 
-from lexgraph.store import Store
+from lexgraph.store import NotInStoreError, Store
 
 _PLAIN = re.compile(r"^[^\s(),:;\[\]']+$")
 
 
 def read_tree(store: Store, tree: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """``(nodes, members)`` of the tree named ``tree``; LookupError naming the trees present."""
+    """``(nodes, members)`` of the tree named ``tree``; NotInStoreError naming the trees present."""
     nodes = store.frame("SELECT node_id, parent_id, layer, epsilon, size, label FROM tree_nodes "
                         "WHERE tree = ? ORDER BY node_id", [tree])
     if nodes.height == 0:
         have = store.frame("SELECT DISTINCT tree FROM tree_nodes ORDER BY tree")["tree"].to_list()
-        raise LookupError(f"no tree named {tree!r} in {store.path}; trees: {', '.join(have) or 'none'}")
+        raise NotInStoreError(f"no tree named {tree!r} in {store.path}; trees: {', '.join(have) or 'none'}")
     members = store.frame("SELECT node_id, item FROM tree_members WHERE tree = ? ORDER BY node_id, item", [tree])
     return nodes, members
 

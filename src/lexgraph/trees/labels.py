@@ -26,6 +26,16 @@ def _membership(members: pl.DataFrame, n_items: int) -> tuple[csr_matrix, np.nda
     return M, node_ids
 
 
+def _has_words(vec: CountVectorizer, texts: Sequence[str], min_df: int) -> bool:
+    """Whether some word of ``vec``'s analyser occurs in at least ``min_df`` of ``texts``."""
+    analyze = vec.build_analyzer()
+    seen: dict[str, int] = {}
+    for text in texts:
+        for word in set(analyze(text)):
+            seen[word] = seen.get(word, 0) + 1
+    return any(n >= min_df for n in seen.values())
+
+
 def ctfidf_labels(texts: Sequence[str], members: pl.DataFrame, n_words: int = 4,
                   stop_words: str | None = "english", layers: dict[int, int] | None = None) -> dict[int, str]:
     """Top ``n_words`` c-TF-IDF keywords per node, joined by spaces.
@@ -37,12 +47,14 @@ def ctfidf_labels(texts: Sequence[str], members: pl.DataFrame, n_words: int = 4,
     if members.height == 0:
         return {}
     min_df = 2 if len(texts) >= 20 else 1
+    vec = CountVectorizer(stop_words=stop_words, min_df=min_df, max_features=50_000,
+                          token_pattern=r"(?u)\b[^\W\d_][^\W\d_]+\b")
     try:
-        vec = CountVectorizer(stop_words=stop_words, min_df=min_df, max_features=50_000,
-                              token_pattern=r"(?u)\b[^\W\d_][^\W\d_]+\b")
         X = vec.fit_transform(texts)
-    except ValueError:  # empty vocabulary: only stop words or digits
-        return {}
+    except ValueError:
+        if _has_words(vec, texts, min_df):      # not the empty vocabulary: a real error
+            raise
+        return {}                               # only stop words, digits, or words too rare to keep
     vocab = np.asarray(vec.get_feature_names_out())
     M, node_ids = _membership(members, len(texts))
     C = (M @ X).tocsr().astype(np.float64)

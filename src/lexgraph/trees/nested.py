@@ -202,7 +202,7 @@ class NestedDensityTree:
 
     def __init__(self, min_points: int = 5, n_steps: int = 100, epsilon_step: float | None = None,
                  epsilons: list[float] | None = None, n_components: int | None = None,
-                 metric: str = "euclidean", noise: str = "keep", method: str = "dbscan", engine: str = "auto",
+                 metric: str = "cosine", noise: str = "keep", method: str = "dbscan", engine: str = "auto",
                  condense: bool = True, smooth_neighbors: int = 0, smooth_steps: int = 3,
                  random_state: int | None = 0) -> None:
         self.min_points = min_points

@@ -11,13 +11,13 @@ from lexgraph.config import BuildConfig
 from lexgraph.store import StageRun, Store
 from lexgraph.trees.build import (
     CLUSTERS_TREE,
-    TreeParams,
     cluster_input,
     fit_tree,
     replace_tree,
     summary_counts,
     tree_frames,
 )
+from lexgraph.trees.params import TreeParams
 
 
 class TreeStage:

@@ -1,0 +1,5 @@
+"""``python -m lexgraph.cli``."""
+
+from lexgraph.cli.commands import main
+
+main()
