@@ -87,8 +87,10 @@ def recluster_copy(cli_db: Path, db: Path, *options: str) -> subprocess.Complete
 
 
 def test_build_without_multi_member_clusters_says_so(cli_db: Path, tmp_path: Path) -> None:
-    # A gate no pair passes: every term alone, and the build says why instead of printing an empty table.
-    out = recluster_copy(cli_db, tmp_path / "copy.duckdb", "--synonym-gate", "1.0")
+    # A gate no model pair passes and no evidence: every term alone, and the build says why instead of
+    # printing an empty table.
+    out = recluster_copy(cli_db, tmp_path / "copy.duckdb", "--synonym-gate", "1.0", "--lexicon", "none",
+                         "--no-morphology")
     assert "every term is a cluster of its own" in out.stdout
 
 
@@ -114,7 +116,7 @@ def test_build_options_are_the_buildconfig_fields(tmp_path: Path, monkeypatch: p
     assert seen[1] == (BuildConfig(db=db, sources=["words.txt"], k=7, random_state=3, tree=False,
                                    edge_score="p_synonym*cosine"), ["clusters"])
     shown = runner.invoke(app, ["build", "--help"], env={"COLUMNS": "200"}).output
-    assert "--min-cosine" in shown and "--relations-model" in shown and "[default: 0.5]" in shown
+    assert "--min-cosine" in shown and "--relations-model" in shown and "[default: 0.3]" in shown
 
 
 def test_bugs_keep_their_traceback_and_missing_data_stays_one_line(tmp_path: Path,

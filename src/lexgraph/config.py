@@ -58,6 +58,14 @@ class BuildConfig:
     default_size: int = _option(3000, "Terms in the built-in default lexicon.")
     relations_model: str | None = _option(None, "Relations model path without suffix (default: the shipped "
                                                 "model of --lang).")
+    lexicon: str = _option("wordnet", "Evidence from the language's bundled wordnet (wordnet), or none.")
+    morphology: bool = _option(True, "Analyse terms: inflections follow their lemma, negations are antonyms.")
+    lexicon_closed: bool = _option(True, "Two terms the wordnet has but does not link are unrelated "
+                                         "(--no-lexicon-closed: the model decides them).")
+    lexicon_min_share: float = _option(0.1, "A wordnet synonym decides only through senses with at least this "
+                                             "share of both terms' tagged uses (English).")
+    lexicon_min_cosine: float = _option(0.35, "Without sense counts (KeNet), a wordnet synonym decides only at "
+                                              "this cosine or more under the build's encoder.")
     synonym_gate: float = _option(0.70, "Keep a synonym edge when its score >= this.")
     edge_score: str = _option("p_synonym", "Edge score the gate applies to: p_synonym, or p_synonym*cosine "
                                            "(try gate 0.35).")

@@ -11,7 +11,7 @@ import polars as pl
 
 from lexgraph.clustering.baselines import METHODS, make_estimator
 from lexgraph.clustering.evaluate import Gold, evaluate_clusters, load_gold
-from lexgraph.clustering.stage import cluster_tables, load_graph
+from lexgraph.clustering.stage import FOLLOWERS_SQL, attach_followers, cluster_tables, load_graph
 from lexgraph.clustering.synonym_graph import SynonymGraph
 from lexgraph.store import Store
 
@@ -51,7 +51,9 @@ def compare_methods(store: Store, gold: str | Gold, gate: float = 0.70, join_sha
     applies to (:data:`lexgraph.clustering.synonym_graph.EDGE_SCORES`).
     """
     g = load_gold(gold) if isinstance(gold, str) else gold
-    graph, terms = load_graph(store, gate, with_candidates=True, score=score)
+    # The graph the clusters stage clusters: inflected forms left out, then attached to their lemma's cluster.
+    followers = store.frame(FOLLOWERS_SQL)
+    graph, terms = load_graph(store, gate, with_candidates=True, score=score, skip=followers)
     if graph.n_edges == 0 and graph.cand_src is None:
         raise ValueError(f"{store.path} has no relations or candidates to cluster")
     runs: list[tuple[str, object]] = []
@@ -62,10 +64,10 @@ def compare_methods(store: Store, gold: str | Gold, gate: float = 0.70, join_sha
             runs.append((m, make_estimator(m, join_share=join_share, random_state=random_state)))
     rows = []
     if tune_cosine and "components" in methods:
-        rows.append(_best_cosine_components(graph, terms, g))
+        rows.append(_best_cosine_components(graph, terms, g, followers))
     for name, est in runs:
         t0 = time.perf_counter()
-        result = cluster_tables(graph, terms, est, name)
+        result = attach_followers(cluster_tables(graph, terms, est, name), followers)
         seconds = time.perf_counter() - t0
         row = evaluate_clusters(result.clusters, g)
         row.update(method=name, seconds=seconds)
@@ -82,12 +84,14 @@ def compare_methods(store: Store, gold: str | Gold, gate: float = 0.70, join_sha
 COSINE_GRID: tuple[float, ...] = tuple(round(0.5 + 0.02 * i, 2) for i in range(25))
 
 
-def _best_cosine_components(graph: SynonymGraph, terms: pl.DataFrame, gold: Gold) -> dict[str, object]:
+def _best_cosine_components(graph: SynonymGraph, terms: pl.DataFrame, gold: Gold,
+                            followers: pl.DataFrame) -> dict[str, object]:
     """The components@T row with the best pairwise F1 over :data:`COSINE_GRID` (ties: higher T)."""
     best: dict[str, object] | None = None
     t0 = time.perf_counter()
     for t in COSINE_GRID:
-        result = cluster_tables(graph, terms, make_estimator("components", cosine_threshold=t), f"components@{t}")
+        result = attach_followers(cluster_tables(graph, terms, make_estimator("components", cosine_threshold=t),
+                                                 f"components@{t}"), followers)
         row = evaluate_clusters(result.clusters, gold)
         if best is None or row["pair_f1"] >= best["pair_f1"]:
             best = {**row, "method": f"components@{t:.2f} (best of grid on gold)"}

@@ -24,7 +24,8 @@ class EmbedStage:
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
         embedded = 0
-        for name in dict.fromkeys([config.encoder_name, *config.candidate_encoder_names]):
+        names = list(dict.fromkeys([config.encoder_name, *config.candidate_encoder_names]))
+        for name in names:
             todo = store.con.execute(
                 "SELECT count(*) FROM terms t ANTI JOIN (SELECT term FROM embeddings WHERE encoder = ?) e USING (term)",
                 [name],
@@ -33,3 +34,4 @@ class EmbedStage:
                 embedded += embed_missing(store, get_encoder(name), batch_size=config.batch_size,
                                           progress=config.progress)
         run.counts["embedded"] = embedded
+        run.counts["cached"] = store.count("terms") * len(names) - embedded
