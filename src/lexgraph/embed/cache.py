@@ -15,6 +15,7 @@ from tqdm.auto import tqdm
 
 from lexgraph.embed.encoders import Encoder
 from lexgraph.store import Store
+from lexgraph.store.queries import missing_terms
 
 
 def vectors_to_arrow(encoder: str, terms: Sequence[str], vectors: np.ndarray) -> pa.Table:
@@ -38,16 +39,6 @@ def arrow_to_matrix(column: pa.ChunkedArray | pa.Array, dim: int | None = None) 
         return np.zeros((0, dim or 0), dtype=np.float32)
     flat = column.flatten().to_numpy(zero_copy_only=False).astype(np.float32, copy=False)
     return flat.reshape(n, -1)
-
-
-def missing_terms(store: Store, encoder: str) -> list[str]:
-    """Terms of the ``terms`` table with no cached vector for ``encoder``, in term_id order."""
-    rows = store.con.execute(
-        "SELECT t.term FROM terms t ANTI JOIN (SELECT term FROM embeddings WHERE encoder = ?) e "
-        "ON t.term = e.term ORDER BY t.term_id",
-        [encoder],
-    ).fetchall()
-    return [r[0] for r in rows]
 
 
 def embed_missing(store: Store, encoder: Encoder, batch_size: int = 256, chunk_size: int = 8192,

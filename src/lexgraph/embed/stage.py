@@ -11,6 +11,7 @@ from lexgraph.config import BuildConfig
 from lexgraph.embed.cache import embed_missing
 from lexgraph.embed.encoders import get_encoder
 from lexgraph.store import StageRun, Store
+from lexgraph.store.queries import missing_terms
 
 
 class EmbedStage:
@@ -24,12 +25,8 @@ class EmbedStage:
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
         encoder_name = config.encoder_name
-        todo = store.con.execute(
-            "SELECT count(*) FROM terms t ANTI JOIN (SELECT term FROM embeddings WHERE encoder = ?) e USING (term)",
-            [encoder_name],
-        ).fetchone()[0]
         embedded = 0
-        if todo:
+        if missing_terms(store, encoder_name):
             encoder = get_encoder(encoder_name)
             embedded = embed_missing(store, encoder, batch_size=config.batch_size, progress=config.progress)
         run.counts["embedded"] = embedded

@@ -22,6 +22,7 @@ from lexgraph.relations.features import TermTable
 from lexgraph.relations.glove import LOCAL_SOURCES
 from lexgraph.relations.model import PairClassifier, PairSet, ShippedModel, load_model
 from lexgraph.store import StageRun, Store
+from lexgraph.store.queries import missing_terms
 
 #: Candidate pairs scored per chunk (bounds memory on large builds).
 CHUNK = 200_000
@@ -99,13 +100,7 @@ def build_term_table(store: Store, model: PairClassifier, config: BuildConfig) -
         if enc in LOCAL_SOURCES:        # computed from the term strings, not stored
             vectors[enc] = LOCAL_SOURCES[enc]().encode(terms)
             continue
-        if enc != config.encoder_name or _missing(store, enc):
+        if enc != config.encoder_name or missing_terms(store, enc):
             embed_missing(store, get_encoder(enc), batch_size=config.batch_size, progress=config.progress)
         _, vectors[enc] = load_term_vectors(store, enc)
     return TermTable.build(terms, config.lang, vectors)
-
-
-def _missing(store: Store, encoder: str) -> bool:
-    return bool(store.con.execute(
-        "SELECT count(*) FROM terms t ANTI JOIN (SELECT term FROM embeddings WHERE encoder = ?) e USING (term)",
-        [encoder]).fetchone()[0])
