@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lexgraph.store.pairs import orient_arrays
+
 INDEX_KINDS = ("auto", "exact", "hnsw", "ivf")
 
 
@@ -138,7 +140,7 @@ def symmetric_pairs(chunks: list[PairChunk]) -> PairChunk:
     tgt = np.concatenate([c.target for c in chunks])
     cos = np.concatenate([c.cosine for c in chunks])
     rank = np.concatenate([c.rank for c in chunks])
-    a, b = np.minimum(src, tgt), np.maximum(src, tgt)
+    a, b = orient_arrays(src, tgt)
     order = np.lexsort((rank, -cos, b, a))
     a, b, cos, rank = a[order], b[order], cos[order], rank[order]
     first = np.ones(len(a), dtype=bool)

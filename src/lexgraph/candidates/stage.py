@@ -15,6 +15,7 @@ from lexgraph.candidates.search import CandidateSearch
 from lexgraph.config import BuildConfig
 from lexgraph.embed.cache import load_term_vectors
 from lexgraph.store import StageRun, Store
+from lexgraph.store.pairs import orient_arrays
 
 
 class CandidateStage:
@@ -41,8 +42,9 @@ class CandidateStage:
         directed = 0
         for chunk in search.iter_pairs(X):
             a, b = ids[chunk.source], ids[chunk.target]
-            table = pa.table({"a_id": np.minimum(a, b).astype(np.int32), "b_id": np.maximum(a, b).astype(np.int32),
-                              "cosine": chunk.cosine, "rank": chunk.rank})
+            lo, hi = orient_arrays(a, b)
+            table = pa.table({"a_id": lo.astype(np.int32), "b_id": hi.astype(np.int32), "cosine": chunk.cosine,
+                              "rank": chunk.rank})
             directed += store.append("_directed", table)
             bar.update(min(search.query_block, X.shape[0] - bar.n))
         bar.close()

@@ -35,6 +35,7 @@ import numpy as np
 import polars as pl
 
 from lexgraph.lexicon.wordnet import WordNet, load_wordnet
+from lexgraph.store.pairs import orient_pairs, pair_key
 
 #: Class names, in the column order of every probability matrix.
 LABELS: tuple[str, ...] = ("synonym", "antonym", "cohyponym", "unrelated")
@@ -94,14 +95,7 @@ def read_pair_file(path: str | Path) -> pl.DataFrame:
         parts = line.strip().split("\t") if "\t" in line else line.split()
         if len(parts) >= 2:
             rows.append((parts[0].strip().lower(), parts[1].strip().lower()))
-    return _orient(pl.DataFrame(rows, schema=["x", "y"], orient="row"))
-
-
-def _orient(df: pl.DataFrame, keep: Sequence[str] = ()) -> pl.DataFrame:
-    """Columns x, y as term_a < term_b, self pairs dropped."""
-    return df.filter(pl.col("x") != pl.col("y")).select(
-        pl.min_horizontal("x", "y").alias("term_a"), pl.max_horizontal("x", "y").alias("term_b"), *keep
-    )
+    return orient_pairs(pl.DataFrame(rows, schema=["x", "y"], orient="row"))
 
 
 def _usable_terms(wn: WordNet, config: DatasetConfig) -> pl.Series:
@@ -136,7 +130,7 @@ def antonym_pairs(wn: WordNet, members: pl.DataFrame, indirect: bool) -> pl.Data
     """Direct antonyms, plus (``indirect``) antonyms through SIMILAR_TO satellites."""
     ok = members.get_column("term").unique().implode()
     lit = wn.sense_links.filter(pl.col("type") == "ANTONYM")
-    direct = _orient(lit.select(pl.col("source_term").alias("x"), pl.col("target_term").alias("y"),
+    direct = orient_pairs(lit.select(pl.col("source_term").alias("x"), pl.col("target_term").alias("y"),
                                 pl.format("antonym:{}>{}", "source", "target").alias("provenance")),
                      keep=["provenance"])
     # Synset-level antonym links (Turkish), and the synsets of English literal links.
@@ -145,7 +139,7 @@ def antonym_pairs(wn: WordNet, members: pl.DataFrame, indirect: bool) -> pl.Data
         lit.select("source", "target"),
     ]).unique()
     m = members.rename({"synset_id": "sid"})
-    level = _orient(
+    level = orient_pairs(
         syn_links.join(m.rename({"term": "x"}), left_on="source", right_on="sid")
         .join(m.rename({"term": "y"}), left_on="target", right_on="sid")
         .select("x", "y", pl.format("antonym:{}>{}", "source", "target").alias("provenance")),
@@ -156,7 +150,7 @@ def antonym_pairs(wn: WordNet, members: pl.DataFrame, indirect: bool) -> pl.Data
             pl.col("source").alias("head"), pl.col("target").alias("sat"))
         sim = pl.concat([sim, sim.select(pl.col("sat").alias("head"), pl.col("head").alias("sat"))]).unique()
         sat_links = syn_links.join(sim, left_on="source", right_on="head")
-        parts.append(_orient(
+        parts.append(orient_pairs(
             sat_links.join(m.rename({"term": "x"}), left_on="sat", right_on="sid")
             .join(m.rename({"term": "y"}), left_on="target", right_on="sid")
             .select("x", "y", pl.format("indirect:{}~{}>{}", "sat", "source", "target").alias("provenance")),
@@ -177,7 +171,7 @@ def cohyponym_pairs(wn: WordNet, members: pl.DataFrame, limit: int, rng: np.rand
     m = members.rename({"synset_id": "sid"})
     p = (sib.join(m.rename({"term": "x"}), left_on="child", right_on="sid")
          .join(m.rename({"term": "y"}), left_on="child_b", right_on="sid"))
-    p = _orient(p.select("x", "y", "child", "child_b",
+    p = orient_pairs(p.select("x", "y", "child", "child_b",
                          pl.format("sibling:{}", "parent").alias("provenance")),
                 keep=["provenance", "child", "child_b"])
     p = p.with_columns(pl.lit(rng.random(p.height)).alias("_r")).sort("_r")
@@ -222,7 +216,7 @@ class _Relatedness:
         self.term_links: set[tuple[str, str]] = set()
         for a, b in wn.sense_links.select("source_term", "target_term").iter_rows():
             if a != b:
-                self.term_links.add((a, b) if a < b else (b, a))
+                self.term_links.add(pair_key(a, b))
         self.known = known
         self._anc: dict[str, frozenset[str]] = {}
         self._near: dict[str, frozenset[str]] = {}
@@ -246,7 +240,7 @@ class _Relatedness:
         return got
 
     def related(self, a: str, b: str) -> bool:
-        key = (a, b) if a < b else (b, a)
+        key = pair_key(a, b)
         if key in self.known or key in self.term_links:
             return True
         sa, sb = self.synsets.get(a, set()), self.synsets.get(b, set())
@@ -274,7 +268,7 @@ def unrelated_pairs(terms: Sequence[str], vectors: np.ndarray | None, rel: _Rela
                 # A random one of the k neighbours per term keeps the negatives varied.
                 for j in rng.permutation(top[row]):
                     a, b = terms[i], terms[j]
-                    key = (a, b) if a < b else (b, a)
+                    key = pair_key(a, b)
                     if key not in rows and not rel.related(a, b):
                         rows[key] = f"neighbour:{sims[row, j]:.2f}"
                         break
@@ -285,7 +279,7 @@ def unrelated_pairs(terms: Sequence[str], vectors: np.ndarray | None, rel: _Rela
         i, j = rng.integers(0, len(terms), size=2)
         tries += 1
         a, b = terms[i], terms[j]
-        key = (a, b) if a < b else (b, a)
+        key = pair_key(a, b)
         if a != b and key not in rows and not rel.related(a, b):
             rows[key] = "random"
     return pl.DataFrame([(a, b, p) for (a, b), p in rows.items()],

@@ -25,6 +25,7 @@ import polars as pl
 
 from lexgraph.relations.dataset import LABELS, PairDataset
 from lexgraph.relations.features import TermTable, embedding_features
+from lexgraph.store.pairs import pair_key
 
 THREE = ("synonym", "antonym", "cohyponym")
 
@@ -129,8 +130,8 @@ def read_antsynnet(folder: str | Path, part: str) -> pl.DataFrame:
         for line in path.read_text(encoding="utf-8").splitlines():
             cols = line.split("\t")
             if len(cols) >= 3 and cols[0] != cols[1]:
-                x, y = cols[0].strip().lower(), cols[1].strip().lower()
-                rows.append((pos, min(x, y), max(x, y), "antonym" if cols[2].strip() == "1" else "synonym"))
+                rows.append((pos, *pair_key(cols[0].strip().lower(), cols[1].strip().lower()),
+                             "antonym" if cols[2].strip() == "1" else "synonym"))
     return pl.DataFrame(rows, schema=["pos", "term_a", "term_b", "label"], orient="row")
 
 
