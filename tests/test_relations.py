@@ -6,6 +6,7 @@ other encoders the shipped model uses), the shipped weights.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
@@ -139,6 +140,33 @@ def test_score_is_exactly_symmetric(shipped_en, small_table):
     p_ba = shipped_en.predict_proba(PairSet(small_table, b, a))
     assert np.array_equal(p_ab, p_ba)
     assert np.allclose(p_ab.sum(axis=1), 1.0, atol=1e-5)
+
+
+def _same(x, y) -> bool:
+    """Deep equality over arrays, dicts and tuples (what a fitted model holds)."""
+    if isinstance(x, np.ndarray):
+        return isinstance(y, np.ndarray) and x.dtype == y.dtype and np.array_equal(x, y)
+    if isinstance(x, dict):
+        return isinstance(y, dict) and x.keys() == y.keys() and all(_same(x[k], y[k]) for k in x)
+    if isinstance(x, (list, tuple)):
+        return type(x) is type(y) and len(x) == len(y) and all(_same(u, v) for u, v in zip(x, y))
+    return x == y
+
+
+def test_scoring_leaves_the_model_unchanged_and_clone_works(shipped_en, small_table):
+    from sklearn.base import clone
+
+    params = shipped_en.get_params()
+    state = copy.deepcopy(vars(shipped_en))
+    pairs = PairSet(small_table, [0, 1, 2], [3, 4, 5])
+    first = shipped_en.predict_proba(pairs)
+    assert shipped_en.get_params() == params
+    assert _same(vars(shipped_en), state)                     # nothing cached, nothing added
+    assert np.array_equal(shipped_en.predict_proba(pairs), first)
+    assert np.array_equal(shipped_en.scorer(small_table).predict_proba(pairs.a, pairs.b), first)
+    twin = clone(shipped_en).set_params(hidden=8)
+    assert twin.get_params() == {**params, "hidden": 8} and not hasattr(twin, "W1_")
+    assert shipped_en.hidden == params["hidden"]
 
 
 def test_fit_save_load_round_trip(small_dataset, small_table, tmp_path):

@@ -20,7 +20,7 @@ from lexgraph.embed.encoders import get_encoder
 from lexgraph.relations.dataset import LABELS
 from lexgraph.relations.features import TermTable
 from lexgraph.relations.glove import LOCAL_SOURCES
-from lexgraph.relations.model import PairClassifier, PairSet, ShippedModel, load_model
+from lexgraph.relations.model import PairClassifier, ShippedModel, load_model
 from lexgraph.store import StageRun, Store
 from lexgraph.store.queries import missing_terms
 
@@ -62,6 +62,7 @@ class RelationsStage:
         table = build_term_table(store, model, config)
         ids = np.asarray(table_ids(store), dtype=np.int64)
         n_pairs = store.count("candidates")
+        scorer = model.scorer(table)
         bar = tqdm(total=n_pairs, desc="relations", unit="pair", disable=not config.progress or n_pairs == 0)
         counts = np.zeros(len(LABELS), dtype=np.int64)
         for offset in range(0, n_pairs, CHUNK):
@@ -70,7 +71,7 @@ class RelationsStage:
                 [CHUNK, offset]).to_arrow_table()
             a = np.searchsorted(ids, cand.column("a_id").to_numpy())
             b = np.searchsorted(ids, cand.column("b_id").to_numpy())
-            proba = model.predict_proba(PairSet(table, a, b))
+            proba = scorer.predict_proba(a, b)
             best = proba.argmax(axis=1)
             counts += np.bincount(best, minlength=len(LABELS))
             store.append("relations", pa.table({
