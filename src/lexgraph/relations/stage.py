@@ -15,14 +15,11 @@ import pyarrow as pa
 from tqdm.auto import tqdm
 
 from lexgraph.config import BuildConfig
-from lexgraph.embed.cache import embed_missing, load_term_vectors
-from lexgraph.embed.encoders import get_encoder
+from lexgraph.embed.cache import vectors_for
 from lexgraph.relations.dataset import LABELS
 from lexgraph.relations.features import TermTable
-from lexgraph.relations.glove import LOCAL_SOURCES
 from lexgraph.relations.model import PairClassifier, ShippedModel, load_model
 from lexgraph.store import StageRun, Store
-from lexgraph.store.queries import missing_terms
 
 #: Candidate pairs scored per chunk (bounds memory on large builds).
 CHUNK = 200_000
@@ -94,14 +91,10 @@ def table_ids(store: Store) -> list[int]:
 
 
 def build_term_table(store: Store, model: PairClassifier, config: BuildConfig) -> TermTable:
-    """A :class:`TermTable` over all of the build's terms (term_id order) with every encoder the model needs."""
-    vectors: dict[str, np.ndarray] = {}
+    """A :class:`TermTable` over all of the build's terms (term_id order) with every encoder the model needs.
+
+    Vectors come from the build's ``embeddings`` cache, which first gains the terms an encoder lacks.
+    """
     terms = [r[0] for r in store.con.execute("SELECT term FROM terms ORDER BY term_id").fetchall()]
-    for enc in model.encoders:
-        if enc in LOCAL_SOURCES:        # computed from the term strings, not stored
-            vectors[enc] = LOCAL_SOURCES[enc]().encode(terms)
-            continue
-        if enc != config.encoder_name or missing_terms(store, enc):
-            embed_missing(store, get_encoder(enc), batch_size=config.batch_size, progress=config.progress)
-        _, vectors[enc] = load_term_vectors(store, enc)
+    vectors = {enc: vectors_for(terms, enc, store, config.batch_size, config.progress) for enc in model.encoders}
     return TermTable.build(terms, config.lang, vectors)
