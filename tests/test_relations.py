@@ -323,3 +323,13 @@ def test_antsynnet_protocol_picks_epochs_on_val(tmp_path, monkeypatch):
         pred = restrict_argmax(other.predict_proba(pairset_for(table, val)), report.BINARY)
         scores[e] = np.mean(report._antonym_f1_by_pos(pred, val["label"].to_numpy(), val["pos"].to_numpy()))
     assert scores[epochs] == max(scores.values())      # the chosen one is the best on val
+
+
+def test_prf_is_scikit_learns_with_zero_for_undefined():
+    from lexgraph.relations.evaluate import prf
+
+    s = prf(["a", "b", "a", "c", "b"], ["a", "a", "a", "b", "c"], ["a", "b", "c"])
+    assert s.per_class["a"] == {"precision": 2 / 3, "recall": 1.0, "f1": 0.8, "support": 2}
+    assert s.per_class["c"]["f1"] == 0.0 and s.n == 5
+    assert s.macro_f1 == pytest.approx(0.8 / 3)
+    assert prf([], [], ["a"]).macro_f1 == 0.0

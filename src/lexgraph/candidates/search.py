@@ -108,6 +108,17 @@ class CandidateSearch:
         Q = np.ascontiguousarray(Q, dtype=np.float32)
         return self.index_.search(Q, min(k or self.k + 1, self.n_indexed_))
 
+    def neighbours(self, Q: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` nearest *other* indexed rows of queries ``Q``, where ``Q[i]`` is indexed row ``rows[i]``.
+
+        ``(cosines, indices)``, one row per query, nearest first; index -1 marks the query
+        itself, padding, and anything past the ``k``-th other row.  ``min_cosine`` is not applied.
+        """
+        sims, idx = self.search(Q)
+        other = (idx != np.asarray(rows, dtype=np.int64)[:, None]) & (idx >= 0)
+        other &= np.cumsum(other, axis=1) <= self.k
+        return sims, np.where(other, idx, -1)
+
     def iter_pairs(self, X: np.ndarray) -> Iterator[PairChunk]:
         """Directed pairs (query row -> neighbour) for every row of ``X``, one chunk per query block.
 
@@ -117,13 +128,12 @@ class CandidateSearch:
         n = X.shape[0]
         for start in range(0, n, self.query_block):
             block = X[start:start + self.query_block]
-            sims, idx = self.search(block)
-            rows = np.arange(start, start + block.shape[0], dtype=np.int64)[:, None]
-            not_self = (idx != rows) & (idx >= 0)
+            rows = np.arange(start, start + block.shape[0], dtype=np.int64)
+            sims, idx = self.neighbours(block, rows)
             # Rank counts neighbours other than the query itself, 1-based.
-            rank = np.cumsum(not_self, axis=1).astype(np.int32)
-            keep = not_self & (rank <= self.k) & (sims >= self.min_cosine)
-            src = np.broadcast_to(rows, idx.shape)[keep]
+            rank = np.cumsum(idx >= 0, axis=1).astype(np.int32)
+            keep = (idx >= 0) & (sims >= self.min_cosine)
+            src = np.broadcast_to(rows[:, None], idx.shape)[keep]
             yield PairChunk(src, idx[keep].astype(np.int64), sims[keep].astype(np.float32), rank[keep])
 
 

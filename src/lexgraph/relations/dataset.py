@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from lexgraph.candidates.search import CandidateSearch
 from lexgraph.lexicon.wordnet import WordNet, load_wordnet
 from lexgraph.store.pairs import orient_pairs, pair_key
 
@@ -258,19 +259,17 @@ def unrelated_pairs(terms: Sequence[str], vectors: np.ndarray | None, rel: _Rela
     n_hard = int(round(n * config.hard_negative_share)) if vectors is not None else 0
     if n_hard:
         order = rng.permutation(len(terms))
-        k = config.neighbours
+        search = CandidateSearch(k=config.neighbours, index="exact").fit(vectors)
         for start in range(0, len(order), 2048):
             idx = order[start:start + 2048]
-            sims = vectors[idx] @ vectors.T
-            sims[np.arange(len(idx)), idx] = -np.inf
-            top = np.argpartition(-sims, k, axis=1)[:, :k]
+            sims, nb = search.neighbours(vectors[idx], idx)
             for row, i in enumerate(idx):
                 # A random one of the k neighbours per term keeps the negatives varied.
-                for j in rng.permutation(top[row]):
-                    a, b = terms[i], terms[j]
+                for p in rng.permutation(np.flatnonzero(nb[row] >= 0)):
+                    a, b = terms[i], terms[nb[row, p]]
                     key = pair_key(a, b)
                     if key not in rows and not rel.related(a, b):
-                        rows[key] = f"neighbour:{sims[row, j]:.2f}"
+                        rows[key] = f"neighbour:{sims[row, p]:.2f}"
                         break
             if len(rows) >= n_hard:
                 break
