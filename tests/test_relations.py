@@ -124,7 +124,7 @@ def test_glove_source_means_words_and_zeroes_unknowns():
 
 
 def test_dataset_vectors_live_in_one_embeddings_table(tmp_path, monkeypatch):
-    import lexgraph.embed.cache as cache
+    from lexgraph.embed import cache
     from lexgraph.embed.encoders import get_encoder
     from lexgraph.relations.features import DATASET_VECTORS
 
