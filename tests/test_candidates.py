@@ -59,7 +59,7 @@ def test_pairs_exclude_self_respect_k_and_threshold(vectors: np.ndarray) -> None
 def test_auto_picks_exact_for_small_and_hnsw_above_threshold(vectors: np.ndarray) -> None:
     assert CandidateSearch(index="auto", exact_threshold=5000).fit(vectors).index_kind_ == "exact"
     assert CandidateSearch(index="auto", exact_threshold=1000).fit(vectors).index_kind_ == "hnsw"
-    with pytest.raises(ValueError, match="index must be one of"):
+    with pytest.raises(ValueError, match=r"CandidateSearch: index \('annoy'\) must be one of 'auto', 'exact'"):
         CandidateSearch(index="annoy").fit(vectors)
     with pytest.raises(ValueError, match="lexicon is empty"):
         CandidateSearch().fit(np.zeros((0, 384), dtype=np.float32))

@@ -101,3 +101,12 @@ def test_store_read_only_and_version_checks(tmp_path: Path) -> None:
         store.con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="schema version 999"):
         Store(db)
+
+
+def test_a_bad_cluster_method_fails_before_any_stage_runs(tmp_path: Path, en_wordlist: Path) -> None:
+    from lexgraph.pipeline import default_stages
+
+    db = tmp_path / "never.duckdb"
+    with pytest.raises(ValueError, match=r"cluster_method \('kmeans'\) must be one of 'softhard'"):
+        build(_config(db, en_wordlist, cluster_method="kmeans"), stages=default_stages())
+    assert not db.exists()                           # not even the ingest stage ran

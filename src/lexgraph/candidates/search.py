@@ -13,10 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from numbers import Integral, Real
+from typing import ClassVar
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from lexgraph.store.pairs import orient_arrays
+from lexgraph.store.params import Interval, Options, Rule, check_params
 
 INDEX_KINDS = ("auto", "exact", "hnsw", "ivf")
 
@@ -34,8 +38,8 @@ class PairChunk:
     rank: np.ndarray    # int32
 
 
-class CandidateSearch:
-    """k-nearest-neighbour candidate pairs over unit vectors.
+class CandidateSearch(BaseEstimator):
+    """k-nearest-neighbour candidate pairs over unit vectors (a scikit-learn estimator).
 
     Parameters
     ----------
@@ -48,6 +52,13 @@ class CandidateSearch:
     query_block: queries per search call (bounds memory).
     random_state: seeds IVF training-sample selection.
     """
+
+    _parameter_constraints: ClassVar[dict[str, Rule]] = {
+        "k": Interval(Integral, 1), "min_cosine": Interval(Real, -1.0, 1.0), "index": Options(INDEX_KINDS),
+        "exact_threshold": Interval(Integral, 0), "hnsw_m": Interval(Integral, 2),
+        "ef_construction": Interval(Integral, 1), "ef_search": Interval(Integral, 1),
+        "nlist": Interval(Integral, 1, none_ok=True), "nprobe": Interval(Integral, 1),
+        "query_block": Interval(Integral, 1), "random_state": Interval(Integral, 0, none_ok=True)}
 
     def __init__(self, k: int = 20, min_cosine: float = 0.5, index: str = "auto", exact_threshold: int = 50_000,
                  hnsw_m: int = 16, ef_construction: int = 64, ef_search: int = 80, nlist: int | None = None,
@@ -64,21 +75,15 @@ class CandidateSearch:
         self.query_block = query_block
         self.random_state = random_state
 
-    def _check(self, n: int) -> None:
-        if self.index not in INDEX_KINDS:
-            raise ValueError(f"index must be one of {', '.join(INDEX_KINDS)}, got {self.index!r}")
-        if self.k < 1:
-            raise ValueError(f"k ({self.k}) must be at least 1")
-        if n == 0:
-            raise ValueError("no vectors to search: the lexicon is empty")
-
     def fit(self, X: np.ndarray) -> CandidateSearch:
         """Build the index over ``X`` (n, d); sets ``index_kind_`` and ``index_``."""
         import faiss
 
+        check_params(self, self.get_params(), self._parameter_constraints)
         X = np.ascontiguousarray(X, dtype=np.float32)
         n, d = X.shape
-        self._check(n)
+        if n == 0:
+            raise ValueError("no vectors to search: the lexicon is empty")
         kind = self.index
         if kind == "auto":
             kind = "exact" if n <= self.exact_threshold else "hnsw"

@@ -29,6 +29,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,7 @@ import polars as pl
 from lexgraph.candidates.search import CandidateSearch
 from lexgraph.lexicon.wordnet import WordNet, load_wordnet
 from lexgraph.store.pairs import orient_pairs, pair_key
+from lexgraph.store.params import Interval, Options, check_params
 
 #: Class names, in the column order of every probability matrix.
 LABELS: tuple[str, ...] = ("synonym", "antonym", "cohyponym", "unrelated")
@@ -68,14 +70,11 @@ class DatasetConfig:
     exclude: list[str] = field(default_factory=list)   # files of pairs (w1 w2 ...) to keep out
 
     def __post_init__(self) -> None:
-        if self.lang not in ("en", "tr"):
-            raise ValueError(f"lang must be 'en' or 'tr', got {self.lang!r}")
-        for name in ("hard_negative_share", "test_share", "test_term_share"):
-            v = getattr(self, name)
-            if not 0.0 <= v < 1.0:
-                raise ValueError(f"{name} ({v}) must lie in [0, 1)")
-        if self.max_per_class < 1:
-            raise ValueError(f"max_per_class ({self.max_per_class}) must be at least 1")
+        share = Interval(Real, 0.0, 1.0, closed="left")
+        check_params(self, asdict(self), {
+            "lang": Options(("en", "tr")), "max_per_class": Interval(Integral, 1), "max_words": Interval(Integral, 1),
+            "hard_negative_share": share, "neighbours": Interval(Integral, 1), "test_share": share,
+            "test_term_share": share})
 
     @classmethod
     def for_lang(cls, lang: str, **overrides: object) -> DatasetConfig:

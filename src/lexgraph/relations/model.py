@@ -15,14 +15,16 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from numbers import Integral, Real
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator
 
 from lexgraph.relations.dataset import LABELS
 from lexgraph.relations.features import TermTable, lexical_features, pair_features
+from lexgraph.store.params import Interval, Options, Rule, Satisfies, check_params
 
 #: Format version written into every model's JSON; checked on load.
 MODEL_FORMAT = 1
@@ -85,6 +87,15 @@ class PairClassifier(BaseEstimator):
         Seed for the weight initialisation and batch order.
     """
 
+    _parameter_constraints: ClassVar[dict[str, Rule]] = {
+        "encoders": Satisfies(lambda v: len(v) >= 1 and all(isinstance(e, str) for e in v),
+                              "a non-empty sequence of encoder names"),
+        "lang": Options(("en", "tr")), "hidden": Interval(Integral, 1), "epochs": Interval(Integral, 0),
+        "batch_size": Interval(Integral, 1), "lr": Interval(Real, 0.0, closed="neither"),
+        "weight_decay": Interval(Real, 0.0), "dropout": Interval(Real, 0.0, 1.0, closed="left"),
+        "input_dropout": Interval(Real, 0.0, 1.0, closed="left"), "class_weight": Options(("balanced", None)),
+        "proj_dim": Interval(Integral, 1, none_ok=True), "random_state": Interval(Integral, 0)}
+
     def __init__(self, encoders: Sequence[str] = ("minilm",), lang: str = "en", hidden: int = 256,
                  epochs: int = 30, batch_size: int = 256, lr: float = 1e-3, weight_decay: float = 1e-2,
                  dropout: float = 0.3, input_dropout: float = 0.4, class_weight: str | None = "balanced",
@@ -107,6 +118,7 @@ class PairClassifier(BaseEstimator):
         """Train on ``pairs`` with string ``labels`` (each one of :data:`LABELS`)."""
         import torch
 
+        check_params(self, self.get_params(), self._parameter_constraints)
         y = _encode_labels(labels)
         if len(y) != len(pairs):
             raise ValueError(f"{len(y)} labels for {len(pairs)} pairs")
