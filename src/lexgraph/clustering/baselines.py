@@ -12,7 +12,8 @@ All read the same :class:`SynonymGraph`, so a comparison changes the method and 
   of each term is split into senses, senses are linked across terms, the sense graph is
   clustered globally, and each term keeps the cluster of its largest sense.
 
-Each checks its parameters against its ``_parameter_constraints`` table
+Each is a keyword-only dataclass (its fields are its scikit-learn parameters, stored as
+given) and checks them against its ``_parameter_constraints`` table
 (:func:`lexgraph.store.params.check_params`).  Every ``labels_`` is renumbered canonically (clusters ordered by their top member in
 :meth:`SynonymGraph.order_key`), so labels never depend on how the input was numbered.
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import ClassVar
 
@@ -36,6 +38,10 @@ from lexgraph.store.params import BOOLEAN, Interval, Options, Rule, check_params
 
 #: ``random_state`` of every randomised method: a seed, or None for a fresh one.
 SEED = Interval(Integral, 0, None, none_ok=True)
+
+#: A baseline estimator's class: a keyword-only dataclass whose fields are its parameters (scikit-learn's
+#: get_params reads them from the generated ``__init__``; repr and equality stay scikit-learn's).
+estimator = dataclass(eq=False, repr=False, kw_only=True)
 
 #: Names accepted by :func:`make_estimator` (``cluster_method`` in the build config).
 METHODS = ("softhard", "components", "leiden", "chinese-whispers", "watset")
@@ -63,6 +69,7 @@ def igraph_seed(seed: int | None) -> Iterator[None]:
         ig.set_random_number_generator(random)
 
 
+@estimator
 class CosineComponents(ClusterMixin, BaseEstimator):
     """Connected components of the candidate pairs with cosine >= ``threshold``.
 
@@ -72,8 +79,7 @@ class CosineComponents(ClusterMixin, BaseEstimator):
 
     _parameter_constraints: ClassVar[dict[str, Rule]] = {"threshold": Interval(Real, -1.0, 1.0)}
 
-    def __init__(self, *, threshold: float = 0.8) -> None:
-        self.threshold = threshold
+    threshold: float = 0.8
 
     def fit(self, graph: SynonymGraph, y: None = None) -> CosineComponents:
         check_params(self, self.get_params(), self._parameter_constraints)
@@ -88,6 +94,7 @@ class CosineComponents(ClusterMixin, BaseEstimator):
         return self
 
 
+@estimator
 class LeidenClustering(ClusterMixin, BaseEstimator):
     """Leiden on the weighted synonym edges.
 
@@ -99,13 +106,11 @@ class LeidenClustering(ClusterMixin, BaseEstimator):
         "objective": Options(("cpm", "modularity")), "resolution": Interval(Real, 0.0),
         "n_iterations": Interval(Integral), "backend": Options(("leidenalg", "igraph")), "random_state": SEED}
 
-    def __init__(self, *, objective: str = "cpm", resolution: float = 0.5, n_iterations: int = 2,
-                 backend: str = "leidenalg", random_state: int | None = 0) -> None:
-        self.objective = objective
-        self.resolution = resolution
-        self.n_iterations = n_iterations
-        self.backend = backend
-        self.random_state = random_state
+    objective: str = "cpm"
+    resolution: float = 0.5
+    n_iterations: int = 2
+    backend: str = "leidenalg"
+    random_state: int | None = 0
 
     def fit(self, graph: SynonymGraph, y: None = None) -> LeidenClustering:
         check_params(self, self.get_params(), self._parameter_constraints)
@@ -131,6 +136,7 @@ class LeidenClustering(ClusterMixin, BaseEstimator):
         return self
 
 
+@estimator
 class ChineseWhispers(ClusterMixin, BaseEstimator):
     """Chinese Whispers (Biemann 2006): weighted label propagation in random order.
 
@@ -139,9 +145,8 @@ class ChineseWhispers(ClusterMixin, BaseEstimator):
 
     _parameter_constraints: ClassVar[dict[str, Rule]] = {"weighted": BOOLEAN, "random_state": SEED}
 
-    def __init__(self, *, weighted: bool = True, random_state: int | None = 0) -> None:
-        self.weighted = weighted
-        self.random_state = random_state
+    weighted: bool = True
+    random_state: int | None = 0
 
     def fit(self, graph: SynonymGraph, y: None = None) -> ChineseWhispers:
         check_params(self, self.get_params(), self._parameter_constraints)
@@ -152,6 +157,7 @@ class ChineseWhispers(ClusterMixin, BaseEstimator):
         return self
 
 
+@estimator
 class WatsetClustering(ClusterMixin, BaseEstimator):
     """Watset-style local-global clustering (local: connected components of each ego network).
 
@@ -167,8 +173,7 @@ class WatsetClustering(ClusterMixin, BaseEstimator):
 
     _parameter_constraints: ClassVar[dict[str, Rule]] = {"random_state": SEED}
 
-    def __init__(self, *, random_state: int | None = 0) -> None:
-        self.random_state = random_state
+    random_state: int | None = 0
 
     def fit(self, graph: SynonymGraph, y: None = None) -> WatsetClustering:
         check_params(self, self.get_params(), self._parameter_constraints)
