@@ -34,6 +34,8 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_clustering import PRESETS, build_preset, turkish_lexicon, with_gold_synonyms  # noqa: E402
 
+from lexgraph.relations.features import DATASET_VECTORS  # noqa: E402
+
 if TYPE_CHECKING:
     from lexgraph.clustering.evaluate import Gold
 
@@ -47,10 +49,9 @@ def heldout_dataset(data: Path, terms: set[str], out: Path) -> pl.DataFrame:
     out.mkdir(parents=True, exist_ok=True)
     keep.write_parquet(out / "pairs.parquet")
     shutil.copy(data / "dataset.json", out / "dataset.json")
-    for cache in data.glob("vectors-*.npz"):
-        link = out / cache.name
-        if not link.exists():
-            link.symlink_to(cache.resolve())
+    cache = data / DATASET_VECTORS
+    if cache.exists() and not (out / cache.name).exists():
+        shutil.copy(cache, out / cache.name)
     return pairs.group_by("label").len().join(keep.group_by("label").len(), on="label", suffix="_kept").sort("label")
 
 

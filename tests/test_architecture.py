@@ -23,7 +23,7 @@ ALLOWED: dict[str, set[str]] = {
     "evidence": {"store", "lexicon", "morphology"},
     "embed": {"store"},
     "candidates": {"store", "embed"},
-    "relations": {"store", "lexicon", "embed", "morphology", "evidence"},
+    "relations": {"store", "lexicon", "embed", "morphology", "evidence", "candidates"},
     "clustering": {"store", "lexicon", "morphology"},
     "trees": {"store", "embed"},
 }

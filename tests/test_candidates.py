@@ -59,7 +59,21 @@ def test_pairs_exclude_self_respect_k_and_threshold(vectors: np.ndarray) -> None
 def test_auto_picks_exact_for_small_and_hnsw_above_threshold(vectors: np.ndarray) -> None:
     assert CandidateSearch(index="auto", exact_threshold=5000).fit(vectors).index_kind_ == "exact"
     assert CandidateSearch(index="auto", exact_threshold=1000).fit(vectors).index_kind_ == "hnsw"
-    with pytest.raises(ValueError, match="index must be one of"):
+    with pytest.raises(ValueError, match=r"CandidateSearch: index \('annoy'\) must be one of 'auto', 'exact'"):
         CandidateSearch(index="annoy").fit(vectors)
     with pytest.raises(ValueError, match="lexicon is empty"):
         CandidateSearch().fit(np.zeros((0, 384), dtype=np.float32))
+
+
+def test_neighbours_of_rows_in_any_order_match_brute_force(vectors: np.ndarray) -> None:
+    # what the relations dataset asks for hard negatives: k nearest other terms of terms in shuffled order
+    X = vectors[:500]
+    rows = np.random.default_rng(0).permutation(500)[:64]
+    sims, idx = CandidateSearch(k=5, index="exact").fit(X).neighbours(X[rows], rows)
+    brute = X[rows] @ X.T
+    brute[np.arange(rows.size), rows] = -np.inf
+    for r in range(rows.size):
+        got = idx[r][idx[r] >= 0]
+        assert rows[r] not in got and got.size == 5
+        assert set(got.tolist()) == set(np.argsort(-brute[r])[:5].tolist())
+        np.testing.assert_allclose(sims[r][idx[r] >= 0], np.sort(brute[r])[::-1][:5], atol=1e-5)

@@ -389,3 +389,35 @@ def test_votes_of_explains_every_term_of_a_real_build(en_build: Path) -> None:
                         "tie on synonyms and P(synonym): more cohesive" if win["cohesion"] > best[2] else
                         "full tie: stronger seed")
             assert win["decided_by"] == expected
+
+
+def test_every_method_checks_its_parameters_with_one_message() -> None:
+    from lexgraph.clustering.baselines import (
+        ChineseWhispers,
+        CosineComponents,
+        LeidenClustering,
+    )
+    from lexgraph.clustering.protocols import SoftClusterer
+
+    g = build_synonym_graph(2, np.array([0]), np.array([1]), np.array([0.9]), np.array(["synonym"]))
+    for est, needle in ((LeidenClustering(objective="cut"), r"LeidenClustering: objective \('cut'\) must be one of"),
+                        (CosineComponents(threshold=2.0), r"CosineComponents: threshold \(2.0\) must be a number in"),
+                        (ChineseWhispers(weighted="yes"), r"ChineseWhispers: weighted \('yes'\) must be True or"),
+                        (SoftHardClustering(max_rounds=0), r"SoftHardClustering: max_rounds \(0\) must be an integer")):
+        with pytest.raises(ValueError, match=needle):
+            est.fit(g)
+    # the clusters stage asks for senses and votes by protocol, not by class
+    assert isinstance(SoftHardClustering().fit(g), SoftClusterer)
+    assert not isinstance(LeidenClustering().fit(g), SoftClusterer)
+
+    class Delegate:                                  # no SoftHardClustering, but it keeps senses and votes
+        def fit(self, graph):
+            inner = SoftHardClustering().fit(graph)
+            self.labels_, self.n_clusters_ = inner.labels_, inner.n_clusters_
+            self.senses_, self.votes_ = inner.senses_, inner.votes_
+            return self
+
+    from lexgraph.clustering.stage import cluster_tables
+
+    terms = pl.DataFrame({"term_id": [0, 1], "term": ["a", "b"]})
+    assert cluster_tables(g, terms, Delegate(), "delegate").votes.height == 2

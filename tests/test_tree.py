@@ -20,6 +20,7 @@ from lexgraph.trees.metrics import (
 from lexgraph.trees.mst import mutual_reachability_mst
 from lexgraph.trees.nested import NestedDensityTree
 from lexgraph.trees.smoothing import knn_smooth
+from lexgraph.trees.strategies import DBSCANLayering
 from lexgraph.trees.sweep import naive_density_tree, same_partition
 
 
@@ -63,7 +64,7 @@ def test_fast_equals_naive_sweep(name: str, metric: str, min_points: int) -> Non
 @pytest.mark.parametrize("metric", ["euclidean", "cosine"])
 def test_kdtree_engine_equals_naive_sweep(metric: str) -> None:
     X = DATA["wine"]
-    fast = NestedDensityTree(min_points=5, n_steps=40, metric=metric, engine="hdbscan").fit(X)
+    fast = NestedDensityTree(min_points=5, n_steps=40, metric=metric, method=DBSCANLayering(engine="hdbscan")).fit(X)
     naive = naive_density_tree(X, fast.epsilons_, 5, metric)
     assert fast.profile_["n_clusters"].to_list() == [s.n_clusters for s in naive.steps]
     assert fast.layers_.equals(naive.layers)
@@ -164,12 +165,34 @@ def test_degenerate_inputs_give_clear_errors() -> None:
         NestedDensityTree().fit(np.zeros((0, 3)))
     with pytest.raises(ValueError, match="NaN"):
         NestedDensityTree().fit(np.array([[0.0, np.nan], [1.0, 2.0]]))
-    with pytest.raises(ValueError, match="min_points must be"):
+    with pytest.raises(ValueError, match=r"NestedDensityTree: min_points \(0\) must be an integer in \[1, inf\)"):
         NestedDensityTree(min_points=0).fit(np.zeros((4, 2)))
-    with pytest.raises(ValueError, match="metric must be"):
+    with pytest.raises(ValueError, match=r"metric \('manhattan'\) must be one of 'euclidean', 'cosine'"):
         NestedDensityTree(metric="manhattan").fit(np.zeros((4, 2)))
-    with pytest.raises(ValueError, match="smooth_neighbors must be"):
+    with pytest.raises(ValueError, match=r"smooth_neighbors \(-1\) must be"):
         NestedDensityTree(smooth_neighbors=-1).fit(np.zeros((4, 2)))
+    with pytest.raises(ValueError, match=r"DBSCANLayering: engine \('kd'\) must be one of"):
+        NestedDensityTree(method=DBSCANLayering(engine="kd")).fit(np.random.default_rng(0).normal(size=(20, 2)))
+
+
+def test_tree_algorithms_are_strategies_with_their_own_parameters() -> None:
+    from sklearn.base import clone
+
+    from lexgraph.trees.strategies import AscentLayering
+
+    tree = NestedDensityTree(method=DBSCANLayering(engine="streaming"))
+    assert tree.get_params()["method__engine"] == "streaming"          # engine belongs to the dbscan layering
+    assert "engine" not in NestedDensityTree().get_params() and AscentLayering().get_params() == {}
+    twin = clone(tree).set_params(method__engine="dense", min_points=4)
+    assert twin.method.engine == "dense" and tree.method.engine == "streaming"
+    X = DATA["iris"]
+    by_name = NestedDensityTree(min_points=4, method="ascent").fit(X)
+    by_object = NestedDensityTree(min_points=4, method=AscentLayering()).fit(X)
+    assert isinstance(by_name.layering_, AscentLayering) and by_name.nodes_.equals(by_object.nodes_)
+    dense, streaming = twin.fit(X), clone(twin).set_params(method__engine="streaming").fit(X)
+    cols = ["node_id", "parent_id", "layer", "size"]
+    assert dense.nodes_.select(cols).equals(streaming.nodes_.select(cols))      # same tree, up to rounding
+    np.testing.assert_allclose(dense.epsilons_, streaming.epsilons_, rtol=1e-9)
 
 
 def test_knn_smooth_by_hand() -> None:
@@ -318,9 +341,9 @@ def test_cli_tree_on_text_file(tmp_path) -> None:
     assert '"method": "ascent"' in params and nodes.filter(pl.col("parent_id").is_null())["size"].to_list() == [
         len(lines)]
     res = CliRunner().invoke(app, ["tree", str(src), "--db", str(db), "--method", "optics"])
-    assert res.exit_code != 0 and "method must be" in res.output
+    assert res.exit_code != 0 and "method ('optics') must be one of" in res.output
     res = CliRunner().invoke(app, ["tree", str(src), "--db", str(db), "--smooth", "-2"])
-    assert res.exit_code != 0 and "smooth_neighbors must be" in res.output
+    assert res.exit_code != 0 and "smooth_neighbors (-2) must be" in res.output
     bad = CliRunner().invoke(app, ["tree", str(tmp_path / "missing.txt"), "--db", str(db)])
     assert bad.exit_code == 1 and "no such file" in bad.output
 

@@ -25,9 +25,7 @@ from lexgraph.config import BuildConfig
 from lexgraph.pipeline import StageOutcome
 from lexgraph.pipeline import build as run_pipeline
 from lexgraph.store import NotInStoreError, Store, StoreError
-
-#: Name of the tree the build makes over its synonym clusters.
-CLUSTERS_TREE = "clusters"
+from lexgraph.store.queries import CLUSTERS_TREE, tree_names
 
 
 class Lexicon:
@@ -134,13 +132,13 @@ class Lexicon:
         nodes = self.sql("SELECT node_id, parent_id, layer, epsilon, size, label FROM tree_nodes "
                          "WHERE tree = ? ORDER BY node_id", [name])
         if nodes.height == 0:
-            have = self.sql("SELECT DISTINCT tree FROM tree_nodes ORDER BY tree")["tree"].to_list()
+            have = tree_names(self.store)
             raise NotInStoreError(f"no tree named {name!r} in {self.path}; trees: {', '.join(have) or 'none'}")
         return nodes
 
     def trees(self) -> list[str]:
         """Names of the trees stored in the file."""
-        return self.sql("SELECT DISTINCT tree FROM tree_nodes ORDER BY tree")["tree"].to_list()
+        return tree_names(self.store)
 
     def tables(self) -> list[str]:
         """Names of the base tables."""

@@ -28,7 +28,11 @@ class Stage(Protocol):
     clears: tuple[str, ...]
 
     def params(self, config: BuildConfig) -> dict[str, Any]:
-        """Parameters that decide this stage's output (they enter its fingerprint)."""
+        """Parameters that decide this stage's output (they enter its fingerprint).
+
+        Raises ValueError for a parameter the stage cannot use; :func:`build` asks every
+        stage before it runs any, so a bad parameter fails the build before it starts.
+        """
         ...
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
@@ -67,12 +71,12 @@ def build(config: BuildConfig, force: Sequence[str] = (), stages: Sequence[Stage
     unknown = [f for f in force if f not in names]
     if unknown:
         raise ValueError(f"unknown stage(s) {', '.join(unknown)} for --force; stages are {', '.join(names)}")
+    every_params = [stage.params(config) for stage in stages]      # checked before any stage runs
     outcomes: list[StageOutcome] = []
     config.db.parent.mkdir(parents=True, exist_ok=True)
     with Store(config.db) as store:
         upstream: list[int] = []
-        for stage in stages:
-            params = stage.params(config)
+        for stage, params in zip(stages, every_params):
             fp = fingerprint({"params": params, "upstream": upstream})
             last = store.last_completed(stage.name)
             if stage.name not in force and last is not None and last.fingerprint == fp:

@@ -13,8 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from numbers import Integral, Real
+from typing import ClassVar
 
 import numpy as np
+from sklearn.base import BaseEstimator
+
+from lexgraph.store.pairs import orient_arrays
+from lexgraph.store.params import Interval, Options, Rule, check_params
 
 INDEX_KINDS = ("auto", "exact", "hnsw", "ivf")
 
@@ -32,8 +38,8 @@ class PairChunk:
     rank: np.ndarray    # int32
 
 
-class CandidateSearch:
-    """k-nearest-neighbour candidate pairs over unit vectors.
+class CandidateSearch(BaseEstimator):
+    """k-nearest-neighbour candidate pairs over unit vectors (a scikit-learn estimator).
 
     Parameters
     ----------
@@ -46,6 +52,13 @@ class CandidateSearch:
     query_block: queries per search call (bounds memory).
     random_state: seeds IVF training-sample selection.
     """
+
+    _parameter_constraints: ClassVar[dict[str, Rule]] = {
+        "k": Interval(Integral, 1), "min_cosine": Interval(Real, -1.0, 1.0), "index": Options(INDEX_KINDS),
+        "exact_threshold": Interval(Integral, 0), "hnsw_m": Interval(Integral, 2),
+        "ef_construction": Interval(Integral, 1), "ef_search": Interval(Integral, 1),
+        "nlist": Interval(Integral, 1, none_ok=True), "nprobe": Interval(Integral, 1),
+        "query_block": Interval(Integral, 1), "random_state": Interval(Integral, 0, none_ok=True)}
 
     def __init__(self, k: int = 20, min_cosine: float = 0.5, index: str = "auto", exact_threshold: int = 50_000,
                  hnsw_m: int = 16, ef_construction: int = 64, ef_search: int = 80, nlist: int | None = None,
@@ -62,21 +75,15 @@ class CandidateSearch:
         self.query_block = query_block
         self.random_state = random_state
 
-    def _check(self, n: int) -> None:
-        if self.index not in INDEX_KINDS:
-            raise ValueError(f"index must be one of {', '.join(INDEX_KINDS)}, got {self.index!r}")
-        if self.k < 1:
-            raise ValueError(f"k ({self.k}) must be at least 1")
-        if n == 0:
-            raise ValueError("no vectors to search: the lexicon is empty")
-
     def fit(self, X: np.ndarray) -> CandidateSearch:
         """Build the index over ``X`` (n, d); sets ``index_kind_`` and ``index_``."""
         import faiss
 
+        check_params(self, self.get_params(), self._parameter_constraints)
         X = np.ascontiguousarray(X, dtype=np.float32)
         n, d = X.shape
-        self._check(n)
+        if n == 0:
+            raise ValueError("no vectors to search: the lexicon is empty")
         kind = self.index
         if kind == "auto":
             kind = "exact" if n <= self.exact_threshold else "hnsw"
@@ -106,6 +113,17 @@ class CandidateSearch:
         Q = np.ascontiguousarray(Q, dtype=np.float32)
         return self.index_.search(Q, min(k or self.k + 1, self.n_indexed_))
 
+    def neighbours(self, Q: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` nearest *other* indexed rows of queries ``Q``, where ``Q[i]`` is indexed row ``rows[i]``.
+
+        ``(cosines, indices)``, one row per query, nearest first; index -1 marks the query
+        itself, padding, and anything past the ``k``-th other row.  ``min_cosine`` is not applied.
+        """
+        sims, idx = self.search(Q)
+        other = (idx != np.asarray(rows, dtype=np.int64)[:, None]) & (idx >= 0)
+        other &= np.cumsum(other, axis=1) <= self.k
+        return sims, np.where(other, idx, -1)
+
     def iter_pairs(self, X: np.ndarray) -> Iterator[PairChunk]:
         """Directed pairs (query row -> neighbour) for every row of ``X``, one chunk per query block.
 
@@ -115,13 +133,12 @@ class CandidateSearch:
         n = X.shape[0]
         for start in range(0, n, self.query_block):
             block = X[start:start + self.query_block]
-            sims, idx = self.search(block)
-            rows = np.arange(start, start + block.shape[0], dtype=np.int64)[:, None]
-            not_self = (idx != rows) & (idx >= 0)
+            rows = np.arange(start, start + block.shape[0], dtype=np.int64)
+            sims, idx = self.neighbours(block, rows)
             # Rank counts neighbours other than the query itself, 1-based.
-            rank = np.cumsum(not_self, axis=1).astype(np.int32)
-            keep = not_self & (rank <= self.k) & (sims >= self.min_cosine)
-            src = np.broadcast_to(rows, idx.shape)[keep]
+            rank = np.cumsum(idx >= 0, axis=1).astype(np.int32)
+            keep = (idx >= 0) & (sims >= self.min_cosine)
+            src = np.broadcast_to(rows[:, None], idx.shape)[keep]
             yield PairChunk(src, idx[keep].astype(np.int64), sims[keep].astype(np.float32), rank[keep])
 
 
@@ -138,7 +155,7 @@ def symmetric_pairs(chunks: list[PairChunk]) -> PairChunk:
     tgt = np.concatenate([c.target for c in chunks])
     cos = np.concatenate([c.cosine for c in chunks])
     rank = np.concatenate([c.rank for c in chunks])
-    a, b = np.minimum(src, tgt), np.maximum(src, tgt)
+    a, b = orient_arrays(src, tgt)
     order = np.lexsort((rank, -cos, b, a))
     a, b, cos, rank = a[order], b[order], cos[order], rank[order]
     first = np.ones(len(a), dtype=bool)

@@ -15,6 +15,7 @@ from lexgraph.candidates.search import CandidateSearch
 from lexgraph.config import BuildConfig
 from lexgraph.embed.cache import load_term_vectors
 from lexgraph.store import StageRun, Store
+from lexgraph.store.pairs import orient_arrays
 
 
 #: Pairs the evidence stage links strongly enough to be worth a label: wordnet synonyms and antonyms,
@@ -59,10 +60,9 @@ class CandidateStage:
             bar = tqdm(total=X.shape[0], desc=f"candidates ({name}, {search.index_kind_})", unit="term",
                        disable=not config.progress)
             for chunk in search.iter_pairs(X):
-                a, b = ids[chunk.source], ids[chunk.target]
+                lo, hi = orient_arrays(ids[chunk.source], ids[chunk.target])
                 directed += store.append("_directed", pa.table({
-                    "a_id": np.minimum(a, b).astype(np.int32), "b_id": np.maximum(a, b).astype(np.int32),
-                    "rank": chunk.rank}))
+                    "a_id": lo.astype(np.int32), "b_id": hi.astype(np.int32), "rank": chunk.rank}))
                 bar.update(min(search.query_block, X.shape[0] - bar.n))
             bar.close()
             run.counts[f"index ({name})"] = search.index_kind_

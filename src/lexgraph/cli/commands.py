@@ -123,8 +123,8 @@ def export(
 ) -> None:
     """Export a build's tables (and its trees as Newick and JSON), read-only."""
     from lexgraph.store import Store, StoreError
-    from lexgraph.store.export import FORMATS
-    from lexgraph.store.export import export as run_export
+    from lexgraph.trees.export import FORMATS
+    from lexgraph.trees.export import export as run_export
 
     if fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}", 2)

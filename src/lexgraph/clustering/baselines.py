@@ -12,7 +12,9 @@ All read the same :class:`SynonymGraph`, so a comparison changes the method and 
   of each term is split into senses, senses are linked across terms, the sense graph is
   clustered globally, and each term keeps the cluster of its largest sense.
 
-Every ``labels_`` is renumbered canonically (clusters ordered by their top member in
+Each is a keyword-only dataclass (its fields are its scikit-learn parameters, stored as
+given) and checks them against its ``_parameter_constraints`` table
+(:func:`lexgraph.store.params.check_params`).  Every ``labels_`` is renumbered canonically (clusters ordered by their top member in
 :meth:`SynonymGraph.order_key`), so labels never depend on how the input was numbered.
 """
 
@@ -21,6 +23,9 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from numbers import Integral, Real
+from typing import ClassVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -29,6 +34,14 @@ from sklearn.base import BaseEstimator, ClusterMixin
 
 from lexgraph.clustering.softhard import SoftHardClustering
 from lexgraph.clustering.synonym_graph import SynonymGraph
+from lexgraph.store.params import BOOLEAN, Interval, Options, Rule, check_params
+
+#: ``random_state`` of every randomised method: a seed, or None for a fresh one.
+SEED = Interval(Integral, 0, None, none_ok=True)
+
+#: A baseline estimator's class: a keyword-only dataclass whose fields are its parameters (scikit-learn's
+#: get_params reads them from the generated ``__init__``; repr and equality stay scikit-learn's).
+estimator = dataclass(eq=False, repr=False, kw_only=True)
 
 #: Names accepted by :func:`make_estimator` (``cluster_method`` in the build config).
 METHODS = ("softhard", "components", "leiden", "chinese-whispers", "watset")
@@ -56,6 +69,7 @@ def igraph_seed(seed: int | None) -> Iterator[None]:
         ig.set_random_number_generator(random)
 
 
+@estimator
 class CosineComponents(ClusterMixin, BaseEstimator):
     """Connected components of the candidate pairs with cosine >= ``threshold``.
 
@@ -63,10 +77,12 @@ class CosineComponents(ClusterMixin, BaseEstimator):
     without candidates falls back to its synonym edges and their weights.
     """
 
-    def __init__(self, *, threshold: float = 0.8) -> None:
-        self.threshold = threshold
+    _parameter_constraints: ClassVar[dict[str, Rule]] = {"threshold": Interval(Real, -1.0, 1.0)}
+
+    threshold: float = 0.8
 
     def fit(self, graph: SynonymGraph, y: None = None) -> CosineComponents:
+        check_params(self, self.get_params(), self._parameter_constraints)
         if graph.cand_src is not None:
             s, d, w = graph.cand_src, graph.cand_dst, graph.cand_cosine
         else:
@@ -78,6 +94,7 @@ class CosineComponents(ClusterMixin, BaseEstimator):
         return self
 
 
+@estimator
 class LeidenClustering(ClusterMixin, BaseEstimator):
     """Leiden on the weighted synonym edges.
 
@@ -85,19 +102,18 @@ class LeidenClustering(ClusterMixin, BaseEstimator):
     'modularity'; ``backend`` 'leidenalg' or 'igraph' (igraph's built-in C version, faster).
     """
 
-    def __init__(self, *, objective: str = "cpm", resolution: float = 0.5, n_iterations: int = 2,
-                 backend: str = "leidenalg", random_state: int | None = 0) -> None:
-        self.objective = objective
-        self.resolution = resolution
-        self.n_iterations = n_iterations
-        self.backend = backend
-        self.random_state = random_state
+    _parameter_constraints: ClassVar[dict[str, Rule]] = {
+        "objective": Options(("cpm", "modularity")), "resolution": Interval(Real, 0.0),
+        "n_iterations": Interval(Integral), "backend": Options(("leidenalg", "igraph")), "random_state": SEED}
+
+    objective: str = "cpm"
+    resolution: float = 0.5
+    n_iterations: int = 2
+    backend: str = "leidenalg"
+    random_state: int | None = 0
 
     def fit(self, graph: SynonymGraph, y: None = None) -> LeidenClustering:
-        if self.objective not in ("cpm", "modularity"):
-            raise ValueError(f"objective must be 'cpm' or 'modularity', got {self.objective!r}")
-        if self.backend not in ("leidenalg", "igraph"):
-            raise ValueError(f"backend must be 'leidenalg' or 'igraph', got {self.backend!r}")
+        check_params(self, self.get_params(), self._parameter_constraints)
         g = graph.to_igraph()
         if self.backend == "igraph":
             with igraph_seed(self.random_state):
@@ -120,17 +136,20 @@ class LeidenClustering(ClusterMixin, BaseEstimator):
         return self
 
 
+@estimator
 class ChineseWhispers(ClusterMixin, BaseEstimator):
     """Chinese Whispers (Biemann 2006): weighted label propagation in random order.
 
     ``weighted=False`` gives plain label propagation (Raghavan et al. 2007).
     """
 
-    def __init__(self, *, weighted: bool = True, random_state: int | None = 0) -> None:
-        self.weighted = weighted
-        self.random_state = random_state
+    _parameter_constraints: ClassVar[dict[str, Rule]] = {"weighted": BOOLEAN, "random_state": SEED}
+
+    weighted: bool = True
+    random_state: int | None = 0
 
     def fit(self, graph: SynonymGraph, y: None = None) -> ChineseWhispers:
+        check_params(self, self.get_params(), self._parameter_constraints)
         g = graph.to_igraph()
         with igraph_seed(self.random_state):
             part = g.community_label_propagation(weights="weight" if self.weighted else None)
@@ -138,6 +157,7 @@ class ChineseWhispers(ClusterMixin, BaseEstimator):
         return self
 
 
+@estimator
 class WatsetClustering(ClusterMixin, BaseEstimator):
     """Watset-style local-global clustering (local: connected components of each ego network).
 
@@ -148,13 +168,15 @@ class WatsetClustering(ClusterMixin, BaseEstimator):
     (v -> u) linked by triangles -- one igraph triangle listing and one components call.
     Global step: sense v#i and sense u#j are linked (weight w(u, v)) when u is in v#i and v
     in u#j; Chinese Whispers clusters the sense graph.  Each term takes the cluster of its
-    largest sense.
+    largest sense.  ``sense_terms_`` is the term of each sense.
     """
 
-    def __init__(self, *, random_state: int | None = 0) -> None:
-        self.random_state = random_state
+    _parameter_constraints: ClassVar[dict[str, Rule]] = {"random_state": SEED}
+
+    random_state: int | None = 0
 
     def fit(self, graph: SynonymGraph, y: None = None) -> WatsetClustering:
+        check_params(self, self.get_params(), self._parameter_constraints)
         import igraph as ig
 
         n, e = graph.n, graph.n_edges
@@ -192,7 +214,7 @@ class WatsetClustering(ClusterMixin, BaseEstimator):
         last = np.r_[sense_owner[best][1:] != sense_owner[best][:-1], True] if s_count else np.zeros(0, bool)
         labels = np.arange(n, dtype=np.int64) + (glob.max(initial=-1) + 1)   # isolated terms: singletons
         labels[sense_owner[best][last]] = glob[best][last]
-        self.senses_ = sense_owner                               # term of each sense
+        self.sense_terms_ = sense_owner                          # term of each (ego-network) sense
         self.labels_ = canonical_labels(labels, graph.order_key())
         return self
 

@@ -32,13 +32,16 @@ from __future__ import annotations
 import logging
 import warnings
 from numbers import Integral, Real
+from typing import ClassVar
 
 import numpy as np
 import polars as pl
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClusterMixin
 
+from lexgraph.clustering.protocols import SENSES_SCHEMA, VOTES_SCHEMA
 from lexgraph.clustering.synonym_graph import SynonymGraph
+from lexgraph.store.params import Interval, Rule, check_params
 
 log = logging.getLogger(__name__)
 
@@ -46,16 +49,6 @@ log = logging.getLogger(__name__)
 _MEMBER = 1 << 20       # the term is already a member
 _CORE = 1 << 21         # the term is one of the two seed members (never leaves)
 _BLOCKED = 1 << 22      # the candidate holds an antonym of the term
-
-
-def _check_params(est: BaseEstimator, constraints: dict[str, tuple[type, float, float]]) -> None:
-    """One check, one message: each parameter's type and closed range."""
-    for name, (kind, lo, hi) in constraints.items():
-        value = getattr(est, name)
-        if value is None and name in ("random_state", "max_passes"):
-            continue
-        if not isinstance(value, kind) or isinstance(value, bool) or not lo <= value <= hi:
-            raise ValueError(f"{type(est).__name__}: {name} ({value!r}) must be a number in [{lo}, {hi}]")
 
 
 class SoftHardClustering(ClusterMixin, BaseEstimator):
@@ -89,6 +82,7 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
     n_candidates_ : int             candidate clusters after expansion
     senses_ : DataFrame             node, cluster, synonyms, score: every candidate a node joined
     votes_ : DataFrame              node, cluster, synonyms, confidence, cohesion, chosen
+                                    (the :class:`~lexgraph.clustering.protocols.SoftClusterer` schemas)
     n_passes_, n_rounds_ : int      passes run, expansion rounds run in total
     n_unseeded_ : int               uncovered terms still linked to each other when the
                                     pass cap stopped seeding (0 unless it did)
@@ -97,12 +91,12 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
     candidates that lost every member to other clusters get ids ``>= n_clusters_``.
     """
 
-    _parameter_constraints = {
-        "join_share": (Real, 0.0, 0.999999),
-        "max_rounds": (Integral, 1, 1000),
-        "max_passes": (Integral, 1, 1000),
-        "tol": (Real, 0.0, 1.0),
-        "random_state": (Integral, 0, 2**63 - 1),
+    _parameter_constraints: ClassVar[dict[str, Rule]] = {
+        "join_share": Interval(Real, 0.0, 1.0, closed="left"),
+        "max_rounds": Interval(Integral, 1, 1000),
+        "max_passes": Interval(Integral, 1, 1000, none_ok=True),
+        "tol": Interval(Real, 0.0, 1.0),
+        "random_state": Interval(Integral, 0, 2**63 - 1, none_ok=True),
     }
 
     def __init__(self, *, join_share: float = 0.51, max_rounds: int = 10, max_passes: int | None = 100,
@@ -115,7 +109,7 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
 
     def fit(self, graph: SynonymGraph, y: None = None) -> SoftHardClustering:
         """Cluster ``graph``; returns ``self``."""
-        _check_params(self, self._parameter_constraints)
+        check_params(self, self.get_params(), self._parameter_constraints)
         n = graph.n
         A = graph.adjacency(weighted=False)
         W = _micro_units(graph.adjacency(weighted=True))
@@ -247,9 +241,10 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         self.n_clusters_ = int(m)
         fid = new_id[clus] if codes.size else np.zeros(0, np.int64)
         share = np.where(size[clus] > 1, syn / np.maximum(size[clus] - 1, 1), 1.0)
-        self.senses_ = pl.DataFrame({"node": node, "cluster": fid, "synonyms": syn, "score": share})
+        self.senses_ = pl.DataFrame({"node": node, "cluster": fid, "synonyms": syn, "score": share},
+                                    schema=SENSES_SCHEMA)
         self.votes_ = pl.DataFrame({"node": node, "cluster": fid, "synonyms": syn, "confidence": conf,
-                                    "cohesion": cohesion[clus], "chosen": chosen})
+                                    "cohesion": cohesion[clus], "chosen": chosen}, schema=VOTES_SCHEMA)
 
 
 _MICRO = 1_000_000

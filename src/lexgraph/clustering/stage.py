@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from lexgraph.clustering.baselines import METHODS, make_estimator
-from lexgraph.clustering.softhard import SoftHardClustering
+from lexgraph.clustering.protocols import SoftClusterer
 from lexgraph.clustering.synonym_graph import (
     SynonymGraph,
     cluster_cohesion,
@@ -23,6 +23,7 @@ from lexgraph.clustering.synonym_graph import (
 )
 from lexgraph.config import BuildConfig
 from lexgraph.store import StageRun, Store
+from lexgraph.store.params import Options, check_params
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def cluster_tables(graph: SynonymGraph, terms: pl.DataFrame, estimator: Any, met
     senses = pl.DataFrame(schema={"term_id": pl.Int32, "term": pl.Utf8, "cluster_id": pl.Int32, "score": pl.Float64})
     votes = pl.DataFrame(schema={"term_id": pl.Int32, "cluster_id": pl.Int32, "synonyms": pl.Int32,
                                  "confidence": pl.Float64, "cohesion": pl.Float64, "chosen": pl.Boolean})
-    if isinstance(est, SoftHardClustering):
+    if isinstance(est, SoftClusterer):              # any method with senses and votes, whatever its class
         n_clusters = est.n_clusters_
         s = est.senses_.filter(pl.col("cluster") < n_clusters)          # candidates that survived
         senses = pl.DataFrame({"term_id": ids[s["node"].to_numpy()], "term": names[s["node"].to_numpy()],
@@ -134,12 +135,11 @@ class ClusterStage:
     clears = ("clusters", "cluster_summary", "senses", "cluster_votes")
 
     def params(self, config: BuildConfig) -> dict[str, Any]:
+        check_params("BuildConfig", {"cluster_method": config.cluster_method}, {"cluster_method": Options(METHODS)})
         return {"method": config.cluster_method, "synonym_gate": config.synonym_gate, "edge_score": config.edge_score,
                 "join_share": config.join_share, "random_state": config.random_state}
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
-        if config.cluster_method not in METHODS:
-            raise ValueError(f"cluster_method must be one of {', '.join(METHODS)}; got {config.cluster_method!r}")
         # Inflected forms are not clustered: each follows another form of its lemma (mark <- marks, marked).
         followers = store.frame(FOLLOWERS_SQL)
         graph, terms = load_graph(store, config.synonym_gate, with_candidates=config.cluster_method == "components",

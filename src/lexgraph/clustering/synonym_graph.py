@@ -24,6 +24,8 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
+from lexgraph.store.pairs import orient_arrays
+
 if TYPE_CHECKING:
     import igraph as ig
 
@@ -164,7 +166,7 @@ def canonical_pairs(a: np.ndarray, b: np.ndarray, w: np.ndarray | None = None
     w = np.ones(a.size, dtype=np.float32) if w is None else np.asarray(w, dtype=np.float32)
     keep = a != b
     a, b, w = a[keep], b[keep], w[keep]
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    lo, hi = orient_arrays(a, b)
     code = lo * (int(hi.max(initial=0)) + 1) + hi
     order = np.argsort(-w, kind="stable")          # largest weight first ...
     order = order[np.argsort(code[order], kind="stable")]   # ... within each pair

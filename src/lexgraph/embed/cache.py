@@ -1,8 +1,9 @@
-"""Embedding stage: embed every term once per encoder, cached in the build's DuckDB file.
+"""The one vector cache: the ``embeddings(encoder, term, vector)`` table of a store.
 
-The cache is the ``embeddings(encoder, term, vector)`` table, keyed by the encoder's
-name and the normalised term, so a rerun (or a build that adds terms) embeds only
-terms it has not seen with that encoder.
+Keyed by the encoder's name and the normalised term, so a rerun (or a build that adds
+terms) embeds only terms it has not seen with that encoder.  A build caches its terms in
+its own file; a relations dataset folder keeps a small store of the same schema beside
+its pairs (:func:`vectors_for` serves both).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import numpy as np
 import pyarrow as pa
 from tqdm.auto import tqdm
 
-from lexgraph.embed.encoders import Encoder
+from lexgraph.embed.encoders import COMPUTED, Encoder, get_encoder
 from lexgraph.store import NotInStoreError, Store
+from lexgraph.store.queries import missing_terms
 
 
 def vectors_to_arrow(encoder: str, terms: Sequence[str], vectors: np.ndarray) -> pa.Table:
@@ -40,31 +42,59 @@ def arrow_to_matrix(column: pa.ChunkedArray | pa.Array, dim: int | None = None) 
     return flat.reshape(n, -1)
 
 
-def missing_terms(store: Store, encoder: str) -> list[str]:
-    """Terms of the ``terms`` table with no cached vector for ``encoder``, in term_id order."""
-    rows = store.con.execute(
-        "SELECT t.term FROM terms t ANTI JOIN (SELECT term FROM embeddings WHERE encoder = ?) e "
-        "ON t.term = e.term ORDER BY t.term_id",
-        [encoder],
-    ).fetchall()
-    return [r[0] for r in rows]
+def add_vectors(store: Store, encoder: Encoder, terms: Sequence[str], batch_size: int = 256,
+                chunk_size: int = 8192, progress: bool = True) -> int:
+    """Embed ``terms`` (none of them cached yet) into ``store``'s ``embeddings`` table; returns how many.
 
-
-def embed_missing(store: Store, encoder: Encoder, batch_size: int = 256, chunk_size: int = 8192,
-                  progress: bool = True) -> int:
-    """Embed the build's terms that the cache lacks; returns how many were embedded.
-
-    Works in chunks so memory stays bounded and progress is visible.
+    Works in chunks, in the given order, so memory stays bounded and progress is visible.
     """
-    todo = missing_terms(store, encoder.name)
-    bar = tqdm(total=len(todo), desc=f"embed ({encoder.name})", unit="term", disable=not progress or not todo)
-    for start in range(0, len(todo), chunk_size):
-        chunk = todo[start:start + chunk_size]
+    bar = tqdm(total=len(terms), desc=f"embed ({encoder.name})", unit="term", disable=not progress or not terms)
+    for start in range(0, len(terms), chunk_size):
+        chunk = list(terms[start:start + chunk_size])
         vecs = encoder.encode(chunk, batch_size=batch_size)
         store.append("embeddings", vectors_to_arrow(encoder.name, chunk, vecs))
         bar.update(len(chunk))
     bar.close()
-    return len(todo)
+    return len(terms)
+
+
+def embed_missing(store: Store, encoder: Encoder, batch_size: int = 256, chunk_size: int = 8192,
+                  progress: bool = True) -> int:
+    """Embed the build's terms that the cache lacks (term_id order); returns how many were embedded."""
+    return add_vectors(store, encoder, missing_terms(store, encoder.name), batch_size, chunk_size, progress)
+
+
+def vectors_for(terms: Sequence[str], encoder: str, cache: Store | None = None, batch_size: int = 256,
+                progress: bool = False) -> np.ndarray:
+    """Unit vectors of ``terms`` from the encoder named ``encoder``, one row per term (in order).
+
+    The one vector cache is a store's ``embeddings`` table: with ``cache``, the vectors it
+    holds are read and the terms it lacks are embedded into it first (in first-seen order),
+    whether ``cache`` is a build or a small file of a dataset folder.  Encoders of
+    :data:`~lexgraph.embed.encoders.COMPUTED` are always computed, never stored, and so is
+    everything when ``cache`` is None.
+    """
+    terms = list(terms)
+    unique = list(dict.fromkeys(terms))
+    if not unique:
+        return np.zeros((0, 0), np.float32)
+    if cache is None or encoder in COMPUTED:
+        found, vecs = unique, get_encoder(encoder).encode(unique, batch_size=batch_size)
+    else:
+        have = set(_read_vectors(cache, encoder, unique)[0])
+        todo = [t for t in unique if t not in have]
+        if todo:
+            add_vectors(cache, get_encoder(encoder), todo, batch_size, progress=progress)
+        found, vecs = _read_vectors(cache, encoder, unique)
+    row = {t: i for i, t in enumerate(found)}
+    return np.asarray(vecs, dtype=np.float32)[[row[t] for t in terms]]
+
+
+def _read_vectors(store: Store, encoder: str, terms: list[str]) -> tuple[list[str], np.ndarray]:
+    """The cached ``(terms, vectors)`` of ``encoder`` among ``terms`` (in no particular order)."""
+    table = store.con.execute("SELECT term, vector FROM embeddings WHERE encoder = $encoder AND term IN "
+                              "(SELECT unnest($terms))", {"encoder": encoder, "terms": terms}).to_arrow_table()
+    return table.column("term").to_pylist(), arrow_to_matrix(table.column("vector"))
 
 
 def load_term_vectors(store: Store, encoder: str) -> tuple[np.ndarray, np.ndarray]:

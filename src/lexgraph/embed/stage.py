@@ -11,6 +11,7 @@ from lexgraph.config import BuildConfig
 from lexgraph.embed.cache import embed_missing
 from lexgraph.embed.encoders import get_encoder
 from lexgraph.store import StageRun, Store
+from lexgraph.store.queries import missing_terms
 
 
 class EmbedStage:
@@ -26,11 +27,7 @@ class EmbedStage:
         embedded = 0
         names = list(dict.fromkeys([config.encoder_name, *config.candidate_encoder_names]))
         for name in names:
-            todo = store.con.execute(
-                "SELECT count(*) FROM terms t ANTI JOIN (SELECT term FROM embeddings WHERE encoder = ?) e USING (term)",
-                [name],
-            ).fetchone()[0]
-            if todo:
+            if missing_terms(store, name):
                 embedded += embed_missing(store, get_encoder(name), batch_size=config.batch_size,
                                           progress=config.progress)
         run.counts["embedded"] = embedded

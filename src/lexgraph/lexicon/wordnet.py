@@ -26,6 +26,7 @@ from pathlib import Path
 import polars as pl
 
 from lexgraph.lexicon.normalize import normalize_term
+from lexgraph.store.pairs import orient_pairs
 
 #: Wordnet names accepted wherever a source is named (``wordnet:en``).
 WORDNET_FILES: dict[str, str] = {
@@ -98,7 +99,7 @@ class WordNet:
             .join(self.senses.select("synset_id", pl.col("term").alias("y")), left_on="target", right_on="synset_id")
             .select("x", "y")
         )
-        return _ordered_pairs(pl.concat([direct, syn_level]))
+        return orient_pairs(pl.concat([direct, syn_level])).unique().sort(["term_a", "term_b"])
 
     def synonym_pairs(self) -> pl.DataFrame:
         """Term pairs that share a synset, ``(term_a, term_b, synset_id)``, ``term_a < term_b``."""
@@ -107,19 +108,6 @@ class WordNet:
         return pairs.select(pl.col("term").alias("term_a"), pl.col("term_b"), "synset_id").unique(
             ["term_a", "term_b"], keep="first", maintain_order=True
         )
-
-
-def _ordered_pairs(df: pl.DataFrame) -> pl.DataFrame:
-    """Orient columns x, y as term_a < term_b, drop self pairs and duplicates."""
-    return (
-        df.filter(pl.col("x") != pl.col("y"))
-        .select(
-            pl.min_horizontal("x", "y").alias("term_a"),
-            pl.max_horizontal("x", "y").alias("term_b"),
-        )
-        .unique()
-        .sort(["term_a", "term_b"])
-    )
 
 
 def load_wordnet(lang: str, path: Path | None = None) -> WordNet:

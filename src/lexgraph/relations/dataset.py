@@ -29,12 +29,16 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from lexgraph.candidates.search import CandidateSearch
 from lexgraph.lexicon.wordnet import WordNet, load_wordnet
+from lexgraph.store.pairs import orient_pairs, pair_key
+from lexgraph.store.params import Interval, Options, check_params
 
 #: Class names, in the column order of every probability matrix.
 LABELS: tuple[str, ...] = ("synonym", "antonym", "cohyponym", "unrelated")
@@ -63,14 +67,11 @@ class DatasetConfig:
     exclude: list[str] = field(default_factory=list)   # files of pairs (w1 w2 ...) to keep out
 
     def __post_init__(self) -> None:
-        if self.lang not in ("en", "tr"):
-            raise ValueError(f"lang must be 'en' or 'tr', got {self.lang!r}")
-        for name in ("hard_negative_share", "test_share", "test_term_share"):
-            v = getattr(self, name)
-            if not 0.0 <= v < 1.0:
-                raise ValueError(f"{name} ({v}) must lie in [0, 1)")
-        if self.max_per_class < 1:
-            raise ValueError(f"max_per_class ({self.max_per_class}) must be at least 1")
+        share = Interval(Real, 0.0, 1.0, closed="left")
+        check_params(self, asdict(self), {
+            "lang": Options(("en", "tr")), "max_per_class": Interval(Integral, 1), "max_words": Interval(Integral, 1),
+            "hard_negative_share": share, "neighbours": Interval(Integral, 1), "test_share": share,
+            "test_term_share": share})
 
     @classmethod
     def for_lang(cls, lang: str, **overrides: object) -> DatasetConfig:
@@ -89,14 +90,7 @@ def read_pair_file(path: str | Path) -> pl.DataFrame:
         parts = line.strip().split("\t") if "\t" in line else line.split()
         if len(parts) >= 2:
             rows.append((parts[0].strip().lower(), parts[1].strip().lower()))
-    return _orient(pl.DataFrame(rows, schema=["x", "y"], orient="row"))
-
-
-def _orient(df: pl.DataFrame, keep: Sequence[str] = ()) -> pl.DataFrame:
-    """Columns x, y as term_a < term_b, self pairs dropped."""
-    return df.filter(pl.col("x") != pl.col("y")).select(
-        pl.min_horizontal("x", "y").alias("term_a"), pl.max_horizontal("x", "y").alias("term_b"), *keep
-    )
+    return orient_pairs(pl.DataFrame(rows, schema=["x", "y"], orient="row"))
 
 
 def _usable_terms(wn: WordNet, config: DatasetConfig) -> pl.Series:
@@ -131,7 +125,7 @@ def antonym_pairs(wn: WordNet, members: pl.DataFrame, indirect: bool) -> pl.Data
     """Direct antonyms, plus (``indirect``) antonyms through SIMILAR_TO satellites."""
     ok = members.get_column("term").unique().implode()
     lit = wn.sense_links.filter(pl.col("type") == "ANTONYM")
-    direct = _orient(lit.select(pl.col("source_term").alias("x"), pl.col("target_term").alias("y"),
+    direct = orient_pairs(lit.select(pl.col("source_term").alias("x"), pl.col("target_term").alias("y"),
                                 pl.format("antonym:{}>{}", "source", "target").alias("provenance")),
                      keep=["provenance"])
     # Synset-level antonym links (Turkish), and the synsets of English literal links.
@@ -140,7 +134,7 @@ def antonym_pairs(wn: WordNet, members: pl.DataFrame, indirect: bool) -> pl.Data
         lit.select("source", "target"),
     ]).unique()
     m = members.rename({"synset_id": "sid"})
-    level = _orient(
+    level = orient_pairs(
         syn_links.join(m.rename({"term": "x"}), left_on="source", right_on="sid")
         .join(m.rename({"term": "y"}), left_on="target", right_on="sid")
         .select("x", "y", pl.format("antonym:{}>{}", "source", "target").alias("provenance")),
@@ -151,7 +145,7 @@ def antonym_pairs(wn: WordNet, members: pl.DataFrame, indirect: bool) -> pl.Data
             pl.col("source").alias("head"), pl.col("target").alias("sat"))
         sim = pl.concat([sim, sim.select(pl.col("sat").alias("head"), pl.col("head").alias("sat"))]).unique()
         sat_links = syn_links.join(sim, left_on="source", right_on="head")
-        parts.append(_orient(
+        parts.append(orient_pairs(
             sat_links.join(m.rename({"term": "x"}), left_on="sat", right_on="sid")
             .join(m.rename({"term": "y"}), left_on="target", right_on="sid")
             .select("x", "y", pl.format("indirect:{}~{}>{}", "sat", "source", "target").alias("provenance")),
@@ -172,7 +166,7 @@ def cohyponym_pairs(wn: WordNet, members: pl.DataFrame, limit: int, rng: np.rand
     m = members.rename({"synset_id": "sid"})
     p = (sib.join(m.rename({"term": "x"}), left_on="child", right_on="sid")
          .join(m.rename({"term": "y"}), left_on="child_b", right_on="sid"))
-    p = _orient(p.select("x", "y", "child", "child_b",
+    p = orient_pairs(p.select("x", "y", "child", "child_b",
                          pl.format("sibling:{}", "parent").alias("provenance")),
                 keep=["provenance", "child", "child_b"])
     p = p.with_columns(pl.lit(rng.random(p.height)).alias("_r")).sort("_r")
@@ -217,7 +211,7 @@ class _Relatedness:
         self.term_links: set[tuple[str, str]] = set()
         for a, b in wn.sense_links.select("source_term", "target_term").iter_rows():
             if a != b:
-                self.term_links.add((a, b) if a < b else (b, a))
+                self.term_links.add(pair_key(a, b))
         self.known = known
         self._anc: dict[str, frozenset[str]] = {}
         self._near: dict[str, frozenset[str]] = {}
@@ -241,7 +235,7 @@ class _Relatedness:
         return got
 
     def related(self, a: str, b: str) -> bool:
-        key = (a, b) if a < b else (b, a)
+        key = pair_key(a, b)
         if key in self.known or key in self.term_links:
             return True
         sa, sb = self.synsets.get(a, set()), self.synsets.get(b, set())
@@ -259,19 +253,17 @@ def unrelated_pairs(terms: Sequence[str], vectors: np.ndarray | None, rel: _Rela
     n_hard = int(round(n * config.hard_negative_share)) if vectors is not None else 0
     if n_hard:
         order = rng.permutation(len(terms))
-        k = config.neighbours
+        search = CandidateSearch(k=config.neighbours, index="exact").fit(vectors)
         for start in range(0, len(order), 2048):
             idx = order[start:start + 2048]
-            sims = vectors[idx] @ vectors.T
-            sims[np.arange(len(idx)), idx] = -np.inf
-            top = np.argpartition(-sims, k, axis=1)[:, :k]
+            sims, nb = search.neighbours(vectors[idx], idx)
             for row, i in enumerate(idx):
                 # A random one of the k neighbours per term keeps the negatives varied.
-                for j in rng.permutation(top[row]):
-                    a, b = terms[i], terms[j]
-                    key = (a, b) if a < b else (b, a)
+                for p in rng.permutation(np.flatnonzero(nb[row] >= 0)):
+                    a, b = terms[i], terms[nb[row, p]]
+                    key = pair_key(a, b)
                     if key not in rows and not rel.related(a, b):
-                        rows[key] = f"neighbour:{sims[row, j]:.2f}"
+                        rows[key] = f"neighbour:{sims[row, p]:.2f}"
                         break
             if len(rows) >= n_hard:
                 break
@@ -280,7 +272,7 @@ def unrelated_pairs(terms: Sequence[str], vectors: np.ndarray | None, rel: _Rela
         i, j = rng.integers(0, len(terms), size=2)
         tries += 1
         a, b = terms[i], terms[j]
-        key = (a, b) if a < b else (b, a)
+        key = pair_key(a, b)
         if a != b and key not in rows and not rel.related(a, b):
             rows[key] = "random"
     return pl.DataFrame([(a, b, p) for (a, b), p in rows.items()],

@@ -22,9 +22,11 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from sklearn.metrics import precision_recall_fscore_support
 
 from lexgraph.relations.dataset import LABELS, PairDataset
 from lexgraph.relations.features import TermTable, embedding_features
+from lexgraph.store.pairs import pair_key
 
 THREE = ("synonym", "antonym", "cohyponym")
 
@@ -39,18 +41,16 @@ class Scores:
 
 
 def prf(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> Scores:
-    """Per-class P/R/F1 over ``labels`` and their unweighted mean F1."""
-    g, p = np.asarray(gold), np.asarray(pred)
-    per: dict[str, dict[str, float]] = {}
-    for lab in labels:
-        tp = float(np.sum((g == lab) & (p == lab)))
-        fp = float(np.sum((g != lab) & (p == lab)))
-        fn = float(np.sum((g == lab) & (p != lab)))
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        rec = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        per[lab] = {"precision": prec, "recall": rec, "f1": f1, "support": int(np.sum(g == lab))}
-    return Scores(float(np.mean([per[lab]["f1"] for lab in labels])), per, len(g))
+    """Per-class P/R/F1 over ``labels`` (scikit-learn's, 0 where undefined) and their unweighted mean F1."""
+    labels = list(labels)
+    if len(gold) == 0:
+        zero = {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0}
+        return Scores(0.0, {lab: dict(zero) for lab in labels}, 0)
+    p, r, f, support = precision_recall_fscore_support(np.asarray(gold), np.asarray(pred), labels=labels,
+                                                       zero_division=0)
+    per = {lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(support[i])}
+           for i, lab in enumerate(labels)}
+    return Scores(float(np.mean(f)), per, len(gold))
 
 
 def restrict_argmax(proba: np.ndarray, labels: Sequence[str]) -> np.ndarray:
@@ -129,8 +129,8 @@ def read_antsynnet(folder: str | Path, part: str) -> pl.DataFrame:
         for line in path.read_text(encoding="utf-8").splitlines():
             cols = line.split("\t")
             if len(cols) >= 3 and cols[0] != cols[1]:
-                x, y = cols[0].strip().lower(), cols[1].strip().lower()
-                rows.append((pos, min(x, y), max(x, y), "antonym" if cols[2].strip() == "1" else "synonym"))
+                rows.append((pos, *pair_key(cols[0].strip().lower(), cols[1].strip().lower()),
+                             "antonym" if cols[2].strip() == "1" else "synonym"))
     return pl.DataFrame(rows, schema=["pos", "term_a", "term_b", "label"], orient="row")
 
 

@@ -9,11 +9,14 @@ features of (a, b) and (b, a) are bit-for-bit equal.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from lexgraph.embed.cache import vectors_for
+from lexgraph.store import Store
 
 #: Negation prefixes per language: ``happy`` -> ``unhappy``.
 NEG_PREFIXES: dict[str, tuple[str, ...]] = {
@@ -153,37 +156,20 @@ def pair_features(table: TermTable, encoders: Sequence[str], a: np.ndarray, b: n
     return np.concatenate(blocks, axis=1)
 
 
-# -- term vector cache --------------------------------------------------------------------------
+# -- term vectors of a dataset folder ----------------------------------------------------------------
+#: A dataset folder's vector cache: a small store (the build's schema) whose ``embeddings`` table is used.
+DATASET_VECTORS = "embeddings.duckdb"
+
+
 def cached_vectors(terms: Sequence[str], encoder: str, folder: str | Path | None,
-                   make_encoder: Callable[[str], object] | None = None, batch_size: int = 256) -> np.ndarray:
-    """Unit vectors of ``terms`` from ``encoder``, cached in ``folder/vectors-ENCODER.npz``.
+                   batch_size: int = 256) -> np.ndarray:
+    """Unit vectors of ``terms`` from ``encoder``, cached in ``folder``'s :data:`DATASET_VECTORS` store.
 
     Only terms missing from the cache are embedded; the cache grows across calls.
-    ``folder=None`` embeds without caching.
+    ``folder=None`` embeds without caching (see :func:`lexgraph.embed.cache.vectors_for`).
     """
-    from lexgraph.relations.glove import LOCAL_SOURCES, relation_encoder
-
-    terms = list(terms)
-    if encoder in LOCAL_SOURCES and make_encoder is None:     # cheap to compute: never cached
-        return np.asarray(LOCAL_SOURCES[encoder]().encode(terms), dtype=np.float32)
-    known: dict[str, np.ndarray] = {}
-    path = None
-    if folder is not None:
-        safe = encoder.replace("/", "_").replace(":", "_")
-        path = Path(folder) / f"vectors-{safe}.npz"
-        if path.exists():
-            with np.load(path, allow_pickle=False) as z:
-                known = dict(zip(z["terms"].tolist(), z["vectors"]))
-    todo = [t for t in dict.fromkeys(terms) if t not in known]
-    if todo:
-        enc = (make_encoder or relation_encoder)(encoder)
-        vecs = enc.encode(todo, batch_size=batch_size)  # type: ignore[attr-defined]
-        known.update(zip(todo, np.asarray(vecs, dtype=np.float32)))
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            names = list(known)
-            np.savez(path, terms=np.array(names), vectors=np.stack([known[t] for t in names]))
-    if not terms:
-        dim = next(iter(known.values())).shape[0] if known else 0
-        return np.zeros((0, dim), dtype=np.float32)
-    return np.stack([known[t] for t in terms]).astype(np.float32)
+    if folder is None:
+        return vectors_for(terms, encoder, None, batch_size)
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    with Store(Path(folder) / DATASET_VECTORS) as cache:
+        return vectors_for(terms, encoder, cache, batch_size)

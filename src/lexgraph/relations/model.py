@@ -15,13 +15,16 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from numbers import Integral, Real
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from lexgraph.relations.dataset import LABELS
 from lexgraph.relations.features import TermTable, lexical_features, pair_features
+from lexgraph.store.params import Interval, Options, Rule, Satisfies, check_params
 
 #: Format version written into every model's JSON; checked on load.
 MODEL_FORMAT = 1
@@ -54,8 +57,12 @@ class PairSet:
         return cls(table, np.array([row[x] for x, _ in pairs]), np.array([row[y] for _, y in pairs]))
 
 
-class PairClassifier:
+class PairClassifier(BaseEstimator):
     """Symmetric synonym / antonym / co-hyponym / unrelated classifier of term pairs.
+
+    A scikit-learn estimator (``get_params``, ``set_params``, ``clone``); scoring never changes
+    it: the work a term table allows once per term lives in the :class:`PairScorer` that
+    :meth:`scorer` returns, not on the model.
 
     Parameters
     ----------
@@ -80,11 +87,20 @@ class PairClassifier:
         Seed for the weight initialisation and batch order.
     """
 
+    _parameter_constraints: ClassVar[dict[str, Rule]] = {
+        "encoders": Satisfies(lambda v: len(v) >= 1 and all(isinstance(e, str) for e in v),
+                              "a non-empty sequence of encoder names"),
+        "lang": Options(("en", "tr")), "hidden": Interval(Integral, 1), "epochs": Interval(Integral, 0),
+        "batch_size": Interval(Integral, 1), "lr": Interval(Real, 0.0, closed="neither"),
+        "weight_decay": Interval(Real, 0.0), "dropout": Interval(Real, 0.0, 1.0, closed="left"),
+        "input_dropout": Interval(Real, 0.0, 1.0, closed="left"), "class_weight": Options(("balanced", None)),
+        "proj_dim": Interval(Integral, 1, none_ok=True), "random_state": Interval(Integral, 0)}
+
     def __init__(self, encoders: Sequence[str] = ("minilm",), lang: str = "en", hidden: int = 256,
                  epochs: int = 20, batch_size: int = 256, lr: float = 1e-3, weight_decay: float = 1e-2,
                  dropout: float = 0.3, input_dropout: float = 0.4, class_weight: str | None = "balanced",
                  proj_dim: int | None = 128, random_state: int = 0) -> None:
-        self.encoders = tuple(encoders)
+        self.encoders = tuple(encoders)       # a tuple is kept as given, so clone() sees the same object
         self.lang = lang
         self.hidden = hidden
         self.epochs = epochs
@@ -97,18 +113,12 @@ class PairClassifier:
         self.proj_dim = proj_dim
         self.random_state = random_state
 
-    def get_params(self) -> dict[str, Any]:
-        """Constructor parameters (JSON-friendly)."""
-        return {"encoders": list(self.encoders), "lang": self.lang, "hidden": self.hidden, "epochs": self.epochs,
-                "batch_size": self.batch_size, "lr": self.lr, "weight_decay": self.weight_decay,
-                "dropout": self.dropout, "input_dropout": self.input_dropout, "class_weight": self.class_weight,
-                "proj_dim": self.proj_dim, "random_state": self.random_state}
-
     # -- training ------------------------------------------------------------------------------
     def fit(self, pairs: PairSet, labels: Sequence[str] | np.ndarray, progress: bool = False) -> PairClassifier:
         """Train on ``pairs`` with string ``labels`` (each one of :data:`LABELS`)."""
         import torch
 
+        check_params(self, self.get_params(), self._parameter_constraints)
         y = _encode_labels(labels)
         if len(y) != len(pairs):
             raise ValueError(f"{len(y)} labels for {len(pairs)} pairs")
@@ -116,8 +126,7 @@ class PairClassifier:
         torch.manual_seed(self.random_state)
         rng = np.random.default_rng(self.random_state)
         self.proj_ = _fit_projection(pairs, self.encoders, self.proj_dim)
-        self._cache = None
-        pairs = PairSet(self._project(pairs.table), pairs.a, pairs.b)
+        pairs = PairSet(project_table(pairs.table, self.proj_), pairs.a, pairs.b)
         sample = rng.choice(len(pairs), size=min(len(pairs), 20_000), replace=False)
         feats = pair_features(pairs.table, self.encoders, pairs.a[sample], pairs.b[sample])
         mean = feats.mean(axis=0)
@@ -183,35 +192,19 @@ class PairClassifier:
     def predict_proba(self, pairs: PairSet, chunk: int = 8192) -> np.ndarray:
         """``(n_pairs, 4)`` probabilities, columns in :data:`LABELS` order; symmetric in (a, b).
 
+        Prepares ``pairs.table`` on every call; to score many pair sets over one table, keep
+        ``scorer(table)`` and call its ``predict_proba``.
+        """
+        return self.scorer(pairs.table).predict_proba(pairs.a, pairs.b, chunk)
+
+    def scorer(self, table: TermTable) -> PairScorer:
+        """The fitted model bound to ``table``: projection and per-term first-layer products done once.
+
         The ``u+v`` part of the first layer is linear, so it is applied once per term
         (``S = X @ W_sum``) and gathered per pair as ``S[a] + S[b]``.
         """
         self._check_fitted()
-        table = self._project(pairs.table)
-        blocks, S = self._split_first_layer(table)
-        out = np.empty((len(pairs), len(LABELS)), dtype=np.float32)
-        for start in range(0, len(pairs), chunk):
-            a, b = pairs.a[start:start + chunk], pairs.b[start:start + chunk]
-            h = S[a] + S[b]
-            h += self.b1_
-            for enc, W_prod, W_abs, w_cos in blocks:
-                X = table.vectors[enc]
-                u, v = X[a], X[b]
-                prod = u * v
-                h += prod @ W_prod
-                h += np.abs(u - v) @ W_abs
-                h += prod.sum(axis=1, keepdims=True) * w_cos
-            h += lexical_features(table, a, b) @ self._W_lex
-            np.maximum(h, 0.0, out=h)
-            z = h @ self.W2_ + self.b2_
-            z -= z.max(axis=1, keepdims=True)
-            np.exp(z, out=z)
-            out[start:start + chunk] = z / z.sum(axis=1, keepdims=True)
-        return out
-
-    def _split_first_layer(self, table: TermTable) -> tuple[list[tuple[str, np.ndarray, np.ndarray, np.ndarray]],
-                                                            np.ndarray]:
-        """Per-encoder slices of W1 (product, |difference|, cosine) and the per-term ``u+v`` projection S."""
+        table = project_table(table, self.proj_)
         blocks = []
         S = np.zeros((len(table.terms), self.W1_.shape[1]), dtype=np.float32)
         row = 0
@@ -221,20 +214,7 @@ class PairClassifier:
             blocks.append((enc, self.W1_[row + d:row + 2 * d], self.W1_[row + 2 * d:row + 3 * d],
                            self.W1_[row + 3 * d:row + 3 * d + 1]))
             row += 3 * d + 1
-        self._W_lex = self.W1_[row:]
-        return blocks, S
-
-    def _project(self, table: TermTable) -> TermTable:
-        """``table`` with each encoder's vectors projected (cached for the last table seen)."""
-        if not self.proj_:
-            return table
-        cache = getattr(self, "_cache", None)
-        if cache is not None and cache[0] is table:
-            return cache[1]
-        vectors = {e: ((table.vectors[e] - m) @ C).astype(np.float32) for e, (m, C) in self.proj_.items()}
-        projected = dataclasses.replace(table, vectors=vectors)
-        self._cache = (table, projected)
-        return projected
+        return PairScorer(table, blocks, S, self.b1_, self.W1_[row:], self.W2_, self.b2_)
 
     def predict(self, pairs: PairSet) -> np.ndarray:
         """The most probable label of each pair."""
@@ -282,6 +262,53 @@ class PairClassifier:
         model.info_ = meta.get("info", {})
         model.name_ = base.name
         return model
+
+
+@dataclass(frozen=True)
+class PairScorer:
+    """A fitted :class:`PairClassifier`'s weights bound to one (projected) term table.
+
+    Scores pairs of the table's rows; holds no state that scoring changes.
+    """
+
+    table: TermTable
+    blocks: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]   # encoder, W_prod, W_abs, w_cos
+    S: np.ndarray               # (n_terms, hidden): each term's u+v contribution
+    b1: np.ndarray
+    W_lex: np.ndarray
+    W2: np.ndarray
+    b2: np.ndarray
+
+    def predict_proba(self, a: np.ndarray, b: np.ndarray, chunk: int = 8192) -> np.ndarray:
+        """``(n_pairs, 4)`` probabilities of the pairs ``(a[i], b[i])`` (rows of ``table``)."""
+        a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+        out = np.empty((a.size, len(LABELS)), dtype=np.float32)
+        for start in range(0, a.size, chunk):
+            ca, cb = a[start:start + chunk], b[start:start + chunk]
+            h = self.S[ca] + self.S[cb]
+            h += self.b1
+            for enc, W_prod, W_abs, w_cos in self.blocks:
+                X = self.table.vectors[enc]
+                u, v = X[ca], X[cb]
+                prod = u * v
+                h += prod @ W_prod
+                h += np.abs(u - v) @ W_abs
+                h += prod.sum(axis=1, keepdims=True) * w_cos
+            h += lexical_features(self.table, ca, cb) @ self.W_lex
+            np.maximum(h, 0.0, out=h)
+            z = h @ self.W2 + self.b2
+            z -= z.max(axis=1, keepdims=True)
+            np.exp(z, out=z)
+            out[start:start + chunk] = z / z.sum(axis=1, keepdims=True)
+        return out
+
+
+def project_table(table: TermTable, proj: dict[str, tuple[np.ndarray, np.ndarray]]) -> TermTable:
+    """``table`` with each encoder of ``proj`` projected on its principal directions (a new table)."""
+    if not proj:
+        return table
+    vectors = {e: ((table.vectors[e] - m) @ C).astype(np.float32) for e, (m, C) in proj.items()}
+    return dataclasses.replace(table, vectors=vectors)
 
 
 @dataclass

@@ -15,13 +15,11 @@ import pyarrow as pa
 from tqdm.auto import tqdm
 
 from lexgraph.config import BuildConfig
-from lexgraph.embed.cache import embed_missing, load_term_vectors
-from lexgraph.embed.encoders import get_encoder
+from lexgraph.embed.cache import vectors_for
 from lexgraph.evidence.decide import apply_decisions_sql
 from lexgraph.relations.dataset import LABELS
 from lexgraph.relations.features import TermTable
-from lexgraph.relations.glove import LOCAL_SOURCES
-from lexgraph.relations.model import PairClassifier, PairSet, ShippedModel, load_model
+from lexgraph.relations.model import PairClassifier, ShippedModel, load_model
 from lexgraph.store import StageRun, Store
 
 #: Candidate pairs scored per chunk (bounds memory on large builds).
@@ -63,6 +61,7 @@ class RelationsStage:
         table = build_term_table(store, model, config)
         ids = np.asarray(table_ids(store), dtype=np.int64)
         n_pairs = store.count("candidates")
+        scorer = model.scorer(table)
         bar = tqdm(total=n_pairs, desc="relations", unit="pair", disable=not config.progress or n_pairs == 0)
         counts = np.zeros(len(LABELS), dtype=np.int64)
         for offset in range(0, n_pairs, CHUNK):
@@ -71,7 +70,7 @@ class RelationsStage:
                 [CHUNK, offset]).to_arrow_table()
             a = np.searchsorted(ids, cand.column("a_id").to_numpy())
             b = np.searchsorted(ids, cand.column("b_id").to_numpy())
-            proba = model.predict_proba(PairSet(table, a, b))
+            proba = scorer.predict_proba(a, b)
             best = proba.argmax(axis=1)
             counts += np.bincount(best, minlength=len(LABELS))
             store.append("relations", pa.table({
@@ -98,20 +97,10 @@ def table_ids(store: Store) -> list[int]:
 
 
 def build_term_table(store: Store, model: PairClassifier, config: BuildConfig) -> TermTable:
-    """A :class:`TermTable` over all of the build's terms (term_id order) with every encoder the model needs."""
-    vectors: dict[str, np.ndarray] = {}
+    """A :class:`TermTable` over all of the build's terms (term_id order) with every encoder the model needs.
+
+    Vectors come from the build's ``embeddings`` cache, which first gains the terms an encoder lacks.
+    """
     terms = [r[0] for r in store.con.execute("SELECT term FROM terms ORDER BY term_id").fetchall()]
-    for enc in model.encoders:
-        if enc in LOCAL_SOURCES:        # computed from the term strings, not stored
-            vectors[enc] = LOCAL_SOURCES[enc]().encode(terms)
-            continue
-        if enc != config.encoder_name or _missing(store, enc):
-            embed_missing(store, get_encoder(enc), batch_size=config.batch_size, progress=config.progress)
-        _, vectors[enc] = load_term_vectors(store, enc)
+    vectors = {enc: vectors_for(terms, enc, store, config.batch_size, config.progress) for enc in model.encoders}
     return TermTable.build(terms, config.lang, vectors)
-
-
-def _missing(store: Store, encoder: str) -> bool:
-    return bool(store.con.execute(
-        "SELECT count(*) FROM terms t ANTI JOIN (SELECT term FROM embeddings WHERE encoder = ?) e USING (term)",
-        [encoder]).fetchone()[0])

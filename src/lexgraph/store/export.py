@@ -1,6 +1,7 @@
-"""Exports of a build: its public tables as Parquet, JSON lines or CSV, or the lexicon as WN-LMF XML.
+"""The store's own export formats: its public tables as Parquet, JSON lines or CSV, or the lexicon as WN-LMF.
 
-``lexgraph export DB --format parquet|jsonl|csv|wn-lmf --out DIR`` calls :func:`export`.
+``lexgraph export DB --format parquet|jsonl|csv|wn-lmf --out DIR`` runs :func:`lexgraph.trees.export.export`,
+which calls :func:`export_store` here and adds the trees in the tree package's own formats.
 
 * parquet / jsonl / csv: one file per public table (:data:`PUBLIC_TABLES`), written by
   DuckDB's ``COPY`` in a stable row order, so two exports of one build are identical.
@@ -10,8 +11,9 @@
   sense ``antonym`` relations (both directions), and when the build has a 'clusters'
   tree, each tree node becomes a non-lexicalised synset linked by ``hypernym`` /
   ``hyponym`` relations (cluster -> its lowest node -> parent node ... -> root).
-* In every format, each stored tree is also written as Newick and nested JSON, by the
-  tree module's own writers (:mod:`lexgraph.trees.export`).
+
+The store knows tables, not algorithms: a cluster's lowest tree node comes from the
+``tree_leaves`` macro (``macros.sql``), and nothing here imports another lexgraph package.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 import polars as pl
 
 from lexgraph import __version__
+from lexgraph.store.queries import CLUSTERS_TREE, tree_leaves
 from lexgraph.store.store import Store
 
 #: Tables a user gets from ``lexgraph export``, with the order their rows are written in.
@@ -51,9 +54,6 @@ TABLE_FORMATS: dict[str, tuple[str, str]] = {
 }
 FORMATS = (*TABLE_FORMATS, "wn-lmf")
 
-#: The cluster tree's name in ``tree_nodes`` (written by the tree stage).
-CLUSTERS_TREE = "clusters"
-
 WN_LMF_DOCTYPE = '<!DOCTYPE LexicalResource SYSTEM "http://globalwordnet.github.io/schemas/WN-LMF-1.1.dtd">'
 
 #: Part-of-speech names found in ``terms.pos`` -> WN-LMF codes; anything else is 'u' (unknown).
@@ -74,9 +74,11 @@ class ExportResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def export(store: Store, fmt: str, out: str | Path, lexicon_id: str = "lexgraph",
-           include_senses: bool = False) -> ExportResult:
-    """Export ``store`` in format ``fmt`` into the folder ``out`` (created when missing).
+def export_store(store: Store, fmt: str, out: str | Path, lexicon_id: str = "lexgraph",
+                 include_senses: bool = False) -> ExportResult:
+    """Export ``store``'s tables (or its lexicon, for wn-lmf) in format ``fmt`` into the folder ``out``.
+
+    The folder is created when missing.
 
     ``lexicon_id`` and ``include_senses`` apply to wn-lmf only (see :func:`write_wn_lmf`).
     """
@@ -93,7 +95,6 @@ def export(store: Store, fmt: str, out: str | Path, lexicon_id: str = "lexgraph"
         for table, path in export_tables(store, fmt, out).items():
             result.files.append(path)
             result.counts[table] = store.count(table)
-    result.files += export_trees(store, out)
     return result
 
 
@@ -110,21 +111,6 @@ def export_tables(store: Store, fmt: str, out: Path) -> dict[str, Path]:
         store.con.execute(f"COPY (SELECT * FROM {table} ORDER BY {order}) TO '{target}' ({options})")
         written[table] = path
     return written
-
-
-def export_trees(store: Store, out: Path) -> list[Path]:
-    """Each stored tree as ``tree-<name>.nwk`` and ``tree-<name>.json``, by the tree module's writers."""
-    names = store.frame("SELECT DISTINCT tree FROM tree_nodes ORDER BY tree")["tree"].to_list()
-    if not names:
-        return []
-    from lexgraph.trees.export import write_json, write_newick
-
-    files: list[Path] = []
-    for name in names:
-        stem = "tree-" + re.sub(r"[^\w.-]+", "_", name)
-        files.append(write_newick(store, name, out / f"{stem}.nwk"))
-        files.append(write_json(store, name, out / f"{stem}.json"))
-    return files
 
 
 # -- WN-LMF -----------------------------------------------------------------------------------
@@ -259,11 +245,9 @@ def _tree_links(store: Store, cluster_pos: dict[int, str]
                         "ORDER BY node_id", [CLUSTERS_TREE])
     if nodes.height == 0:
         return {}, {}, {}, nodes
-    from lexgraph.trees.export import direct_members
-
     members = store.frame("SELECT node_id, item FROM tree_members WHERE tree = ?", [CLUSTERS_TREE])
     hyper: dict[int, int] = {}
-    for nid, item in direct_members(nodes, members).iter_rows():
+    for nid, item in tree_leaves(store, CLUSTERS_TREE).iter_rows():
         if item.lstrip("-").isdigit() and int(item) in cluster_pos:
             hyper[int(item)] = nid
     hypo: dict[int, list[tuple[str, int]]] = {}

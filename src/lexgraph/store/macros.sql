@@ -3,6 +3,9 @@
 --     duckdb -readonly out/lexgraph.duckdb "SELECT * FROM synonyms('Big')"
 -- Parameters have names that are no column name (word, cid, nid), so they never shadow a column.
 
+-- Name of the tree the build makes over its synonym clusters (lexgraph.store.queries.CLUSTERS_TREE).
+CREATE OR REPLACE MACRO clusters_tree() AS 'clusters';
+
 -- A term normalised for a language (NFC, whitespace collapsed, lower-cased; Turkish dotted/dotless i for
 -- tr and az). Mirrors lexgraph.lexicon.normalize.normalize_term.
 CREATE OR REPLACE MACRO lexgraph_normalize(word, lang) AS
@@ -122,32 +125,38 @@ CREATE OR REPLACE MACRO votes_of(word) AS TABLE
     FROM v LEFT JOIN runner_up r ON true
     ORDER BY v.chosen DESC, v.synonyms DESC, v.confidence DESC, v.cohesion DESC, v.cluster_id;
 
+-- Each item of a tree once, under its lowest node: the smallest node holding it (tree_members lists an item
+-- under every node above it too); ties, which only an uncondensed tree has, go to the lower node id.
+CREATE OR REPLACE MACRO tree_leaves(tree_name := clusters_tree()) AS TABLE
+    SELECT node_id, item FROM (
+        SELECT m.node_id AS node_id, m.item AS item,
+               row_number() OVER (PARTITION BY m.item ORDER BY n.size, n.node_id) AS pick
+        FROM tree_members m JOIN tree_nodes n ON n.tree = m.tree AND n.node_id = m.node_id
+        WHERE m.tree = tree_name)
+    WHERE pick = 1;
+
 -- Path from a term's cluster up to the root of the 'clusters' tree: depth 0 is the lowest (smallest) node
 -- holding the term's cluster id, then its parent, ... up to the root (parent_id NULL).
 CREATE OR REPLACE MACRO lineage(word) AS TABLE
     WITH RECURSIVE start AS (
-        SELECT n.node_id
-        FROM clusters c
-        JOIN tree_members m ON m.tree = 'clusters' AND m.item = CAST(c.cluster_id AS VARCHAR)
-        JOIN tree_nodes n ON n.tree = m.tree AND n.node_id = m.node_id
-        WHERE c.term = lexgraph_norm(word)
-        ORDER BY n.size, n.layer, n.node_id
-        LIMIT 1),
+        SELECT l.node_id
+        FROM clusters c JOIN tree_leaves() l ON l.item = CAST(c.cluster_id AS VARCHAR)
+        WHERE c.term = lexgraph_norm(word)),
     path(depth, node_id) AS (
         SELECT 0, node_id FROM start
         UNION ALL
         SELECT p.depth + 1, n.parent_id
-        FROM path p JOIN tree_nodes n ON n.tree = 'clusters' AND n.node_id = p.node_id
+        FROM path p JOIN tree_nodes n ON n.tree = clusters_tree() AND n.node_id = p.node_id
         WHERE n.parent_id IS NOT NULL)
     SELECT lexgraph_norm(word) AS term,
            (SELECT cluster_id FROM clusters WHERE term = lexgraph_norm(word)) AS cluster_id,
            p.depth AS depth, n.node_id AS node_id, n.parent_id AS parent_id, n.layer AS layer,
            n.epsilon AS epsilon, n.size AS size, n.label AS label
-    FROM path p JOIN tree_nodes n ON n.tree = 'clusters' AND n.node_id = p.node_id
+    FROM path p JOIN tree_nodes n ON n.tree = clusters_tree() AND n.node_id = p.node_id
     ORDER BY depth;
 
 -- A node and all its descendants in a tree (default: the 'clusters' tree); depth 0 is the node itself.
-CREATE OR REPLACE MACRO subtree(nid, tree_name := 'clusters') AS TABLE
+CREATE OR REPLACE MACRO subtree(nid, tree_name := clusters_tree()) AS TABLE
     WITH RECURSIVE down(depth, node_id) AS (
         SELECT 0, node_id FROM tree_nodes WHERE tree = tree_name AND node_id = nid
         UNION ALL
@@ -162,7 +171,7 @@ CREATE OR REPLACE MACRO subtree(nid, tree_name := 'clusters') AS TABLE
 CREATE OR REPLACE MACRO node_terms(nid) AS TABLE
     SELECT c.cluster_id AS cluster_id, c.term AS term, coalesce(c.term = s.representative, false) AS representative
     FROM (SELECT DISTINCT m.item FROM tree_members m
-          WHERE m.tree = 'clusters' AND m.node_id IN (SELECT node_id FROM subtree(nid))) i
+          WHERE m.tree = clusters_tree() AND m.node_id IN (SELECT node_id FROM subtree(nid))) i
     JOIN clusters c ON CAST(c.cluster_id AS VARCHAR) = i.item
     LEFT JOIN cluster_summary s ON s.cluster_id = c.cluster_id
     ORDER BY c.cluster_id, representative DESC, c.term;

@@ -203,8 +203,8 @@ class Store:
             self.con.unregister("_lexgraph_append")
         return arrow.num_rows
 
-    def frame(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
-        """Run ``sql`` and return a polars DataFrame."""
+    def frame(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
+        """Run ``sql`` (``?`` or ``$name`` parameters) and return a polars DataFrame."""
         return pl.from_arrow(self.con.execute(sql, params or []).to_arrow_table())
 
     def count(self, table: str) -> int:

@@ -187,3 +187,22 @@ def ascent_labels(links: AscentLinks, n_links: int, min_size: int) -> np.ndarray
     e = links.edges[:n_links]
     _, comp = connected_components(coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n)), directed=False)
     return number_components(comp, np.bincount(comp)[comp] >= min_size)
+
+
+def climb(links: AscentLinks, lab: np.ndarray) -> np.ndarray:
+    """Each unlabelled item takes the label of the first labelled point up its ascent links.
+
+    ``noise='nearest'`` for the ascent method: an item joins the cluster its density climb
+    reaches (its peak's basin, as quick shift assigns it).  A climb that reaches the root
+    without meeting a label stays ``NOISE``.  Pointer jumping: labelled points and the root
+    point to themselves, every other point to its parent, and each round replaces a pointer
+    by its target's, so a climb of depth ``h`` takes ``log2(h)`` rounds, not ``h``.
+    """
+    jump = np.arange(lab.size)
+    jump[links.edges[:, 0]] = links.edges[:, 1]
+    jump[lab >= 0] = np.nonzero(lab >= 0)[0]
+    while True:
+        nxt = jump[jump]
+        if np.array_equal(nxt, jump):
+            return lab[jump]
+        jump = nxt

@@ -23,12 +23,11 @@ import numpy as np
 import polars as pl
 
 from lexgraph.store import Store
+from lexgraph.store.queries import CLUSTERS_TREE
 from lexgraph.trees.labels import centroid_labels, ctfidf_labels
 from lexgraph.trees.nested import NestedDensityTree
 from lexgraph.trees.params import TreeParams
 
-#: Tree name of the build's cluster tree (and of the INPUT that asks for it).
-CLUSTERS_TREE = "clusters"
 #: Tree name of the build's term tree.
 TERMS_TREE = "terms"
 

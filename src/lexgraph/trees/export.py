@@ -1,6 +1,8 @@
-"""Newick and nested-JSON exports of a tree stored as ``tree_nodes`` / ``tree_members``.
+"""Newick and nested-JSON exports of a tree stored as ``tree_nodes`` / ``tree_members``, and ``lexgraph export``.
 
-Public functions come in two layers, so ``lexgraph export`` and notebooks can reuse them:
+:func:`export` is the export command: the store's formats (:mod:`lexgraph.store.export`:
+tables or WN-LMF), then every stored tree in this module's formats.  The tree writers come
+in two layers, so notebooks can reuse them:
 
 * frame functions (``newick_from_frames``, ``json_from_frames``) take the two tables as
   polars frames: ``nodes(node_id, parent_id, layer, epsilon, size[, label])`` and
@@ -24,6 +26,12 @@ from typing import Any
 import polars as pl
 
 from lexgraph.store import NotInStoreError, Store
+from lexgraph.store.export import FORMATS, ExportResult, export_store
+from lexgraph.store.queries import tree_names
+from lexgraph.trees.layering import direct_members
+
+__all__ = ["FORMATS", "direct_members", "export", "export_trees", "json_from_frames", "json_from_store",
+           "newick_from_frames", "newick_from_store", "parse_newick", "read_tree", "write_json", "write_newick"]
 
 _PLAIN = re.compile(r"^[^\s(),:;\[\]']+$")
 
@@ -33,17 +41,10 @@ def read_tree(store: Store, tree: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     nodes = store.frame("SELECT node_id, parent_id, layer, epsilon, size, label FROM tree_nodes "
                         "WHERE tree = ? ORDER BY node_id", [tree])
     if nodes.height == 0:
-        have = store.frame("SELECT DISTINCT tree FROM tree_nodes ORDER BY tree")["tree"].to_list()
+        have = tree_names(store)
         raise NotInStoreError(f"no tree named {tree!r} in {store.path}; trees: {', '.join(have) or 'none'}")
     members = store.frame("SELECT node_id, item FROM tree_members WHERE tree = ? ORDER BY node_id, item", [tree])
     return nodes, members
-
-
-def direct_members(nodes: pl.DataFrame, members: pl.DataFrame) -> pl.DataFrame:
-    """``(node_id, item)`` with each item once, under its lowest (smallest) node."""
-    return (members.join(nodes.select("node_id", "size"), on="node_id")
-            .sort(["item", "size", "node_id"]).unique("item", keep="first", maintain_order=True)
-            .select("node_id", "item").sort(["node_id", "item"]))
 
 
 def _quote(name: str) -> str:
@@ -133,6 +134,28 @@ def write_json(store: Store, tree: str, path: str | Path) -> Path:
     path = Path(path)
     path.write_text(json.dumps(json_from_store(store, tree), ensure_ascii=False, indent=1), encoding="utf-8")
     return path
+
+
+def export_trees(store: Store, out: str | Path) -> list[Path]:
+    """Each stored tree as ``tree-<name>.nwk`` and ``tree-<name>.json`` in the folder ``out``."""
+    files: list[Path] = []
+    for name in tree_names(store):
+        stem = "tree-" + re.sub(r"[^\w.-]+", "_", name)
+        files.append(write_newick(store, name, Path(out) / f"{stem}.nwk"))
+        files.append(write_json(store, name, Path(out) / f"{stem}.json"))
+    return files
+
+
+def export(store: Store, fmt: str, out: str | Path, lexicon_id: str = "lexgraph",
+           include_senses: bool = False) -> ExportResult:
+    """``lexgraph export``: ``store`` in format ``fmt`` (one of ``FORMATS``) plus every tree, into ``out``.
+
+    ``lexicon_id`` and ``include_senses`` apply to wn-lmf only (see
+    :func:`lexgraph.store.export.write_wn_lmf`).
+    """
+    result = export_store(store, fmt, out, lexicon_id=lexicon_id, include_senses=include_senses)
+    result.files += export_trees(store, result.out)
+    return result
 
 
 def parse_newick(text: str) -> dict[str, Any]:

@@ -130,6 +130,18 @@ def leaf_nodes(node_labels: np.ndarray) -> np.ndarray:
     return node_labels[first, np.arange(node_labels.shape[1])]
 
 
+def direct_members(nodes: pl.DataFrame, members: pl.DataFrame) -> pl.DataFrame:
+    """``(node_id, item)`` with each item once, under its lowest node, from the tree tables as frames.
+
+    ``members`` lists an item under every node above it too, so the lowest is the smallest
+    (ties, only in an uncondensed tree, go to the lower node id).  The SQL twin for a stored
+    tree is the ``tree_leaves`` macro (``store/macros.sql``).
+    """
+    return (members.join(nodes.select("node_id", "size"), on="node_id")
+            .sort(["item", "size", "node_id"]).unique("item", keep="first", maintain_order=True)
+            .select("node_id", "item").sort(["node_id", "item"]))
+
+
 def condense_chains(nodes: pl.DataFrame, node_labels: np.ndarray) -> tuple[pl.DataFrame, pl.DataFrame, np.ndarray]:
     """Merge every node that is an unchanged copy of its only child into that child.
 

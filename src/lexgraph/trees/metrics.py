@@ -20,6 +20,8 @@ import numpy as np
 import polars as pl
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
+from lexgraph.trees.layering import direct_members
+
 
 class ItemTree(NamedTuple):
     """A rooted forest over items: ``parent`` per node (-1 = root), ``leaf`` node per item."""
@@ -97,8 +99,7 @@ def tree_from_tables(nodes: pl.DataFrame, members: pl.DataFrame, n_items: int | 
 
     par = nodes["parent_id"].fill_null(-1).to_numpy().astype(np.int64)
     parent = np.where(par >= 0, index_of(np.where(par >= 0, par, ids[pos[0]])), -1)
-    lowest = (members.join(nodes.select("node_id", "size"), on="node_id")
-              .sort(["item", "size", "node_id"]).unique("item", keep="first", maintain_order=True))
+    lowest = direct_members(nodes, members)
     n = n_items if n_items is not None else int(members["item"].max()) + 1
     leaf = np.full(n, -1, np.int64)
     leaf[lowest["item"].to_numpy()] = index_of(lowest["node_id"].to_numpy())

@@ -217,7 +217,7 @@ def _boruvka_hdbscan(X: np.ndarray, min_points: int, core: np.ndarray, metric: s
 
     model = hdbscan.HDBSCAN(algorithm="boruvka_kdtree", min_samples=min_points - 1, min_cluster_size=2,
                             gen_min_span_tree=True, approx_min_span_tree=False, core_dist_n_jobs=1).fit(X)
-    mst = model.minimum_spanning_tree_._mst
+    mst = model.minimum_spanning_tree_.to_numpy()          # rows (a, b, weight), hdbscan's public view
     edges = mst[:, :2].astype(np.int64)
     weights = np.maximum(np.maximum(core[edges[:, 0]], core[edges[:, 1]]),
                          _pair_distances(X, edges[:, 0], edges[:, 1], metric))

