@@ -26,9 +26,12 @@ def run_log(store: Store) -> pl.DataFrame:
 
 
 def example_clusters(store: Store, limit: int = 8) -> pl.DataFrame:
-    """A few clusters of 2 to 8 terms, those of 3 or more and the most cohesive first."""
+    """A few clusters of 2 to 8 members, those of 3 or more and the most cohesive first."""
+    # Members only; the inflected forms that follow them are listed apart (variants).
     return store.frame(
-        "SELECT s.cluster_id, s.size, s.representative, string_agg(c.term, ', ' ORDER BY c.term) AS members "
+        "SELECT s.cluster_id, s.size, s.representative, "
+        "string_agg(c.term, ', ' ORDER BY c.term) FILTER (WHERE c.variant_of IS NULL) AS members, "
+        "coalesce(string_agg(c.term, ', ' ORDER BY c.term) FILTER (WHERE c.variant_of IS NOT NULL), '') AS variants "
         "FROM cluster_summary s JOIN clusters c USING (cluster_id) "
         "WHERE s.size BETWEEN 2 AND 8 GROUP BY s.cluster_id, s.size, s.representative, s.cohesion "
         "ORDER BY s.size >= 3 DESC, s.cohesion DESC NULLS LAST, s.size DESC, s.cluster_id LIMIT ?", [limit])
