@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from lexgraph.config import BuildConfig
-from lexgraph.embed.cache import embed_missing
+from lexgraph.embed.cache import add_vectors
 from lexgraph.embed.encoders import get_encoder
 from lexgraph.store import StageRun, Store
 from lexgraph.store.queries import missing_terms
@@ -25,9 +25,10 @@ class EmbedStage:
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
         encoder_name = config.encoder_name
+        todo = missing_terms(store, encoder_name)
         embedded = 0
-        if missing_terms(store, encoder_name):
-            encoder = get_encoder(encoder_name)
-            embedded = embed_missing(store, encoder, batch_size=config.batch_size, progress=config.progress)
+        if todo:                                            # the model loads only when there is work
+            embedded = add_vectors(store, get_encoder(encoder_name), todo, batch_size=config.batch_size,
+                                   progress=config.progress)
         run.counts["embedded"] = embedded
         run.counts["cached"] = store.count("terms") - embedded
