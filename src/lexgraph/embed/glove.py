@@ -63,4 +63,3 @@ class GloveEncoder:
         if not texts:
             return 0.0
         return float(np.mean([any(w in vocab for w in _SPLIT.split(t.lower().strip())) for t in texts]))
-

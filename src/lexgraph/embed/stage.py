@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from lexgraph.config import BuildConfig
-from lexgraph.embed.cache import embed_missing
+from lexgraph.embed.cache import add_vectors
 from lexgraph.embed.encoders import get_encoder
 from lexgraph.store import StageRun, Store
 from lexgraph.store.queries import missing_terms
@@ -27,8 +27,9 @@ class EmbedStage:
         embedded = 0
         names = list(dict.fromkeys([config.encoder_name, *config.candidate_encoder_names]))
         for name in names:
-            if missing_terms(store, name):
-                embedded += embed_missing(store, get_encoder(name), batch_size=config.batch_size,
-                                          progress=config.progress)
+            todo = missing_terms(store, name)
+            if todo:                                        # the model loads only when there is work
+                embedded += add_vectors(store, get_encoder(name), todo, batch_size=config.batch_size,
+                                        progress=config.progress)
         run.counts["embedded"] = embedded
         run.counts["cached"] = store.count("terms") * len(names) - embedded
