@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-_WORD = re.compile(r"^[a-z][a-z'-]*[a-z]$")
+#: A word of each language: its lower-case letters, inner apostrophes and hyphens, at least two letters.
+_LETTERS = {"en": "a-z", "tr": "a-zçğıöşüâîû"}
+_WORD = {lang: re.compile(rf"^[{c}][{c}'-]*[{c}]$") for lang, c in _LETTERS.items()}
 
 
 def default_lexicon(size: int = 3000, lang: str = "en") -> list[str]:
@@ -24,7 +26,7 @@ def default_lexicon(size: int = 3000, lang: str = "en") -> list[str]:
     out: list[str] = []
     pool = max(4 * size, 20_000)
     for word in top_n_list(lang, pool, wordlist="best"):
-        if _WORD.match(word) and word in known:
+        if _WORD[lang].match(word) and word in known:
             out.append(word)
             if len(out) == size:
                 break
