@@ -367,6 +367,12 @@ def measure(lang: str, info: dict[str, Any], args: argparse.Namespace, timings: 
         res["edges_shipped"] = edge_metrics(pairs, p_raw, SHIPPED_GATE, gold_total)
     with Store(info["wide"], read_only=True) as wide:
         res["candidates"][f"k={args.wide_k}"] = candidate_recall(wide, gp)
+    res["stage_seconds"] = stage_seconds(info["db"])
+    model_json = Path(str(info.get("model", "")) + ".json")
+    if model_json.is_file():
+        meta = json.loads(model_json.read_text(encoding="utf8"))
+        res["train_seconds"] = {k: meta.get(k, meta.get("info", {}).get(k))
+                                for k in ("seconds_embedding", "seconds_total")}
 
     rows: list[dict[str, Any]] = []
     with Store(info["db"], read_only=True) as store:
@@ -431,6 +437,17 @@ def measure(lang: str, info: dict[str, Any], args: argparse.Namespace, timings: 
     return res
 
 
+def stage_seconds(db: str | Path) -> dict[str, float]:
+    """Wall seconds of each stage's last completed run in a store (the ``runs`` table)."""
+    from lexgraph.store import Store
+
+    with Store(db, read_only=True) as store:
+        df = store.frame("SELECT stage, epoch(finished_at) - epoch(started_at) AS s FROM runs "
+                         "WHERE status = 'completed' QUALIFY row_number() OVER (PARTITION BY stage ORDER BY run_id DESC) = 1 "
+                         "ORDER BY min(run_id) OVER (PARTITION BY stage)")
+    return {r["stage"]: round(float(r["s"]), 1) for r in df.iter_rows(named=True)}
+
+
 # -- printing ------------------------------------------------------------------------------------
 def _f(v: float | None, digits: int = 3) -> str:
     return "" if v is None else f"{v:.{digits}f}"
@@ -491,6 +508,11 @@ def print_language(res: dict[str, Any], args: argparse.Namespace) -> None:
                       f"{'met' if v['x_cosine'] >= 2 else 'not met'}), {100 * v['of_ceiling']:.0f}% of the ceiling "
                       f"(target 60%: {'met' if v['of_ceiling'] >= 0.6 else 'not met'})" for name, v in t["system"].items()))
     print("\nTimings (s): " + ", ".join(f"{k} {v:.0f}" for k, v in res["timings"].items()))
+    print("Build stages (s, from the store's runs table): "
+          + ", ".join(f"{k} {v:.0f}" for k, v in res["stage_seconds"].items()))
+    if res.get("train_seconds"):
+        print(f"Held-out model training (s, from its JSON): embedding {res['train_seconds']['seconds_embedding']}, "
+              f"total {res['train_seconds']['seconds_total']}")
 
 
 def targets(res: dict[str, Any]) -> dict[str, Any]:
