@@ -251,6 +251,20 @@ def uncalibrate_gate(gate: float, params: dict[str, float]) -> float:
     return float(_sigmoid((_logit(np.array([gate]))[0] - params["b"]) / params["a"]))
 
 
+def fit_with_cosine(p: np.ndarray, cosine: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """logit p' = a logit p + c cosine + b, fitted by maximum likelihood: Platt with the candidate cosine,
+    the information the product graph (P(synonym) x cosine) adds."""
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=1e6, max_iter=1000).fit(np.c_[_logit(p), cosine], y)
+    return {"a": float(lr.coef_[0, 0]), "c": float(lr.coef_[0, 1]), "b": float(lr.intercept_[0])}
+
+
+def calibrate_with_cosine(p: np.ndarray, cosine: np.ndarray, params: dict[str, float]) -> np.ndarray:
+    """p' = sigmoid(a logit p + c cosine + b)."""
+    return _sigmoid(params["a"] * _logit(p) + params["c"] * cosine + params["b"])
+
+
 def calibration_scores(p: np.ndarray, y: np.ndarray, bins: int = 10) -> dict[str, float]:
     """Log loss, Brier score and expected calibration error (equal-width bins) of p against y."""
     q = np.clip(p, 1e-12, 1 - 1e-12)
@@ -348,7 +362,6 @@ def measure(lang: str, info: dict[str, Any], args: argparse.Namespace, timings: 
     from lexgraph.clustering.compare import COSINE_GRID
     from lexgraph.clustering.evaluate import load_gold
     from lexgraph.clustering.stage import cluster_tables, load_graph
-    from lexgraph.clustering.synonym_graph import graph_from_frames
     from lexgraph.store import Store
 
     res: dict[str, Any] = {"lang": lang, "info": info, "timings": timings}
@@ -396,6 +409,8 @@ def measure(lang: str, info: dict[str, Any], args: argparse.Namespace, timings: 
                 cl = cluster_tables(cgraph, cterms, make_estimator("softhard"), "softhard").clusters
                 rows.append({**cluster_row(f"ceiling: soft-hard on gold edges, edge precision {precision}", cl, gp, g),
                              "gate": None, "ceiling_precision": precision})
+            alone = pl.DataFrame({"term": terms["term"], "cluster_id": np.arange(terms.height)})
+            rows.append({**cluster_row("singletons (reference)", alone, gp, g), "gate": None})
         with timed(timings, "calibration"):
             y = pairs["gold"].to_numpy().astype(np.float64)
             dev, test = ~pairs["test"].to_numpy(), pairs["test"].to_numpy()
@@ -408,33 +423,57 @@ def measure(lang: str, info: dict[str, Any], args: argparse.Namespace, timings: 
             p_cal = calibrate(p_raw, cal["platt"])
             res["reliability"] = reliability_table(p_raw[test], y[test], p_cal[test]).to_dicts()
             res["reliability_dev"] = reliability_table(p_raw[dev], y[dev], p_cal[dev]).to_dicts()
-        with timed(timings, "gate sweep on calibrated P (soft-hard)"):
-            rel = pairs.select("a_id", "b_id", "label").with_columns(p_synonym=pl.Series(p_cal.astype(np.float32)))
-            sweep = []
-            for gate in GATE_GRID:
-                edges = edge_metrics(pairs, p_cal, gate, gold_total)
-                cgraph = graph_from_frames(terms, rel, None, gate=gate)
-                cl = cluster_tables(cgraph, terms, make_estimator("softhard"), "softhard").clusters
-                m = split_cluster_metrics(cl, gp, g.senses.select("term").unique())
-                sweep.append({"gate": gate, "raw_gate": uncalibrate_gate(gate, cal["platt"]), "edges": edges,
-                              "clusters": m, "labels": cl})
-            res["sweep"] = [{k: v for k, v in s.items() if k != "labels"} for s in sweep]
-            ok = [s for s in sweep if s["edges"]["dev"]["precision"] >= 0.5 and s["edges"]["dev"]["edges"] >= MIN_DEV_EDGES]
-            chosen = {"edge precision >= 0.5 on dev": min(ok, key=lambda s: s["gate"]) if ok else None,
-                      "best soft-hard pairwise F1 on dev": max(sweep, key=lambda s: (s["clusters"]["dev"]["pair_f1"],
-                                                                                      -s["gate"]))}
-            res["chosen"] = {"best dev edge precision": max(
-                ((s["edges"]["dev"]["precision"], s["gate"]) for s in sweep if s["edges"]["dev"]["edges"] >= MIN_DEV_EDGES),
-                default=None)}
-            for why, s in chosen.items():
-                if s is None:
-                    res["chosen"][why] = None
-                    continue
-                res["chosen"][why] = {"gate": s["gate"], "raw_gate": s["raw_gate"]}
-                rows.append({**cluster_row(f"soft-hard, calibrated P >= {s['gate']} (raw {s['raw_gate']:.3f}; {why})",
-                                           s["labels"], gp, g), "gate": s["gate"], "edges": s["edges"]})
+        with timed(timings, "gate sweeps (soft-hard)"):
+            cosine = pairs["cosine"].to_numpy().astype(np.float64)
+            pc = fit_with_cosine(p_raw[dev], cosine[dev], y[dev])
+            res["calibration"]["params"]["platt_with_cosine"] = pc
+            p_pc = calibrate_with_cosine(p_raw, cosine, pc)
+            res["calibration"]["test"]["platt_with_cosine"] = calibration_scores(p_pc[test], y[test])
+            res["sweeps"] = {}
+            for score_name, score, raw in (("calibrated P(synonym)", p_cal, cal["platt"]),
+                                           ("calibrated P(synonym) and cosine", p_pc, None)):
+                sweep, chosen = gate_sweep(pairs, score, terms, gp, g, gold_total)
+                for s in sweep:
+                    s["raw_gate"] = uncalibrate_gate(s["gate"], raw) if raw else None
+                res["sweeps"][score_name] = {"sweep": [{k: v for k, v in s.items() if k != "labels"} for s in sweep],
+                                             "chosen": {}}
+                for why, s in chosen.items():
+                    if why == "best dev edge precision" or s is None:
+                        res["sweeps"][score_name]["chosen"][why] = s
+                        continue
+                    res["sweeps"][score_name]["chosen"][why] = {"gate": s["gate"], "raw_gate": s["raw_gate"]}
+                    raw_txt = f"raw P {s['raw_gate']:.3f}; " if s["raw_gate"] is not None else ""
+                    rows.append({**cluster_row(f"soft-hard, {score_name} >= {s['gate']} ({raw_txt}{why})",
+                                               s["labels"], gp, g), "gate": s["gate"], "edges": s["edges"]})
     res["rows"] = rows
     return res
+
+
+def gate_sweep(pairs: pl.DataFrame, score: np.ndarray, terms: pl.DataFrame, gp: pl.DataFrame, g: Gold,
+               gold_total: dict[str, int]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Soft-hard on the graph of ``score >= gate`` (weights ``score``) for each gate of :data:`GATE_GRID`;
+    and the gates chosen on dev: the lowest with dev edge precision >= 0.5 (over at least
+    :data:`MIN_DEV_EDGES` dev edges), and the one with the best dev pairwise F1 (ties: the higher gate)."""
+    from lexgraph.clustering.baselines import make_estimator
+    from lexgraph.clustering.stage import cluster_tables
+    from lexgraph.clustering.synonym_graph import graph_from_frames
+
+    rel = pairs.select("a_id", "b_id", "label").with_columns(p_synonym=pl.Series(score.astype(np.float32)))
+    gold_terms = g.senses.select("term").unique()
+    sweep = []
+    for gate in GATE_GRID:
+        cl = cluster_tables(graph_from_frames(terms, rel, None, gate=gate), terms, make_estimator("softhard"),
+                            "softhard").clusters
+        sweep.append({"gate": gate, "edges": edge_metrics(pairs, score, gate, gold_total),
+                      "clusters": split_cluster_metrics(cl, gp, gold_terms), "labels": cl})
+    supported = [s for s in sweep if s["edges"]["dev"]["edges"] >= MIN_DEV_EDGES]
+    ok = [s for s in supported if s["edges"]["dev"]["precision"] >= 0.5]
+    chosen = {"edge precision >= 0.5 on dev": min(ok, key=lambda s: s["gate"]) if ok else None,
+              "best soft-hard pairwise F1 on dev": max(sweep, key=lambda s: (s["clusters"]["dev"]["pair_f1"],
+                                                                              s["gate"])),
+              "best dev edge precision": max(((s["edges"]["dev"]["precision"], s["gate"]) for s in supported),
+                                             default=None)}
+    return sweep, chosen
 
 
 def stage_seconds(db: str | Path) -> dict[str, float]:
@@ -480,28 +519,31 @@ def print_language(res: dict[str, Any], args: argparse.Namespace) -> None:
     print("\n**Edges and clusters** (test half of the pairs; antonym intrusion and coverage over all clusters)\n")
     print(markdown_table(pl.DataFrame(rows)))
     cal = res["calibration"]
-    pr, pl_ = cal["params"]["prior_shift"], cal["params"]["platt"]
+    pr, pl_, pc = cal["params"]["prior_shift"], cal["params"]["platt"], cal["params"]["platt_with_cosine"]
     print(f"\n**Calibration** fitted on {cal['fitted_on']['dev_pairs']:,} dev candidate pairs "
           f"({cal['fitted_on']['dev_gold']:,} gold): prior shift b = {pr['b']:.3f} (odds x {np.exp(pr['b']):.4f}); "
-          f"Platt a = {pl_['a']:.3f}, b = {pl_['b']:.3f}. On the test pairs:\n")
+          f"Platt a = {pl_['a']:.3f}, b = {pl_['b']:.3f}; with the cosine: a = {pc['a']:.3f}, c = {pc['c']:.3f}, "
+          f"b = {pc['b']:.3f}. On the test pairs:\n")
     print(markdown_table(pl.DataFrame([{"P(synonym)": k, **v} for k, v in cal["test"].items()]), digits=4))
     print("\nReliability on the test candidate pairs (calibrated = Platt):\n")
     print(markdown_table(pl.DataFrame(res["reliability"])))
-    print("\nGate sweep on calibrated P(synonym), soft-hard (dev / test):\n")
-    sw = [{"gate": s["gate"], "raw gate": round(s["raw_gate"], 3),
-           "edge P dev / test": f"{s['edges']['dev']['precision']:.3f} / {s['edges']['test']['precision']:.3f}",
-           "edge R dev / test": f"{s['edges']['dev']['recall']:.3f} / {s['edges']['test']['recall']:.3f}",
-           "pair F1 dev / test": f"{s['clusters']['dev']['pair_f1']:.3f} / {s['clusters']['test']['pair_f1']:.3f}",
-           "edges dev": s["edges"]["dev"]["edges"],
-           "BCubed F1 test": _f(s["clusters"]["test"]["bcubed_f1"])} for s in res["sweep"]]
-    print(markdown_table(pl.DataFrame(sw)))
-    ch = res["chosen"]
-    best = ch["best dev edge precision"]
-    print("\nGates chosen on dev: " + "; ".join(
-        f"{why}: " + ("none on the grid" + (f" (best dev edge precision {best[0]:.3f} at {best[1]}, "
-                                            f"with >= {MIN_DEV_EDGES} dev edges)" if best else "")
-                      if v is None else f"calibrated {v['gate']} = raw P(synonym) {v['raw_gate']:.3f}")
-        for why, v in ch.items() if why != "best dev edge precision"))
+    for score_name, sw in res["sweeps"].items():
+        print(f"\nGate sweep on {score_name}, soft-hard (dev / test):\n")
+        print(markdown_table(pl.DataFrame([
+            {"gate": s["gate"], "raw gate": None if s["raw_gate"] is None else round(s["raw_gate"], 3),
+             "edge P dev / test": f"{s['edges']['dev']['precision']:.3f} / {s['edges']['test']['precision']:.3f}",
+             "edge R dev / test": f"{s['edges']['dev']['recall']:.3f} / {s['edges']['test']['recall']:.3f}",
+             "pair F1 dev / test": f"{s['clusters']['dev']['pair_f1']:.3f} / {s['clusters']['test']['pair_f1']:.3f}",
+             "edges dev": s["edges"]["dev"]["edges"],
+             "BCubed F1 test": _f(s["clusters"]["test"]["bcubed_f1"])} for s in sw["sweep"]])))
+        ch = sw["chosen"]
+        best = ch["best dev edge precision"]
+        print(f"\nGates chosen on dev ({score_name}): " + "; ".join(
+            f"{why}: " + ("none on the grid" + (f" (best dev edge precision {best[0]:.3f} at {best[1]}, "
+                                                f"with >= {MIN_DEV_EDGES} dev edges)" if best else "")
+                          if v is None else f"{v['gate']}" + (f" = raw P(synonym) {v['raw_gate']:.3f}"
+                                                              if v["raw_gate"] is not None else ""))
+            for why, v in ch.items() if why != "best dev edge precision"))
     t = targets(res)
     print(f"\n**Targets** (test pairwise F1): cosine baseline {t['cosine']:.3f}, ceiling {t['ceiling']:.3f}; "
           + "; ".join(f"{name}: {v['f1']:.3f} = {v['x_cosine']:.2f}x cosine (target 2x: "
