@@ -250,21 +250,13 @@ def with_gold_synonyms(pairs: "pl.DataFrame", g: "Gold") -> "pl.DataFrame":
     return pairs.join(syn, on=["term_a", "term_b"], how="left").with_columns(pl.col("gold").fill_null(False))
 
 
-def ceiling_table(store, g: "Gold", precisions: tuple[float, ...] = (1.0, 0.5, 0.25),
-                  seed: int = 0) -> "pl.DataFrame":
-    """What the clustering methods reach on this store's candidate pairs with a perfect discriminator.
+def ceiling_graphs(store, g: "Gold", precisions: tuple[float, ...] = (1.0, 0.5, 0.25), seed: int = 0):
+    """Yield ``(precision, graph, terms)``: this store's candidate pairs with the gold as the discriminator.
 
     The synonym edges are the candidate pairs that are gold synonym pairs (edge precision 1), then those
     plus seeded random non-synonym candidate pairs until the edges' precision falls to each of
     ``precisions``; the discriminator's antonym labels stay cannot-links except on gold synonym pairs.
-    Why: it separates what the clustering rule loses from what the discriminator's edges lose (the
-    random false edges are easier than real confusions, so the lower rows are optimistic).
     """
-    import polars as pl
-
-    from lexgraph.clustering.baselines import make_estimator
-    from lexgraph.clustering.evaluate import evaluate_clusters
-    from lexgraph.clustering.stage import cluster_tables
     from lexgraph.clustering.synonym_graph import build_synonym_graph
 
     terms = store.frame("SELECT term_id, term FROM terms ORDER BY term_id")
@@ -275,14 +267,31 @@ def ceiling_table(store, g: "Gold", precisions: tuple[float, ...] = (1.0, 0.5, 0
     label = np.where(is_gold, "synonym", rel["label"].to_numpy())
     rng = np.random.default_rng(seed)
     negatives = rng.permutation(np.flatnonzero(~is_gold & (label != "antonym")))
-    runs = [("softhard", "softhard"), ("leiden", "leiden"), ("chinese-whispers", "chinese-whispers"),
-            ("watset", "watset")]
-    rows = []
     for precision in precisions:
         extra = negatives[:int(round(is_gold.sum() * (1 - precision) / precision))]
         p = is_gold.astype(np.float32)
         p[extra] = 1.0
-        graph = build_synonym_graph(ids.size, a, b, p, label, gate=0.5, names=terms["term"].to_numpy())
+        yield precision, build_synonym_graph(ids.size, a, b, p, label, gate=0.5, names=terms["term"].to_numpy()), terms
+
+
+def ceiling_table(store, g: "Gold", precisions: tuple[float, ...] = (1.0, 0.5, 0.25),
+                  seed: int = 0) -> "pl.DataFrame":
+    """What the clustering methods reach on this store's candidate pairs with a perfect discriminator
+    (the graphs of :func:`ceiling_graphs`), ``pair_f1 / bcubed_f1`` per method.
+
+    Why: it separates what the clustering rule loses from what the discriminator's edges lose (the
+    random false edges are easier than real confusions, so the lower rows are optimistic).
+    """
+    import polars as pl
+
+    from lexgraph.clustering.baselines import make_estimator
+    from lexgraph.clustering.evaluate import evaluate_clusters
+    from lexgraph.clustering.stage import cluster_tables
+
+    runs = [("softhard", "softhard"), ("leiden", "leiden"), ("chinese-whispers", "chinese-whispers"),
+            ("watset", "watset")]
+    rows = []
+    for precision, graph, terms in ceiling_graphs(store, g, precisions, seed):
         row = {"edge precision": precision, "edges": graph.n_edges}
         for name, method in runs:
             m = evaluate_clusters(cluster_tables(graph, terms, make_estimator(method), name).clusters, g)

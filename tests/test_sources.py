@@ -110,3 +110,11 @@ def test_default_lexicon_is_frequent_wordnet_words() -> None:
     known = set(load_wordnet("en").terms.to_list())
     assert set(words) <= known
     assert "time" in words[:50]
+
+
+def test_default_lexicon_keeps_turkish_letters() -> None:
+    from lexgraph.lexicon.default_lexicon import default_lexicon
+
+    words = default_lexicon(300, "tr")
+    assert len(words) == len(set(words)) == 300
+    assert any(set(w) & set("çğıöşü") for w in words)      # an ASCII-only pattern kept none of these
