@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 #: The shipped synonym gate on P(synonym).
 SHIPPED_GATE = 0.70
 #: Gates tried on the calibrated P(synonym) (chosen on dev).
-GATE_GRID: tuple[float, ...] = (0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6,
+GATE_GRID: tuple[float, ...] = (0.001, 0.002, 0.003, 0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6,
                                 0.65, 0.7, 0.8, 0.9)
 #: Shipped recipe's pairs per class (``docs/BENCHMARKS.md``, Relations).
 FULL_PER_CLASS = {"en": 40_000, "tr": 12_000}
