@@ -5,6 +5,7 @@ Implements :class:`lexgraph.pipeline.Stage`; the store wraps ``run`` in one tran
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from lexgraph.config import BuildConfig
@@ -12,6 +13,19 @@ from lexgraph.evidence.lexicon import lexicon_evidence
 from lexgraph.evidence.morphology import morphology_evidence
 from lexgraph.lexicon.wordnet import load_wordnet, wordnet_path
 from lexgraph.store import StageRun, Store
+
+
+def lexicon_file(lang: str) -> Path:
+    """The wordnet file of ``lang``, or an error that names the way out (``--lexicon none``)."""
+    try:
+        path = wordnet_path(lang)
+    except (FileNotFoundError, ValueError) as exc:
+        raise FileNotFoundError(f"no bundled wordnet for --lang {lang} ({exc}); build without lexicon evidence "
+                                "with --lexicon none (lexicon='none')") from exc
+    if not path.exists():
+        raise FileNotFoundError(f"the wordnet file for --lang {lang} is missing ({path}); reinstall "
+                                "nlptoolkit-wordnet, or build without lexicon evidence with --lexicon none")
+    return path
 
 
 def lexicon_name(config: BuildConfig) -> str | None:
@@ -30,7 +44,7 @@ class EvidenceStage:
         params: dict[str, Any] = {"lexicon": lexicon_name(config), "morphology": config.morphology,
                                   "lang": config.lang}
         if params["lexicon"] is not None:
-            path = wordnet_path(config.lang)
+            path = lexicon_file(config.lang)
             params.update(file=path.name, bytes=path.stat().st_size)
         return params
 
@@ -46,7 +60,7 @@ class EvidenceStage:
         if lexicon_name(config) is None:
             run.counts["links"] = 0
             return
-        evidence = lexicon_evidence(load_wordnet(config.lang), terms)
+        evidence = lexicon_evidence(load_wordnet(config.lang, lexicon_file(config.lang)), terms)
         run.counts["known_terms"] = store.append("lexicon_terms", evidence.known)
         run.counts["links"] = store.append("lexicon_links", evidence.links)
         for relation, n in evidence.links.group_by("relation").len().sort("relation").iter_rows():

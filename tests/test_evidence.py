@@ -1,0 +1,91 @@
+"""The evidence stage on real data: the bundled wordnets, the real analysers, a real small build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from lexgraph.config import BuildConfig
+from lexgraph.evidence.lexicon import lexicon_evidence, sense_shares
+from lexgraph.lexicon.wordnet import load_wordnet
+from lexgraph.pipeline import build
+from lexgraph.store import Store
+
+WORDS = ["airplane", "big", "cold", "dog", "canine", "flat", "happy", "hot", "large", "mark", "marked", "marks",
+         "plane", "unhappy", "acquire", "obtain"]
+
+
+@pytest.fixture(scope="module")
+def en_links() -> pl.DataFrame:
+    terms = pl.DataFrame({"term_id": range(len(WORDS)), "term": sorted(WORDS)})
+    return lexicon_evidence(load_wordnet("en"), terms).links
+
+
+def link(links: pl.DataFrame, a: str, b: str) -> dict[str, object]:
+    a, b = sorted((a, b))
+    rows = links.filter((pl.col("term_a") == a) & (pl.col("term_b") == b))
+    assert rows.height == 1, f"no single link between {a} and {b}"
+    return rows.row(0, named=True)
+
+
+def test_wordnet_links_between_input_terms(en_links: pl.DataFrame) -> None:
+    assert link(en_links, "big", "large")["relation"] == "synonym"
+    assert link(en_links, "hot", "cold")["relation"] == "antonym"
+    assert link(en_links, "dog", "canine")["relation"] == "hypernym"
+    assert link(en_links, "acquire", "obtain")["relation"] in ("synonym", "troponym")
+    assert (en_links["term_a"] < en_links["term_b"]).all() and (en_links["a_id"] < en_links["b_id"]).all()
+
+
+def test_sense_shares_tell_main_senses_from_rare_ones(en_links: pl.DataFrame) -> None:
+    # plane ~ airplane is plane's most used sense; plane ~ flat a rare adjective sense
+    assert link(en_links, "airplane", "plane")["sense_share"] > 0.3
+    assert link(en_links, "flat", "plane")["sense_share"] < 0.1
+    shares = sense_shares("en")
+    assert shares.group_by("term").agg(pl.col("share").sum())["share"].is_between(0.999, 1.001).all()
+    assert sense_shares("tr").height == 0           # KeNet has no counts: the cosine rule applies instead
+
+
+def test_a_build_lets_the_evidence_decide_and_records_who(tmp_path: Path) -> None:
+    words = tmp_path / "w.txt"
+    words.write_text("\n".join(WORDS) + "\n", encoding="utf-8")
+    db = tmp_path / "e.duckdb"
+    build(BuildConfig(db=db, sources=[str(words)], k=5, min_cosine=0.0, tree=False, progress=False))
+    with Store(db, read_only=True) as store:
+        rel = store.frame("SELECT term_a, term_b, label, evidence FROM relations")
+        clusters = store.frame("SELECT term, cluster_id, variant_of FROM clusters")
+        variants = store.frame("SELECT variant FROM variants_of('mark')")
+    got = {(a, b): (lab, ev) for a, b, lab, ev in rel.iter_rows()}
+    assert got[("big", "large")] == ("synonym", "lexicon")
+    assert got[("cold", "hot")] == ("antonym", "lexicon")
+    assert got[("mark", "marks")] == ("variant", "morphology")
+    assert got[("happy", "unhappy")][0] == "antonym"
+    cid = dict(zip(clusters["term"], clusters["cluster_id"]))
+    assert cid["big"] == cid["large"] and cid["hot"] != cid["cold"]
+    follows = dict(zip(clusters["term"], clusters["variant_of"]))
+    assert follows["marks"] == "mark" and follows["mark"] is None and cid["marks"] == cid["mark"]
+    assert set(variants["variant"]) == {"marked", "marks"}
+    assert clusters.height == len(WORDS)                 # every term in exactly one cluster, variants included
+
+
+def test_without_lexicon_the_model_decides_everything(tmp_path: Path) -> None:
+    words = tmp_path / "w.txt"
+    words.write_text("\n".join(WORDS) + "\n", encoding="utf-8")
+    db = tmp_path / "n.duckdb"
+    build(BuildConfig(db=db, sources=[str(words)], k=5, min_cosine=0.0, tree=False, lexicon="none",
+                      morphology=False, progress=False))
+    with Store(db, read_only=True) as store:
+        assert set(store.frame("SELECT DISTINCT evidence FROM relations")["evidence"]) == {"model"}
+        assert store.count("lexicon_links") == store.count("morphology") == 0
+
+
+def test_a_missing_wordnet_names_the_way_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lexgraph.evidence import stage
+
+    def gone(lang: str) -> Path:
+        raise FileNotFoundError("the wordnets come from the 'nlptoolkit-wordnet' package")
+
+    monkeypatch.setattr(stage, "wordnet_path", gone)
+    with pytest.raises(FileNotFoundError, match="--lexicon none"):
+        stage.EvidenceStage().params(BuildConfig(db=Path("unused.duckdb")))
