@@ -71,16 +71,26 @@ class CandidateStage:
         store.con.execute(f"INSERT INTO _directed SELECT a_id, b_id, NULL FROM ({EVIDENCE_PAIRS}) e "
                           "ANTI JOIN _directed d USING (a_id, b_id)")
         ids, X = load_term_vectors(store, config.encoder_name)
-        reader = store.con.execute(
-            "SELECT d.a_id, d.b_id, ta.term AS term_a, tb.term AS term_b, d.rank, "
-            "CASE WHEN d.rank IS NOT NULL THEN 'knn' ELSE s.source END AS source FROM "
-            "(SELECT a_id, b_id, min(rank) AS rank FROM _directed GROUP BY a_id, b_id) d "
-            f"LEFT JOIN ({EVIDENCE_PAIRS}) s USING (a_id, b_id) "
-            "JOIN terms ta ON ta.term_id = d.a_id JOIN terms tb ON tb.term_id = d.b_id ORDER BY d.a_id, d.b_id"
-        ).fetch_record_batch(CHUNK)
-        batches = list(reader)   # materialised per batch below; the reader must finish before we write
+        # Merge directions and encoders once, then write in slices of a_id holding about CHUNK pairs each,
+        # so Python holds one slice at a time (no OFFSET scans, no open reader while writing).
+        store.con.execute(
+            "CREATE OR REPLACE TEMP TABLE _pairs AS SELECT a_id, b_id, min(rank) AS rank FROM _directed "
+            "GROUP BY a_id, b_id")
         store.con.execute("DROP TABLE _directed")
-        for batch in batches:
+        bounds = [r[0] for r in store.con.execute(
+            "SELECT a_id FROM (SELECT a_id, sum(count(*)) OVER (ORDER BY a_id) AS upto FROM _pairs GROUP BY a_id) "
+            "QUALIFY upto // ? <> coalesce(lag(upto) OVER (ORDER BY a_id), 0) // ? ORDER BY a_id",
+            [CHUNK, CHUNK]).fetchall()]
+        for lo, hi in zip([-1, *bounds], [*bounds, None]):
+            batch = store.con.execute(
+                "SELECT d.a_id, d.b_id, ta.term AS term_a, tb.term AS term_b, d.rank, "
+                "CASE WHEN d.rank IS NOT NULL THEN 'knn' ELSE s.source END AS source FROM _pairs d "
+                f"LEFT JOIN ({EVIDENCE_PAIRS}) s USING (a_id, b_id) "
+                "JOIN terms ta ON ta.term_id = d.a_id JOIN terms tb ON tb.term_id = d.b_id "
+                "WHERE d.a_id > ? AND (? IS NULL OR d.a_id <= ?) ORDER BY d.a_id, d.b_id", [lo, hi, hi]
+            ).to_arrow_table()
+            if batch.num_rows == 0:
+                continue
             a = np.searchsorted(ids, batch.column("a_id").to_numpy())
             b = np.searchsorted(ids, batch.column("b_id").to_numpy())
             cosine = np.einsum("ij,ij->i", X[a], X[b]).astype(np.float32)
@@ -88,6 +98,7 @@ class CandidateStage:
                 "a_id": batch.column("a_id"), "b_id": batch.column("b_id"),
                 "term_a": batch.column("term_a"), "term_b": batch.column("term_b"),
                 "cosine": cosine, "rank": batch.column("rank"), "source": batch.column("source")}))
+        store.con.execute("DROP TABLE _pairs")
         run.counts["directed"] = directed
         run.counts["evidence_pairs"] = int(store.con.execute(
             "SELECT count(*) FROM candidates WHERE source <> 'knn'").fetchone()[0])
