@@ -16,6 +16,7 @@ from lexgraph.config import BuildConfig
 from lexgraph.embed.cache import load_term_vectors
 from lexgraph.store import StageRun, Store
 from lexgraph.store.pairs import orient_arrays
+from lexgraph.store.queries import A_ID_SLICE, a_id_slices
 
 
 #: Pairs the evidence stage links strongly enough to be worth a label: wordnet synonyms and antonyms,
@@ -77,18 +78,13 @@ class CandidateStage:
             "CREATE OR REPLACE TEMP TABLE _pairs AS SELECT a_id, b_id, min(rank) AS rank FROM _directed "
             "GROUP BY a_id, b_id")
         store.con.execute("DROP TABLE _directed")
-        bounds = [r[0] for r in store.con.execute(
-            "SELECT a_id FROM (SELECT a_id, sum(count(*)) OVER (ORDER BY a_id) AS upto FROM _pairs GROUP BY a_id) "
-            "QUALIFY upto // ? <> coalesce(lag(upto) OVER (ORDER BY a_id), 0) // ? ORDER BY a_id",
-            [CHUNK, CHUNK]).fetchall()]
-        for lo, hi in zip([-1, *bounds], [*bounds, None]):
+        for lo, hi in a_id_slices(store, "_pairs", CHUNK):
             batch = store.con.execute(
                 "SELECT d.a_id, d.b_id, ta.term AS term_a, tb.term AS term_b, d.rank, "
-                "CASE WHEN d.rank IS NOT NULL THEN 'knn' ELSE s.source END AS source FROM _pairs d "
-                f"LEFT JOIN ({EVIDENCE_PAIRS}) s USING (a_id, b_id) "
-                "JOIN terms ta ON ta.term_id = d.a_id JOIN terms tb ON tb.term_id = d.b_id "
-                "WHERE d.a_id > ? AND (? IS NULL OR d.a_id <= ?) ORDER BY d.a_id, d.b_id", [lo, hi, hi]
-            ).to_arrow_table()
+                "CASE WHEN d.rank IS NOT NULL THEN 'knn' ELSE s.source END AS source "
+                f"FROM (SELECT * FROM _pairs WHERE {A_ID_SLICE}) d LEFT JOIN ({EVIDENCE_PAIRS}) s USING (a_id, b_id) "
+                "JOIN terms ta ON ta.term_id = d.a_id JOIN terms tb ON tb.term_id = d.b_id ORDER BY d.a_id, d.b_id",
+                {"lo": lo, "hi": hi}).to_arrow_table()
             if batch.num_rows == 0:
                 continue
             a = np.searchsorted(ids, batch.column("a_id").to_numpy())

@@ -21,6 +21,7 @@ from lexgraph.relations.dataset import LABELS
 from lexgraph.relations.features import TermTable
 from lexgraph.relations.model import PairClassifier, ShippedModel, load_model
 from lexgraph.store import StageRun, Store
+from lexgraph.store.queries import A_ID_SLICE, a_id_slices
 
 #: Candidate pairs scored per chunk (bounds memory on large builds).
 CHUNK = 200_000
@@ -64,10 +65,10 @@ class RelationsStage:
         scorer = model.scorer(table)
         bar = tqdm(total=n_pairs, desc="relations", unit="pair", disable=not config.progress or n_pairs == 0)
         counts = np.zeros(len(LABELS), dtype=np.int64)
-        for offset in range(0, n_pairs, CHUNK):
+        for lo, hi in a_id_slices(store, "candidates", CHUNK):     # bounded memory, no OFFSET scans
             cand = store.con.execute(
-                "SELECT a_id, b_id, term_a, term_b FROM candidates ORDER BY a_id, b_id LIMIT ? OFFSET ?",
-                [CHUNK, offset]).to_arrow_table()
+                f"SELECT a_id, b_id, term_a, term_b FROM candidates WHERE {A_ID_SLICE} ORDER BY a_id, b_id",
+                {"lo": lo, "hi": hi}).to_arrow_table()
             a = np.searchsorted(ids, cand.column("a_id").to_numpy())
             b = np.searchsorted(ids, cand.column("b_id").to_numpy())
             proba = scorer.predict_proba(a, b)

@@ -35,3 +35,20 @@ def tree_names(store: Store) -> list[str]:
 def tree_leaves(store: Store, tree: str) -> pl.DataFrame:
     """``(node_id, item)``: each item of ``tree`` once, under its lowest node (the ``tree_leaves`` macro)."""
     return store.frame("SELECT node_id, item FROM tree_leaves($tree) ORDER BY node_id, item", {"tree": tree})
+
+
+def a_id_slices(store: Store, table: str, chunk: int) -> list[tuple[int, int | None]]:
+    """``(lo, hi)`` bounds cutting a pair ``table`` into slices of about ``chunk`` rows by ``a_id``.
+
+    A slice is ``a_id > lo AND (hi IS NULL OR a_id <= hi)`` (see :data:`A_ID_SLICE`); reading slice by
+    slice keeps memory bounded without ``LIMIT/OFFSET`` scans, which are quadratic over a big table.
+    """
+    bounds = [r[0] for r in store.con.execute(
+        f"SELECT a_id FROM (SELECT a_id, sum(count(*)) OVER (ORDER BY a_id) AS upto FROM {table} GROUP BY a_id) "
+        "QUALIFY upto // $chunk <> coalesce(lag(upto) OVER (ORDER BY a_id), 0) // $chunk ORDER BY a_id",
+        {"chunk": chunk}).fetchall()]
+    return list(zip([-1, *bounds], [*bounds, None]))
+
+
+#: The WHERE condition of one :func:`a_id_slices` slice, with parameters ``$lo`` and ``$hi``.
+A_ID_SLICE = "a_id > $lo AND ($hi IS NULL OR a_id <= $hi)"
