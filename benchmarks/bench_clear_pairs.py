@@ -7,12 +7,13 @@ setting: the share of synonym pairs whose two words share a cluster (split by wh
 bundled wordnet links them, ``in_lexicon``), the share of antonym pairs that do (target 0),
 candidate recall of the synonym pairs, and a sample of missed pairs to read.
 
-    python benchmarks/bench_clear_pairs.py [--lang tr en] [--lexicon wordnet none] [--closed yes no] [--out out/bench_clear]
+    python benchmarks/bench_clear_pairs.py [--lang tr en] [--lexicon wordnet none] [--closed yes no] [--methods leiden chinese-whispers] [--out out/bench_clear]
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import time
 from pathlib import Path
 
@@ -75,6 +76,8 @@ def main() -> None:
     ap.add_argument("--lexicon", nargs="+", default=["wordnet", "none"])
     ap.add_argument("--closed", nargs="+", choices=["yes", "no"], default=["yes"],
                     help="lexicon_closed: both terms in the wordnet and unlinked -> unrelated (yes) or the model's call")
+    ap.add_argument("--methods", nargs="*", default=[],
+                    help="also re-cluster a copy of each build with these cluster methods (e.g. leiden chinese-whispers)")
     ap.add_argument("--size", type=int, default=3000, help="default-lexicon words mixed in")
     ap.add_argument("--out", type=Path, default=Path("out/bench_clear"))
     args = ap.parse_args()
@@ -90,9 +93,18 @@ def main() -> None:
                 t = time.perf_counter()
                 build(BuildConfig(db=db, sources=[str(words)], lang=lang, lexicon=lexicon,
                                   lexicon_closed=closed == "yes", progress=False))
-                rows.append({"lang": lang, "lexicon": lexicon, "closed": closed, **measure(db, pairs),
-                             "build s": round(time.perf_counter() - t, 1)})
+                rows.append({"lang": lang, "lexicon": lexicon, "closed": closed, "method": "softhard",
+                             **measure(db, pairs), "build s": round(time.perf_counter() - t, 1)})
                 print(rows[-1], flush=True)
+                for method in args.methods:
+                    copy = db.with_name(f"{db.stem}_{method}.duckdb")
+                    shutil.copy(db, copy)
+                    build(BuildConfig(db=copy, sources=[str(words)], lang=lang, lexicon=lexicon,
+                                      lexicon_closed=closed == "yes", cluster_method=method, progress=False),
+                          force=["clusters"])
+                    rows.append({"lang": lang, "lexicon": lexicon, "closed": closed, "method": method,
+                                 **measure(copy, pairs), "build s": None})
+                    print(rows[-1], flush=True)
     with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=200, tbl_width_chars=250):
         print(pl.DataFrame(rows))
 
