@@ -99,6 +99,10 @@ class Lexicon:
         """The hard cluster of ``term`` (one row, or none for an unknown term), with its member list."""
         return self._macro("cluster_of(?)", [term])
 
+    def variants_of(self, term: str) -> pl.DataFrame:
+        """The other forms of ``term``'s lemma in the build: ``term, variant, lemma, follows, cluster_id``."""
+        return self._macro("variants_of(?)", [term])
+
     def cluster_members(self, cluster_id: int) -> pl.DataFrame:
         """Members of a cluster with their votes: ``cluster_id, term_id, term, representative, synonyms, confidence``."""
         return self._macro("cluster_members(?)", [int(cluster_id)])
