@@ -220,3 +220,20 @@ def test_changed_schema_is_caught_by_its_hash(tmp_path: Path) -> None:
         con.execute("DELETE FROM meta WHERE key = 'schema_hash'")
     with pytest.raises(StoreError, match="\\(schema hash none\\).*rebuild it into a new file"):
         Store(db, read_only=True)
+
+
+def test_full_disk_when_creating_the_file_leaves_nothing_behind(tmp_path: Path) -> None:
+    # Too small for DuckDB's header: a half-written file would make every later open fail.
+    db = tmp_path / "tiny.duckdb"
+    create = f"from lexgraph.store import Store; Store({str(db)!r})"
+    created = f"no room to create {db} (disk full or file size limit: File too large); free some space and rerun"
+    schema = (f"no room to write the lexgraph schema into {db} (disk full or file size limit: File too large); "
+              "free some space and rerun")
+    for limit_kb, expected in ((8, created), (20, schema)):
+        run = subprocess.run(["bash", "-c", f'ulimit -f {limit_kb} && exec "$@"', "bash", sys.executable, "-c",
+                              create], check=False, capture_output=True, text=True, env=_env(), timeout=120)
+        assert run.returncode == 1 and f"StoreError: {expected}" in run.stderr
+        with Store(db) as store:                          # space again: the file opens (or is made) cleanly
+            assert store.count("runs") == 0
+        for leftover in tmp_path.glob("tiny.duckdb*"):
+            leftover.unlink()

@@ -99,11 +99,18 @@ class Store:
         self.read_only = read_only
         if read_only and not self.path.exists():
             raise StoreError(f"no lexgraph database at {self.path}")
+        created = not self.path.exists()
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
             if "Could not set lock" in str(exc):
                 raise StoreError(_locked_message(self.path, str(exc))) from exc
+            if created and _is_disk_full(exc):
+                # the half-written header would make the rerun fail with "could not read enough bytes"
+                for partial in (self.path, self.path.with_name(self.path.name + ".wal")):
+                    partial.unlink(missing_ok=True)
+                raise StoreError(f"no room to create {self.path} (disk full or file size limit: "
+                                 f"{_os_reason(exc)}); free some space and rerun") from exc
             raise StoreError(f"cannot open {self.path} as a DuckDB file: {exc}") from exc
         except duckdb.Error as exc:
             raise StoreError(f"cannot open {self.path} as a DuckDB file: {exc}") from exc
