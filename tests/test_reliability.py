@@ -237,3 +237,64 @@ def test_full_disk_when_creating_the_file_leaves_nothing_behind(tmp_path: Path) 
             assert store.count("runs") == 0
         for leftover in tmp_path.glob("tiny.duckdb*"):
             leftover.unlink()
+
+
+@contextmanager
+def _small_tmpfs(folder: Path, size_kb: int) -> Iterator[Path]:
+    """A tmpfs of ``size_kb`` mounted at ``folder`` (root only; the test is skipped elsewhere)."""
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(folder)],
+                             check=False, capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+class _TermsStage:
+    """Writes ``n`` rows into ``terms``: enough to fill a small disk when ``n`` is large."""
+
+    clears = ("terms",)
+
+    def __init__(self, name: str, n: int) -> None:
+        self.name, self.n = name, n
+
+    def params(self, config: object) -> dict[str, int]:
+        return {"n": self.n}
+
+    def run(self, store: Store, config: object, run: object) -> None:
+        import polars as pl
+
+        # hashes, not a counter: DuckDB compresses a counter to almost nothing
+        terms = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(self.n)]
+        store.append("terms", pl.DataFrame({"term_id": range(self.n), "term": terms,
+                                            "lang": ["en"] * self.n, "n_sources": [1] * self.n}))
+
+
+def test_full_tmpfs_fails_cleanly_and_freeing_space_lets_the_rerun_finish(tmp_path: Path) -> None:
+    from lexgraph.config import BuildConfig
+    from lexgraph.pipeline import build
+
+    # 100,000 terms (64 hex digits each) take several MiB: they do not fit beside the filler, but do without it
+    with _small_tmpfs(tmp_path / "disk", 32 * 1024) as disk:
+        filler = disk / "filler"
+        filler.write_bytes(b"\0" * 28 * 1024 * 1024)          # most of the disk taken by something else
+        db = disk / "full.duckdb"
+        config = BuildConfig(db=db, sources=["unused.txt"], progress=False)
+        stages = [_TermsStage("small", 10), _TermsStage("large", 100_000)]
+        with pytest.raises(StoreError) as caught:
+            build(config, stages=stages)
+        assert str(caught.value) == (
+            f"no room to write {db} during stage 'large' (disk full or file size limit: No space left on device); "
+            "the stage was rolled back and the file is as it was before it. Free some space and rerun the same "
+            "`lexgraph build`: it resumes at this stage")
+        with Store(db, read_only=True) as store:
+            assert store.count("terms") == 10
+            assert store.frame("SELECT stage FROM runs WHERE status = 'completed'").rows() == [("small",)]
+        filler.unlink()
+        outcomes = build(config, stages=stages)
+        assert [o.status for o in outcomes] == ["skipped", "ran"]
+        with Store(db, read_only=True) as store:
+            assert store.count("terms") == 100_000
