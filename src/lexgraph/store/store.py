@@ -9,8 +9,11 @@ which is how a rerun decides what it can skip.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,8 +28,19 @@ import pyarrow as pa
 
 from lexgraph import __version__
 
-#: Bumped whenever a table changes incompatibly; checked on open.
+#: The schema's name for people (docs/SCHEMA.md); a file of a higher version is refused naming it.
 SCHEMA_VERSION = "2"
+
+
+def _schema_sql() -> str:
+    return resources.files("lexgraph.store").joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+#: What is checked on open: the first 16 hex digits of the sha256 of ``schema.sql``, so any change to
+#: the tables is caught without anyone remembering to bump :data:`SCHEMA_VERSION`.
+SCHEMA_HASH = hashlib.sha256(_schema_sql().encode()).hexdigest()[:16]
+
+_LOCK_PID = re.compile(r"\(PID (\d+)\)")
 
 
 class StoreError(RuntimeError):
@@ -85,14 +99,32 @@ class Store:
         self.read_only = read_only
         if read_only and not self.path.exists():
             raise StoreError(f"no lexgraph database at {self.path}")
+        created = not self.path.exists()
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "Could not set lock" in str(exc):
+                raise StoreError(_locked_message(self.path, str(exc))) from exc
+            if created and _is_disk_full(exc):
+                # the half-written header would make the rerun fail with "could not read enough bytes"
+                for partial in (self.path, self.path.with_name(self.path.name + ".wal")):
+                    partial.unlink(missing_ok=True)
+                raise StoreError(f"no room to create {self.path} (disk full or file size limit: "
+                                 f"{_os_reason(exc)}); free some space and rerun") from exc
+            raise StoreError(f"cannot open {self.path} as a DuckDB file: {exc}") from exc
         except duckdb.Error as exc:
             raise StoreError(f"cannot open {self.path} as a DuckDB file: {exc}") from exc
-        if read_only:
-            self._check_version()
-        else:
-            self._apply_schema()
+        try:
+            if read_only:
+                self._check_version()
+            else:
+                self._apply_schema()
+        except BaseException as exc:
+            self.con.close()
+            if _is_disk_full(exc):
+                raise StoreError(f"no room to write the lexgraph schema into {self.path} (disk full or file "
+                                 f"size limit: {_os_reason(exc)}); free some space and rerun") from exc
+            raise
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:
@@ -106,18 +138,23 @@ class Store:
         self.close()
 
     def _apply_schema(self) -> None:
-        sql = resources.files("lexgraph.store").joinpath("schema.sql").read_text(encoding="utf-8")
-        existing = self._meta("schema_version")
-        if existing is not None and existing != SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} has lexgraph schema version {existing}, this lexgraph writes version "
-                f"{SCHEMA_VERSION}; rebuild it into a new file with `lexgraph build --db NEW.duckdb`"
+        if self._meta("schema_version") is None:
+            foreign = self.tables()
+            if foreign:
+                raise StoreError(
+                    f"{self.path} is a DuckDB file that lexgraph did not create (it has tables "
+                    f"{', '.join(foreign[:5])}{', ...' if len(foreign) > 5 else ''} and no lexgraph meta table); "
+                    "lexgraph will not write into it: build into a new file with `lexgraph build --db NEW.duckdb`"
+                )
+            self.con.execute("BEGIN TRANSACTION")
+            self.con.execute(_schema_sql())
+            self.con.execute(
+                "INSERT INTO meta VALUES ('schema_version', ?), ('schema_hash', ?), ('lexgraph_version', ?)",
+                [SCHEMA_VERSION, SCHEMA_HASH, __version__],
             )
-        self.con.execute(sql)
-        self.con.execute(
-            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?), ('lexgraph_version', ?)",
-            [SCHEMA_VERSION, __version__],
-        )
+            self.con.execute("COMMIT")
+        else:
+            self._check_version()
         self._after_schema()
 
     def _after_schema(self) -> None:
@@ -134,14 +171,19 @@ class Store:
         return None if row is None else str(row[0])
 
     def _check_version(self) -> None:
+        """Refuse a file that is not a lexgraph store, or one whose tables differ from this schema.sql."""
         version = self._meta("schema_version")
         if version is None:
             raise StoreError(f"{self.path} is not a lexgraph database (no meta table)")
-        if version != SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} has lexgraph schema version {version}, expected {SCHEMA_VERSION}; "
-                "rebuild it with `lexgraph build`"
-            )
+        found = self._meta("schema_hash")
+        if version == SCHEMA_VERSION and found == SCHEMA_HASH:
+            return
+        newer = version.isdigit() and SCHEMA_VERSION.isdigit() and int(version) > int(SCHEMA_VERSION)
+        written = f"lexgraph schema version {version} (schema hash {found or 'none'})"
+        ours = f"this lexgraph {__version__} uses schema version {SCHEMA_VERSION} (schema hash {SCHEMA_HASH})"
+        remedy = ("upgrade lexgraph to read it" if newer
+                  else "rebuild it into a new file with `lexgraph build --db NEW.duckdb`")
+        raise StoreError(f"{self.path} was written with {written}; {ours}; {remedy}")
 
     # -- stages ------------------------------------------------------------------------------
     @contextmanager
@@ -163,11 +205,39 @@ class Store:
                 self.con.execute(f"DELETE FROM {table}")
             yield run
             self._log_run(run, "completed", started, None)
-            self.con.execute("COMMIT")
         except BaseException as exc:
-            self.con.execute("ROLLBACK")
-            self._log_run(run, "failed", started, f"{type(exc).__name__}: {exc}")
+            self._abandon(run, started, exc, rollback=True)
+            if _is_disk_full(exc):
+                raise StoreError(self._disk_full_message(name, exc)) from exc
             raise
+        try:
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:       # the commit wrote the WAL and failed; DuckDB has rolled back
+            self._abandon(run, started, exc, rollback=False)
+            if _is_disk_full(exc):
+                raise StoreError(self._disk_full_message(name, exc)) from exc
+            raise StoreError(f"stage {name!r} could not be committed to {self.path}: {exc}") from exc
+
+    def _abandon(self, run: StageRun, started: datetime, exc: BaseException, rollback: bool) -> None:
+        """Roll back a failed stage and log a ``failed`` run, as far as the file still allows.
+
+        After a full disk or a failed commit the transaction may be gone and nothing more may be
+        writable; the stage's own error is what the caller reports, so these steps are best-effort.
+        """
+        if rollback:
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+        try:
+            self._log_run(run, "failed", started, f"{type(exc).__name__}: {exc}")
+        except duckdb.Error:
+            pass
+
+    def _disk_full_message(self, stage: str, exc: BaseException) -> str:
+        return (f"no room to write {self.path} during stage {stage!r} (disk full or file size limit: "
+                f"{_os_reason(exc)}); the stage was rolled back and the file is as it was before it. "
+                "Free some space and rerun the same `lexgraph build`: it resumes at this stage")
 
     def _log_run(self, run: StageRun, status: str, started: datetime, error: str | None) -> None:
         next_id = self.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0]
@@ -218,3 +288,36 @@ class Store:
             "AND table_type = 'BASE TABLE' ORDER BY table_name"
         ).fetchall()
         return [r[0] for r in rows]
+
+
+def _locked_message(path: Path, duckdb_message: str) -> str:
+    """The error for a file another process holds open for writing (DuckDB's file lock)."""
+    pid = _LOCK_PID.search(duckdb_message)
+    holder = f" (PID {pid.group(1)})" if pid else ""
+    return (f"{path} is being written by another process{holder}; wait for that build to finish, "
+            "or build into another file with --db")
+
+
+#: How the operating system says a write did not fit, as errno values and as DuckDB's messages quote them.
+_DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+_DISK_FULL_TEXTS = tuple(os.strerror(e) for e in sorted(_DISK_FULL_ERRNOS))
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` (or an exception it was raised from) is a write that ran out of room."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in _DISK_FULL_ERRNOS:
+            return True
+        if isinstance(seen, duckdb.Error) and any(text in str(seen) for text in _DISK_FULL_TEXTS):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _os_reason(exc: BaseException) -> str:
+    text = str(exc)
+    for reason in _DISK_FULL_TEXTS:
+        if reason in text:
+            return reason
+    return os.strerror(exc.errno) if isinstance(exc, OSError) and exc.errno else text
