@@ -118,3 +118,87 @@ def test_default_lexicon_keeps_turkish_letters() -> None:
     words = default_lexicon(300, "tr")
     assert len(words) == len(set(words)) == 300
     assert any(set(w) & set("çğıöşü") for w in words)      # an ASCII-only pattern kept none of these
+
+
+# Rows, encodings and line breaks (the rules are in the docstring of lexgraph.lexicon.sources).
+
+def _rows(path: Path, data: bytes) -> list[str | None]:
+    path.write_bytes(data)
+    return read_source(str(path)).rows.get_column("raw").to_list()
+
+
+def test_text_rows_end_at_crlf_lf_and_lone_cr(tmp_path: Path) -> None:
+    src = tmp_path / "words.txt"
+    # An old-Mac file (lone CR) used to be one row, "big large", accepted as a term.
+    assert _rows(src, b"big\rlarge\r") == ["big", "large"]
+    assert _rows(src, b"big\r\nlarge\nsmall\rhuge") == ["big", "large", "small", "huge"]
+    assert _rows(src, b"a\r\r\nb\n\n") == ["a", "", "b", ""]
+    # Other Unicode line separators stay inside the row (and count as whitespace there).
+    assert _rows(src, "ice\u2028cream\x0cx\x85y\n".encode()) == ["ice\u2028cream\x0cx\x85y"]
+    assert _rows(src, b"") == []
+    assert _rows(src, b"\n") == [""]
+
+
+def test_utf16_and_utf32_with_and_without_bom(tmp_path: Path) -> None:
+    src = tmp_path / "words.txt"
+    # U+010A's UTF-16 LE bytes hold 0x0A: splitting the bytes at b"\n" used to cut it in two.
+    words = ["big", "İstanbul", "\u010a", "ırmak"]
+    text = "\r\n".join(words) + "\r\n"
+    for encoding in ("utf-16", "utf-32", "utf-8-sig", "utf-16-le", "utf-16-be"):
+        assert _rows(src, text.encode(encoding)) == words, encoding
+    lex = ingest([read_source(str(src))], "tr")
+    assert lex.terms.get_column("term").to_list() == ["big", "istanbul", "ċ", "ırmak"]
+    assert lex.rejects.height == 0
+
+
+def test_utf8_with_a_stray_nul_stays_utf8(tmp_path: Path) -> None:
+    src = tmp_path / "words.txt"
+    assert _rows(src, b"ab\x00\n") == ["ab\x00"]
+    lex = ingest([read_source(str(src))], "en")
+    assert lex.rejects.row(0, named=True)["reason"] == "control or unassigned character"
+
+
+def test_csv_records_quotes_breaks_and_ragged_rows(tmp_path: Path) -> None:
+    src = tmp_path / "words.csv"
+    data = '\ufeffterm,pos\r\n"ice\ncream",noun\r"say ""hi""",verb\r\nlonely\r\n\r\nbig,adj,extra\nfine,adj'
+    for encoding in ("utf-8", "utf-16"):
+        src.write_bytes(data.encode(encoding))
+        lex = ingest([read_source(str(src))], "en")
+        sources = dict(zip(lex.term_sources.get_column("row_number"), lex.term_sources.get_column("raw")))
+        assert sources == {1: "ice\ncream", 2: 'say "hi"', 6: "fine"}
+        rejects = {r["row_number"]: r["reason"] for r in lex.rejects.iter_rows(named=True)}
+        # A ragged record used to fail the whole file with a multi-line polars error.
+        assert rejects == {3: "1 fields, the header has 2", 4: "blank line", 5: "3 fields, the header has 2"}
+        assert lex.terms.get_column("term").to_list() == ["fine", "ice cream", 'say "hi"']
+
+
+def test_source_errors_are_one_line(tmp_path: Path) -> None:
+    src = tmp_path / "words.csv"
+    src.write_bytes(b'"wo\nrd",x\n')
+    with pytest.raises(SourceError, match=r"its columns are: wo\\nrd, x\.") as info:
+        read_source(str(src))
+    assert "\n" not in str(info.value)
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(b"PAR1 not really")
+    with pytest.raises(SourceError) as info:
+        read_source(str(bad))
+    assert "\n" not in str(info.value)
+
+
+def test_parquet_term_column_that_is_not_text(tmp_path: Path) -> None:
+    # A list or binary column used to escape as a polars exception (a traceback in the CLI).
+    src = tmp_path / "w.parquet"
+    pl.DataFrame({"term": [["a", "b"], ["c"]]}).write_parquet(src)
+    with pytest.raises(SourceError, match="as text"):
+        read_source(str(src))
+    pl.DataFrame({"term": [b"ok", b"\xff"]}).write_parquet(src)
+    with pytest.raises(SourceError, match="as text"):
+        read_source(str(src))
+
+
+def test_row_lang_is_trimmed_and_lower_cased(tmp_path: Path) -> None:
+    src = tmp_path / "w.tsv"
+    src.write_text("term\tlang\nIRMAK\tTR \nIRMAK\t\nIRMAK\ttr\n", encoding="utf-8")
+    lex = ingest([read_source(str(src))], "en")
+    assert sorted(lex.terms.get_column("term").to_list()) == ["irmak", "ırmak"]
+    assert lex.terms.filter(pl.col("term") == "ırmak").row(0, named=True)["n_sources"] == 2
