@@ -202,3 +202,43 @@ def test_row_lang_is_trimmed_and_lower_cased(tmp_path: Path) -> None:
     lex = ingest([read_source(str(src))], "en")
     assert sorted(lex.terms.get_column("term").to_list()) == ["irmak", "ırmak"]
     assert lex.terms.filter(pl.col("term") == "ırmak").row(0, named=True)["n_sources"] == 2
+
+
+def test_turkish_i_in_every_case_and_form(tmp_path: Path) -> None:
+    forms = ["I", "İ", "ı", "i", "i\u0307", "I\u0307"]   # the last two: İ lowered by Python, İ decomposed
+    src = tmp_path / "i.txt"
+    src.write_text("\n".join(forms) + "\n", encoding="utf-8")
+    expect = {"tr": ["ı", "i", "ı", "i", "i", "i"], "az": ["ı", "i", "ı", "i", "i", "i"],
+              "en": ["i", "i\u0307", "ı", "i", "i\u0307", "i\u0307"]}
+    for lang, terms in expect.items():
+        assert [normalize_term(f, lang) for f in forms] == terms, lang
+        lex = ingest([read_source(str(src))], lang)
+        by_row = dict(zip(lex.term_sources.get_column("row_number"), lex.term_sources.get_column("term_id")))
+        names = dict(zip(lex.terms.get_column("term_id"), lex.terms.get_column("term")))
+        assert [names[by_row[n]] for n in range(1, 7)] == terms, lang
+    # "i\u0307" (İ lowered by a non-Turkish tool) used to stay a separate Turkish term.
+    assert normalize_term("i\u0307stanbul", "tr") == normalize_term("İSTANBUL", "tr") == "istanbul"
+
+
+def test_information_separators_are_not_whitespace() -> None:
+    from lexgraph.lexicon.normalize import reject_reason
+
+    # Python's str.isspace() holds for U+001C..U+001F, so "a\x1cb" used to become the term "a b".
+    for ch in "\x1c\x1d\x1e\x1f":
+        raw = f"a{ch}b"
+        assert reject_reason(raw, normalize_term(raw, "en")) == "control or unassigned character"
+    for ch in "\t\x0b\x0c\x85\u2028\u3000":
+        raw = f"a{ch}b"
+        assert normalize_term(raw, "en") == "a b" and reject_reason(raw, "a b") is None
+
+
+def test_invisible_format_characters_removed_joiners_kept() -> None:
+    from lexgraph.lexicon.normalize import reject_reason
+
+    for raw in ("big\u200b", "\ufeffbig", "b\xadig", "\u200ebig\u200f", "\u202ebig\u202c", "\u2066big\u2069"):
+        assert normalize_term(raw, "en") == "big", repr(raw)
+        assert reject_reason(raw, "big") is None, repr(raw)
+    persian = "می\u200cخواهم"                                  # ZWNJ is part of the spelling
+    assert normalize_term(persian, "fa") == persian and reject_reason(persian, persian) is None
+    for raw in ("a\U000e0067b", "a\u0600b", "a\ue000b", "a\u0378b"):  # tag, Arabic number sign, private, unassigned
+        assert reject_reason(raw, normalize_term(raw, "en")) == "control or unassigned character", repr(raw)
