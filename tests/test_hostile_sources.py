@@ -44,6 +44,7 @@ def _write(tmp_path: Path, f: HostileFile) -> Path:
 @example(f=HostileFile("words.txt", b"", "en", expected=[], encoding="utf-8"))
 @example(f=HostileFile("words.txt", b"\n\r\n\r", "en", expected=["", "", ""], encoding="utf-8"))
 @example(f=HostileFile("words.txt", b"big\rlarge\r\nsmall\nhuge", "en", ["big", "large", "small", "huge"], "utf-8"))
+@example(f=HostileFile("words.txt", b"\xef\xbb\xbf\xef\xbb\xbf\r\nab", "en", ["\ufeff", "ab"], "utf-8-sig"))
 @example(f=HostileFile("words.txt", b"\xff\xfe\xff\n\xc3(\n\xed\xa0\x80\nok\n", "en"))
 @example(f=HostileFile("words.txt", "\n".join(NASTY).encode("utf-16"), "tr", NASTY, "utf-16"))
 @example(f=HostileFile("words.txt", "\r\n".join(NASTY).encode("utf-16-be"), "tr"))
@@ -161,9 +162,8 @@ def test_cli_refuses_unreadable_sources_with_one_line(tmp_path: Path) -> None:
     """The real ``lexgraph build``: these stop in ingest, before any model loads."""
     (tmp_path / "folder.txt").mkdir()
     (tmp_path / "empty.txt").write_bytes(b"")
-    (tmp_path / "junk.txt").write_bytes(b"\x00\x01\n\x07\n\xff\xfe\xfd\n   \n")
     (tmp_path / "nocol.csv").write_bytes(b'"wo\nrd",x\n1,2\n')
-    expected = {"folder.txt": "folder", "empty.txt": "no usable terms", "junk.txt": "no usable terms",
+    expected = {"folder.txt": "folder", "empty.txt": "no usable terms",
                 "nocol.csv": "no column 'term'"}
     for name, words in expected.items():
         line = _one_line_error(_lexgraph("build", str(tmp_path / name), "--db", str(tmp_path / f"{name}.duckdb"),
@@ -181,3 +181,13 @@ def test_cli_ingest_of_a_hostile_file_adds_up(tmp_path: Path) -> None:
         rows = con.execute("SELECT counts->>'rows' FROM runs WHERE stage = 'ingest' AND status = 'completed'").fetchone()
         stored = con.execute("SELECT (SELECT count(*) FROM term_sources) + (SELECT count(*) FROM rejects)").fetchone()
     assert int(rows[0]) == stored[0] == len(NASTY)
+
+
+def test_benchmark_script_runs_and_finds_nothing() -> None:
+    bench = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_hostile.py"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(bench.parents[1] / "src"), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run([sys.executable, str(bench), "--files", "20", "--db-every", "5"], capture_output=True,
+                          text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "files tried:      20" in proc.stdout
+    assert "rows unaccounted: 0" in proc.stdout and "tracebacks:       0" in proc.stdout
