@@ -164,11 +164,12 @@ def test_cli_refuses_unreadable_sources_with_one_line(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "nocol.csv").write_bytes(b'"wo\nrd",x\n1,2\n')
     expected = {"folder.txt": "folder", "empty.txt": "no usable terms",
-                "nocol.csv": "no column 'term'"}
+                "nocol.csv": "no column 'term'", "words[/b].txt": "not found: "}  # rich markup in a file name
     for name, words in expected.items():
-        line = _one_line_error(_lexgraph("build", str(tmp_path / name), "--db", str(tmp_path / f"{name}.duckdb"),
+        line = _one_line_error(_lexgraph("build", str(tmp_path / name), "--db", str(tmp_path / "x.duckdb"),
                                          "--quiet", ingest_only=False))
         assert words in line, line
+    assert line.endswith("words[/b].txt")
 
 
 def test_cli_ingest_of_a_hostile_file_adds_up(tmp_path: Path) -> None:
