@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, given, seed, settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from hostile_inputs import HostileFile, account, hostile_files  # noqa: E402
+from hostile_inputs import HostileFile, account, hostile_files
 
 
 def main() -> int:

@@ -163,7 +163,8 @@ def account(path: Path, lang: str, expected: list[str | None] | None = None,
     acc.in_rejects = lex.rejects.height
     if acc.rows_read != acc.in_terms + acc.in_rejects:
         acc.problems.append(f"{acc.rows_read} rows read, {acc.in_terms} in terms + {acc.in_rejects} rejected")
-    numbers = sorted(lex.term_sources.get_column("row_number").to_list() + lex.rejects.get_column("row_number").to_list())
+    numbers = sorted(lex.term_sources.get_column("row_number").to_list()
+                     + lex.rejects.get_column("row_number").to_list())
     if numbers != list(range(1, acc.rows_read + 1)):
         acc.problems.append("row numbers are not 1..rows read, each once")
     if lex.rejects.get_column("reason").null_count() or any(not r for r in lex.rejects.get_column("reason")):

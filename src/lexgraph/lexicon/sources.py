@@ -170,11 +170,13 @@ def read_text(path: Path) -> SourceRows:
 def _read_delimited(path: Path, separator: str) -> pl.DataFrame:
     """A CSV/TSV file as strings, one entry per record (ragged and blank records kept, with a reason)."""
     text = decode_bytes(path.read_bytes())
-    csv.field_size_limit(sys.maxsize)
+    limit = csv.field_size_limit(sys.maxsize)          # a 1 MB field is a long term, not a broken file
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator, quotechar='"', strict=False))
     except csv.Error as exc:
         raise SourceError(f"cannot read {path}: {_one_line(str(exc))}") from exc
+    finally:
+        csv.field_size_limit(limit)
     if not records:
         return pl.DataFrame(schema={"__reason": pl.Utf8})
     header, body = records[0], records[1:]
@@ -297,8 +299,9 @@ def ingest(sources: list[SourceRows], lang: str) -> Lexicon:
         reason = read_reason or reject_reason(raw, term)
         reasons.append(reason)
         normed.append(None if reason else term)
-    rows = rows.drop("reason").with_columns(pl.Series("term", normed, dtype=pl.Utf8), pl.Series("reason", reasons, dtype=pl.Utf8),
-                             pl.Series("row_lang", langs, dtype=pl.Utf8))
+    rows = rows.drop("reason").with_columns(pl.Series("term", normed, dtype=pl.Utf8),
+                                            pl.Series("reason", reasons, dtype=pl.Utf8),
+                                            pl.Series("row_lang", langs, dtype=pl.Utf8))
     rejects = rows.filter(pl.col("reason").is_not_null()).select("source", "row_number", "raw", "reason")
     good = rows.filter(pl.col("reason").is_null())
     terms = (
