@@ -118,3 +118,143 @@ def test_default_lexicon_keeps_turkish_letters() -> None:
     words = default_lexicon(300, "tr")
     assert len(words) == len(set(words)) == 300
     assert any(set(w) & set("çğıöşü") for w in words)      # an ASCII-only pattern kept none of these
+
+
+# Rows, encodings and line breaks (the rules are in the docstring of lexgraph.lexicon.sources).
+
+def _rows(path: Path, data: bytes) -> list[str | None]:
+    path.write_bytes(data)
+    return read_source(str(path)).rows.get_column("raw").to_list()
+
+
+def test_text_rows_end_at_crlf_lf_and_lone_cr(tmp_path: Path) -> None:
+    src = tmp_path / "words.txt"
+    # An old-Mac file (lone CR) used to be one row, "big large", accepted as a term.
+    assert _rows(src, b"big\rlarge\r") == ["big", "large"]
+    assert _rows(src, b"big\r\nlarge\nsmall\rhuge") == ["big", "large", "small", "huge"]
+    assert _rows(src, b"a\r\r\nb\n\n") == ["a", "", "b", ""]
+    # Other Unicode line separators stay inside the row (and count as whitespace there).
+    assert _rows(src, "ice\u2028cream\x0cx\x85y\n".encode()) == ["ice\u2028cream\x0cx\x85y"]
+    assert _rows(src, b"") == []
+    assert _rows(src, b"\n") == [""]
+
+
+def test_utf16_and_utf32_with_and_without_bom(tmp_path: Path) -> None:
+    src = tmp_path / "words.txt"
+    # U+010A's UTF-16 LE bytes hold 0x0A: splitting the bytes at b"\n" used to cut it in two.
+    words = ["big", "İstanbul", "\u010a", "ırmak"]
+    text = "\r\n".join(words) + "\r\n"
+    for encoding in ("utf-16", "utf-32", "utf-8-sig", "utf-16-le", "utf-16-be"):
+        assert _rows(src, text.encode(encoding)) == words, encoding
+    lex = ingest([read_source(str(src))], "tr")
+    assert lex.terms.get_column("term").to_list() == ["big", "istanbul", "ċ", "ırmak"]
+    assert lex.rejects.height == 0
+
+
+def test_utf8_with_a_stray_nul_stays_utf8(tmp_path: Path) -> None:
+    src = tmp_path / "words.txt"
+    assert _rows(src, b"ab\x00\n") == ["ab\x00"]
+    lex = ingest([read_source(str(src))], "en")
+    assert lex.rejects.row(0, named=True)["reason"] == "control or unassigned character"
+
+
+def test_csv_records_quotes_breaks_and_ragged_rows(tmp_path: Path) -> None:
+    src = tmp_path / "words.csv"
+    data = '\ufeffterm,pos\r\n"ice\ncream",noun\r"say ""hi""",verb\r\nlonely\r\n\r\nbig,adj,extra\nfine,adj'
+    for encoding in ("utf-8", "utf-16"):
+        src.write_bytes(data.encode(encoding))
+        lex = ingest([read_source(str(src))], "en")
+        sources = dict(zip(lex.term_sources.get_column("row_number"), lex.term_sources.get_column("raw")))
+        assert sources == {1: "ice\ncream", 2: 'say "hi"', 6: "fine"}
+        rejects = {r["row_number"]: r["reason"] for r in lex.rejects.iter_rows(named=True)}
+        # A ragged record used to fail the whole file with a multi-line polars error.
+        assert rejects == {3: "1 fields, the header has 2", 4: "blank line", 5: "3 fields, the header has 2"}
+        assert lex.terms.get_column("term").to_list() == ["fine", "ice cream", 'say "hi"']
+
+
+def test_source_errors_are_one_line(tmp_path: Path) -> None:
+    src = tmp_path / "words.csv"
+    src.write_bytes(b'"wo\nrd",x\n')
+    with pytest.raises(SourceError, match=r"its columns are: wo\\nrd, x\.") as info:
+        read_source(str(src))
+    assert "\n" not in str(info.value)
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(b"PAR1 not really")
+    with pytest.raises(SourceError) as info:
+        read_source(str(bad))
+    assert "\n" not in str(info.value)
+
+
+def test_parquet_term_column_that_is_not_text(tmp_path: Path) -> None:
+    # A list or binary column used to escape as a polars exception (a traceback in the CLI).
+    src = tmp_path / "w.parquet"
+    pl.DataFrame({"term": [["a", "b"], ["c"]]}).write_parquet(src)
+    with pytest.raises(SourceError, match="as text"):
+        read_source(str(src))
+    pl.DataFrame({"term": [b"ok", b"\xff"]}).write_parquet(src)
+    with pytest.raises(SourceError, match="as text"):
+        read_source(str(src))
+
+
+def test_row_lang_is_trimmed_and_lower_cased(tmp_path: Path) -> None:
+    src = tmp_path / "w.tsv"
+    src.write_text("term\tlang\nIRMAK\tTR \nIRMAK\t\nIRMAK\ttr\n", encoding="utf-8")
+    lex = ingest([read_source(str(src))], "en")
+    assert sorted(lex.terms.get_column("term").to_list()) == ["irmak", "ırmak"]
+    assert lex.terms.filter(pl.col("term") == "ırmak").row(0, named=True)["n_sources"] == 2
+
+
+def test_turkish_i_in_every_case_and_form(tmp_path: Path) -> None:
+    forms = ["I", "İ", "ı", "i", "i\u0307", "I\u0307"]   # the last two: İ lowered by Python, İ decomposed
+    src = tmp_path / "i.txt"
+    src.write_text("\n".join(forms) + "\n", encoding="utf-8")
+    expect = {"tr": ["ı", "i", "ı", "i", "i", "i"], "az": ["ı", "i", "ı", "i", "i", "i"],
+              "en": ["i", "i\u0307", "ı", "i", "i\u0307", "i\u0307"]}
+    for lang, terms in expect.items():
+        assert [normalize_term(f, lang) for f in forms] == terms, lang
+        lex = ingest([read_source(str(src))], lang)
+        by_row = dict(zip(lex.term_sources.get_column("row_number"), lex.term_sources.get_column("term_id")))
+        names = dict(zip(lex.terms.get_column("term_id"), lex.terms.get_column("term")))
+        assert [names[by_row[n]] for n in range(1, 7)] == terms, lang
+    # "i\u0307" (İ lowered by a non-Turkish tool) used to stay a separate Turkish term.
+    assert normalize_term("i\u0307stanbul", "tr") == normalize_term("İSTANBUL", "tr") == "istanbul"
+
+
+def test_information_separators_are_not_whitespace() -> None:
+    from lexgraph.lexicon.normalize import reject_reason
+
+    # Python's str.isspace() holds for U+001C..U+001F, so "a\x1cb" used to become the term "a b".
+    for ch in "\x1c\x1d\x1e\x1f":
+        raw = f"a{ch}b"
+        assert reject_reason(raw, normalize_term(raw, "en")) == "control or unassigned character"
+    for ch in "\t\x0b\x0c\x85\u2028\u3000":
+        raw = f"a{ch}b"
+        assert normalize_term(raw, "en") == "a b" and reject_reason(raw, "a b") is None
+
+
+def test_invisible_format_characters_removed_joiners_kept() -> None:
+    from lexgraph.lexicon.normalize import reject_reason
+
+    for raw in ("big\u200b", "\ufeffbig", "b\xadig", "\u200ebig\u200f", "\u202ebig\u202c", "\u2066big\u2069"):
+        assert normalize_term(raw, "en") == "big", repr(raw)
+        assert reject_reason(raw, "big") is None, repr(raw)
+    persian = "می\u200cخواهم"                                  # ZWNJ is part of the spelling
+    assert normalize_term(persian, "fa") == persian and reject_reason(persian, persian) is None
+    for raw in ("a\U000e0067b", "a\u0600b", "a\ue000b", "a\u0378b"):  # tag, Arabic number sign, private, unassigned
+        assert reject_reason(raw, normalize_term(raw, "en")) == "control or unassigned character", repr(raw)
+
+
+def test_sql_normalize_macro_mirrors_normalize_term() -> None:
+    import duckdb
+
+    macros = (Path(__file__).resolve().parents[1] / "src" / "lexgraph" / "store" / "macros.sql").read_text()
+    start = macros.index("CREATE OR REPLACE MACRO lexgraph_normalize")
+    con = duckdb.connect()
+    con.execute(macros[start:macros.index(";", start)])
+    words = ["  Big\u200b ", "\ufeffbig", "b\xadig", "i\u0307stanbul", "IRMAK", "Işık", "I\u0307zmir", "cafe\u0301",
+             "ice\u00a0\t cream", "a\u2028b\u3000c", "\u200f\u0634\u0644\u200e", "می\u200cخواهم"]
+    for word in words:
+        # English İ differs already: DuckDB lowers it to i, Python to i + U+0307 (not this test's subject).
+        for lang in ("tr",) if "\u0307" in word else ("en", "tr"):
+            sql = con.execute("SELECT lexgraph_normalize(?, ?)", [word, lang]).fetchone()[0]
+            assert sql == normalize_term(word, lang), (word, lang)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 if TYPE_CHECKING:
@@ -18,8 +19,12 @@ err = Console(stderr=True)
 
 
 def fail(message: str, code: int = 1) -> None:
-    """Print ``message`` as an error and exit with ``code``."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    """Print ``message`` as an error and exit with ``code``.
+
+    The message is escaped: a file name such as ``words[/b].txt`` is text, not rich markup (it used to
+    end in a MarkupError traceback).
+    """
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
     raise typer.Exit(code)
 
 

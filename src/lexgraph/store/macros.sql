@@ -6,14 +6,24 @@
 -- Name of the tree the build makes over its synonym clusters (lexgraph.store.queries.CLUSTERS_TREE).
 CREATE OR REPLACE MACRO clusters_tree() AS 'clusters';
 
--- A term normalised for a language (NFC, whitespace collapsed, lower-cased; Turkish dotted/dotless i for
--- tr and az). Mirrors lexgraph.lexicon.normalize.normalize_term.
+-- A term normalised for a language (invisible format marks dropped, NFC, Unicode White_Space collapsed,
+-- lower-cased; Turkish dotted/dotless i for tr and az, where i + U+0307 is i). Mirrors
+-- lexgraph.lexicon.normalize.normalize_term (its INVISIBLE and WHITESPACE sets).
 CREATE OR REPLACE MACRO lexgraph_normalize(word, lang) AS
-    nfc_normalize(lower(trim(regexp_replace(
-        CASE WHEN lang IN ('tr', 'az')
-             THEN replace(replace(nfc_normalize(word), 'I', 'ı'), 'İ', 'i')
-             ELSE nfc_normalize(word) END,
-        '\s+', ' ', 'g'))));
+    nfc_normalize(CASE WHEN lang IN ('tr', 'az')
+        THEN replace(lower(trim(regexp_replace(
+                 replace(replace(nfc_normalize(regexp_replace(word,
+                     '[\x{ad}\x{61c}\x{180e}\x{200b}\x{200e}\x{200f}\x{202a}-\x{202e}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{feff}]',
+                     '', 'g')), 'I', 'ı'), 'İ', 'i'),
+                 '[\t\n\x{0b}\x{0c}\r \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]+',
+                 ' ', 'g'))), 'i' || chr(775), 'i')
+        ELSE lower(trim(regexp_replace(
+                 nfc_normalize(regexp_replace(word,
+                     '[\x{ad}\x{61c}\x{180e}\x{200b}\x{200e}\x{200f}\x{202a}-\x{202e}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{feff}]',
+                     '', 'g')),
+                 '[\t\n\x{0b}\x{0c}\r \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]+',
+                 ' ', 'g')))
+        END);
 
 -- The build's term for a word: the stored term that equals the word normalised in that term's own language,
 -- as ingest normalised each row (a source's lang column may mix languages); NULL when the build has none.
