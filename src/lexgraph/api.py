@@ -14,7 +14,7 @@ ingest normalised it (``lexgraph_norm``).
 from __future__ import annotations
 
 import inspect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -24,11 +24,22 @@ import polars as pl
 from lexgraph.config import BuildConfig
 from lexgraph.pipeline import StageOutcome
 from lexgraph.pipeline import build as run_pipeline
-from lexgraph.store import NotInStoreError, Store, StoreError
+from lexgraph.store import Closing, NotInStoreError, Store, StoreError
 from lexgraph.store.queries import CLUSTERS_TREE, tree_names
 
 
-class Lexicon:
+def _term_query(macro: str, doc: str) -> Callable[[Lexicon, str], pl.DataFrame]:
+    """A :class:`Lexicon` method that runs the SQL macro ``macro(term)`` (one per macro; docs/QUERYING.md)."""
+
+    def query(self: Lexicon, term: str) -> pl.DataFrame:
+        return self._macro(f"{macro}(?)", [term])
+
+    query.__name__ = query.__qualname__ = macro
+    query.__doc__ = doc
+    return query
+
+
+class Lexicon(Closing):
     """A lexgraph DuckDB file opened for querying; every method returns a polars DataFrame.
 
     Parameters
@@ -51,12 +62,6 @@ class Lexicon:
     def close(self) -> None:
         """Close the underlying DuckDB connection."""
         self.store.close()
-
-    def __enter__(self) -> Lexicon:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         mode = "read-only" if self.store.read_only else "read-write"
@@ -87,37 +92,24 @@ class Lexicon:
         return self.sql(f"SELECT * FROM {call}", list(params))
 
     # -- queries (one SQL macro each; see docs/QUERYING.md) ----------------------------------
-    def synonyms(self, term: str) -> pl.DataFrame:
-        """Synonym edges and cluster co-members of ``term``: ``term, synonym, same_cluster, edge, p_synonym, label``."""
-        return self._macro("synonyms(?)", [term])
-
-    def antonyms(self, term: str) -> pl.DataFrame:
-        """Antonym edges of ``term``, most probable first: ``term, antonym, p_antonym``."""
-        return self._macro("antonyms(?)", [term])
-
-    def cluster_of(self, term: str) -> pl.DataFrame:
-        """The hard cluster of ``term`` (one row, or none for an unknown term), with its member list."""
-        return self._macro("cluster_of(?)", [term])
-
-    def variants_of(self, term: str) -> pl.DataFrame:
-        """The other forms of ``term``'s lemma in the build: ``term, variant, lemma, follows, cluster_id``."""
-        return self._macro("variants_of(?)", [term])
+    synonyms = _term_query("synonyms", "Synonym edges and cluster co-members of ``term``: "
+                                       "``term, synonym, same_cluster, edge, p_synonym, label``.")
+    antonyms = _term_query("antonyms", "Antonym edges of ``term``, most probable first: ``term, antonym, p_antonym``.")
+    cluster_of = _term_query("cluster_of", "The hard cluster of ``term`` (one row, or none for an unknown term), "
+                                           "with its members and the variants that follow them.")
+    variants_of = _term_query("variants_of", "The other forms of ``term``'s lemma in the build: "
+                                             "``term, variant, lemma, follows, cluster_id``.")
 
     def cluster_members(self, cluster_id: int) -> pl.DataFrame:
         """Members of a cluster with their votes: ``cluster_id, term_id, term, representative, synonyms, confidence``."""
         return self._macro("cluster_members(?)", [int(cluster_id)])
 
-    def senses_of(self, term: str) -> pl.DataFrame:
-        """Every cluster ``term`` joined in the soft stage, and which one it kept (``chosen``)."""
-        return self._macro("senses_of(?)", [term])
-
-    def votes_of(self, term: str) -> pl.DataFrame:
-        """Why ``term`` landed in its cluster: its pruning votes, and the rule that decided (``decided_by``)."""
-        return self._macro("votes_of(?)", [term])
-
-    def lineage(self, term: str) -> pl.DataFrame:
-        """Path from the cluster of ``term`` up to the root of the 'clusters' tree (depth 0 = lowest node)."""
-        return self._macro("lineage(?)", [term])
+    senses_of = _term_query("senses_of", "Every cluster ``term`` joined in the soft stage, and which one it kept "
+                                         "(``chosen``).")
+    votes_of = _term_query("votes_of", "Why ``term`` landed in its cluster: its pruning votes, and the rule that "
+                                       "decided (``decided_by``).")
+    lineage = _term_query("lineage", "Path from the cluster of ``term`` up to the root of the 'clusters' tree "
+                                     "(depth 0 = lowest node).")
 
     def subtree(self, node_id: int, tree: str = CLUSTERS_TREE) -> pl.DataFrame:
         """A node of ``tree`` and all its descendants, with their depth below it."""

@@ -49,8 +49,13 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float) -> str:
         # 2: a form and its negation
         "SELECT c.a_id, c.b_id, 'antonym', 'morphology', 'negation (' || m.detail || ')', 2 "
         "FROM candidates c JOIN morphology_links m USING (a_id, b_id) WHERE m.relation = 'opposite'",
-        # 3: a wordnet link that is not decisive: the model's label stands, the detail says what is known
-        f"SELECT c.a_id, c.b_id, r.label, 'model', {detail}, 3 FROM candidates c "
+        # 3: a wordnet link that is not decisive: the model's label stands, except that the wordnet says the
+        # two are related in meaning, so the model cannot call them opposites (hot ~ live, hot ~ good are
+        # SIMILAR_TO links): an antonym becomes the model's best other class
+        "SELECT c.a_id, c.b_id, CASE WHEN r.label <> 'antonym' THEN r.label "
+        "WHEN r.p_synonym >= greatest(r.p_cohyponym, r.p_unrelated) THEN 'synonym' "
+        "WHEN r.p_cohyponym >= r.p_unrelated THEN 'cohyponym' ELSE 'unrelated' END, "
+        f"'model', {detail}, 3 FROM candidates c "
         f"JOIN lexicon_links l USING (a_id, b_id) JOIN relations r USING (a_id, b_id) WHERE NOT ({decisive})",
     ]
     if closed:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import polars as pl
@@ -41,6 +41,22 @@ def _schema_sql() -> str:
 SCHEMA_HASH = hashlib.sha256(_schema_sql().encode()).hexdigest()[:16]
 
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
+
+
+_C = TypeVar("_C", bound="Closing")
+
+
+class Closing:
+    """``with`` support for anything with a ``close()``: the store and the read API share it."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: _C) -> _C:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 class StoreError(RuntimeError):
@@ -83,7 +99,7 @@ class RunRecord:
     counts: dict[str, Any]
 
 
-class Store:
+class Store(Closing):
     """A lexgraph DuckDB file.
 
     Parameters
@@ -130,12 +146,6 @@ class Store:
     def close(self) -> None:
         """Close the connection."""
         self.con.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def _apply_schema(self) -> None:
         if self._meta("schema_version") is None:
