@@ -39,7 +39,6 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +48,15 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_clustering import ceiling_graphs
 from bench_heldout import heldout_dataset
+from funnel_calibration import (
+    calibrate,
+    calibrate_with_cosine,
+    calibration_scores,
+    fit_calibrations,
+    fit_with_cosine,
+    reliability_table,
+    uncalibrate_gate,
+)
 
 if TYPE_CHECKING:
     from lexgraph.clustering.evaluate import Gold
@@ -210,86 +218,6 @@ def cluster_row(name: str, clusters: pl.DataFrame, gp: pl.DataFrame, g: Gold) ->
                                             "mean_size", "max_size", "clusters")}}
 
 
-# -- calibration ----------------------------------------------------------------------------------
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-def fit_calibrations(p: np.ndarray, y: np.ndarray) -> dict[str, dict[str, float]]:
-    """Two calibrations of P(synonym) fitted by maximum likelihood on (p, y):
-
-    ``prior_shift``: logit p' = logit p + b (the odds scaled by exp(b): a change of class prior);
-    ``platt``: logit p' = a logit p + b.
-    """
-    from scipy.optimize import minimize_scalar
-    from sklearn.linear_model import LogisticRegression
-
-    x = _logit(p)
-
-    def nll(b: float) -> float:
-        q = np.clip(_sigmoid(x + b), 1e-12, 1 - 1e-12)
-        return float(-np.mean(y * np.log(q) + (1 - y) * np.log(1 - q)))
-
-    shift = minimize_scalar(nll, bounds=(-15, 15), method="bounded")
-    lr = LogisticRegression(C=1e6, max_iter=1000).fit(x[:, None], y)
-    return {"prior_shift": {"a": 1.0, "b": float(shift.x)},
-            "platt": {"a": float(lr.coef_[0, 0]), "b": float(lr.intercept_[0])}}
-
-
-def calibrate(p: np.ndarray, params: dict[str, float]) -> np.ndarray:
-    """p' = sigmoid(a logit p + b)."""
-    return _sigmoid(params["a"] * _logit(p) + params["b"])
-
-
-def uncalibrate_gate(gate: float, params: dict[str, float]) -> float:
-    """The raw P(synonym) whose calibrated value is ``gate``."""
-    return float(_sigmoid((_logit(np.array([gate]))[0] - params["b"]) / params["a"]))
-
-
-def fit_with_cosine(p: np.ndarray, cosine: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    """logit p' = a logit p + c cosine + b, fitted by maximum likelihood: Platt with the candidate cosine,
-    the information the product graph (P(synonym) x cosine) adds."""
-    from sklearn.linear_model import LogisticRegression
-
-    lr = LogisticRegression(C=1e6, max_iter=1000).fit(np.c_[_logit(p), cosine], y)
-    return {"a": float(lr.coef_[0, 0]), "c": float(lr.coef_[0, 1]), "b": float(lr.intercept_[0])}
-
-
-def calibrate_with_cosine(p: np.ndarray, cosine: np.ndarray, params: dict[str, float]) -> np.ndarray:
-    """p' = sigmoid(a logit p + c cosine + b)."""
-    return _sigmoid(params["a"] * _logit(p) + params["c"] * cosine + params["b"])
-
-
-def calibration_scores(p: np.ndarray, y: np.ndarray, bins: int = 10) -> dict[str, float]:
-    """Log loss, Brier score and expected calibration error (equal-width bins) of p against y."""
-    q = np.clip(p, 1e-12, 1 - 1e-12)
-    edges = np.minimum((p * bins).astype(int), bins - 1)
-    ece = sum(abs(p[edges == k].mean() - y[edges == k].mean()) * (edges == k).mean()
-              for k in range(bins) if (edges == k).any())
-    return {"log_loss": float(-np.mean(y * np.log(q) + (1 - y) * np.log(1 - q))),
-            "brier": float(np.mean((p - y) ** 2)), "ece": float(ece), "mean_p": float(p.mean()),
-            "gold_share": float(y.mean())}
-
-
-def reliability_table(p: np.ndarray, y: np.ndarray, calibrated: np.ndarray,
-                      bins: Sequence[float] = (0, .1, .2, .3, .4, .5, .6, .7, .8, .9, 1.0001)) -> pl.DataFrame:
-    """Per bin of the raw P(synonym): pairs, mean raw P, the true gold share, mean calibrated P."""
-    rows = []
-    for lo, hi in pairwise(bins):
-        m = (p >= lo) & (p < hi)
-        rows.append({"P(synonym) bin": f"[{lo:.1f}, {min(hi, 1.0):.1f}{']' if hi > 1 else ')'}",
-                     "pairs": int(m.sum()), "mean P(synonym)": float(p[m].mean()) if m.any() else None,
-                     "gold synonym share": float(y[m].mean()) if m.any() else None,
-                     "mean calibrated P": float(calibrated[m].mean()) if m.any() else None})
-    return pl.DataFrame(rows)
-
-
-# -- the pipeline for one language ------------------------------------------------------------------
 @contextmanager
 def timed(timings: dict[str, float], part: str) -> Iterator[None]:
     t0 = time.perf_counter()
