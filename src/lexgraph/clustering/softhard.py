@@ -41,7 +41,7 @@ from sklearn.base import BaseEstimator, ClusterMixin
 
 from lexgraph.clustering.protocols import SENSES_SCHEMA, VOTES_SCHEMA
 from lexgraph.clustering.synonym_graph import SynonymGraph
-from lexgraph.store.params import Interval, Rule, check_params
+from lexgraph.store.params import Interval, Options, Rule, check_params
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,14 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
     tol:
         A pass stops growing when fewer than this share of its memberships changed in a
         round (growth can flicker at the margin forever; the hard stage absorbs that).
+    seed_orphans:
+        After the passes, each term still outside every candidate (all its synonyms sit in
+        candidates it could not join) seeds one more candidate with its best neighbour.  That
+        neighbour then votes between its senses in the hard stage: *vefat*, whose only synonym
+        *ölüm* already sits in {ölüm, son}, offers ölüm the candidate {ölüm, vefat}, and ölüm
+        takes the one it is more strongly tied to.  Without it a polysemous hub's first
+        candidate is final for every term that needs it.  The hub never moves to a candidate
+        holding fewer of its synonyms, so a weak orphan cannot pull it out of a good cluster.
     random_state:
         Seed of the tie-break order (None: alphabetical order of the names).
 
@@ -96,15 +104,17 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         "max_rounds": Interval(Integral, 1, 1000),
         "max_passes": Interval(Integral, 1, 1000, none_ok=True),
         "tol": Interval(Real, 0.0, 1.0),
+        "seed_orphans": Options((True, False)),
         "random_state": Interval(Integral, 0, 2**63 - 1, none_ok=True),
     }
 
     def __init__(self, *, join_share: float = 0.51, max_rounds: int = 10, max_passes: int | None = 100,
-                 tol: float = 0.01, random_state: int | None = 0) -> None:
+                 tol: float = 0.01, seed_orphans: bool = True, random_state: int | None = 0) -> None:
         self.join_share = join_share
         self.max_rounds = max_rounds
         self.max_passes = max_passes
         self.tol = tol
+        self.seed_orphans = seed_orphans
         self.random_state = random_state
 
     def fit(self, graph: SynonymGraph, y: None = None) -> SoftHardClustering:
@@ -156,6 +166,17 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         self.n_unseeded_ = 0
         if self.max_passes is not None and self.n_passes_ >= self.max_passes:
             self.n_unseeded_ = int(np.unique(row[~covered[row] & ~covered[A.indices]]).size)
+        if self.seed_orphans:
+            orphans = np.unique(row[~covered[row]])          # linked, but every neighbour is covered
+            if orphans.size:
+                at = np.isin(row, orphans)
+                partner = _partners(A, rank, orphans, row[at], A.indices[at], w_bits[at])
+                cid = np.arange(orphans.size, dtype=np.int64)
+                node, clus = self._expand(graph, A, np.concatenate([orphans, partner]),
+                                          np.concatenate([cid, cid]), orphans.size, rank)
+                blocks.append((node, clus + k_total))
+                k_total += orphans.size
+                self.n_passes_ += 1
         if self.n_unseeded_:
             warnings.warn(f"SoftHardClustering stopped seeding after max_passes={self.max_passes} passes: "
                           f"{self.n_unseeded_} terms linked to other unclustered terms stay singletons "
