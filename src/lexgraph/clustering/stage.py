@@ -46,12 +46,15 @@ def load_graph(store: Store, gate: float, with_candidates: bool = True,
     terms = store.frame("SELECT term_id, term FROM terms ORDER BY term_id")
     # Evidence decides the pairs it knows: its synonyms are edges whatever the gate, weighted between the
     # gate and 1 by the pair's cosine (so a tie between a term's senses goes to the one nearer in the
-    # embedding space: fakir ~ yoksul 0.80 over fakir ~ garip); its other labels are never edges.
+    # embedding space: fakir ~ yoksul 0.80 over fakir ~ garip), or 1 when the synset is both terms' main
+    # sense (the strongest evidence there is: gelecek ~ istikbal, cosine 0.17, over gelecek ~ yarın 0.50);
+    # its other labels are never edges.
     relations = store.frame(
         "SELECT r.a_id, r.b_id, r.label, CASE WHEN r.evidence = 'model' THEN r.p_synonym "
+        "WHEN r.label = 'synonym' AND r.evidence = 'lexicon' AND coalesce(l.main_sense, l.sense_share >= 0.5, false) THEN 1.0 "
         "WHEN r.label = 'synonym' THEN ?::FLOAT + (1 - ?::FLOAT) * greatest(0, least(1, coalesce(c.cosine, 0))) "
         "ELSE 0.0 END::FLOAT AS p_synonym FROM relations r LEFT JOIN candidates c USING (a_id, b_id) "
-        "ORDER BY r.a_id, r.b_id", [gate, gate])
+        "LEFT JOIN lexicon_links l USING (a_id, b_id) ORDER BY r.a_id, r.b_id", [gate, gate])
     need = with_candidates or score != "p_synonym"
     candidates = store.frame("SELECT a_id, b_id, cosine FROM candidates") if need else None
     if skip is not None and skip.height:
