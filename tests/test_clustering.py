@@ -89,6 +89,24 @@ def test_no_synonym_edge_left_between_two_uncovered_terms(g: SynonymGraph) -> No
     assert capped.n_passes_ <= 1 and est.n_passes_ >= capped.n_passes_ and est.n_unseeded_ == 0
 
 
+@pytest.mark.parametrize(("orphan_weight", "hub_moves"), [(0.95, True), (0.85, False)])
+def test_an_orphan_offers_its_hub_a_sense_and_the_hub_takes_the_stronger_one(orphan_weight: float,
+                                                                            hub_moves: bool) -> None:
+    # b is the strongest term and seeds {b, a}; o's only synonym is a, so o is left outside every candidate
+    # (ölüm ~ son taken first, vefat left over).  o seeds {o, a}, and a keeps the sense it is more tied to.
+    names = ["a", "b", "e", "f", "o"]
+    g = SynonymGraph(n=5, src=np.array([0, 1, 1, 0], np.int32), dst=np.array([1, 2, 3, 4], np.int32),
+                     weight=np.array([0.9, 0.8, 0.8, orphan_weight], np.float32),
+                     cannot_src=np.zeros(0, np.int32), cannot_dst=np.zeros(0, np.int32),
+                     names=np.array(names, dtype=object))
+    est = SoftHardClustering().fit(g)
+    lab = dict(zip(names, est.labels_.tolist()))
+    assert est.n_orphan_seeds_ == 3                                 # e, f and o
+    assert (lab["a"] == lab["o"]) is hub_moves and (lab["a"] == lab["b"]) is not hub_moves
+    without = dict(zip(names, SoftHardClustering(seed_orphans=False).fit(g).labels_.tolist()))
+    assert without["a"] == without["b"] != without["o"]
+
+
 @FAST
 @given(graphs(), st.integers(0, 3))
 def test_same_input_and_seed_same_clusters(g: SynonymGraph, seed: int) -> None:

@@ -79,7 +79,8 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         *ölüm* already sits in {ölüm, son}, offers ölüm the candidate {ölüm, vefat}, and ölüm
         takes the one it is more strongly tied to.  Without it a polysemous hub's first
         candidate is final for every term that needs it.  The hub never moves to a candidate
-        holding fewer of its synonyms, so a weak orphan cannot pull it out of a good cluster.
+        holding fewer of its synonyms, so a weak orphan cannot pull it out of a good cluster, and a
+        candidate that grows until its orphan would fail the join rule is dropped.
     random_state:
         Seed of the tie-break order (None: alphabetical order of the names).
 
@@ -94,6 +95,8 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
     n_passes_, n_rounds_ : int      passes run, expansion rounds run in total
     n_unseeded_ : int               uncovered terms still linked to each other when the
                                     pass cap stopped seeding (0 unless it did)
+    n_orphan_seeds_ : int           candidates seeded by terms left outside every candidate
+                                    (``seed_orphans``)
 
     Cluster ids in ``senses_`` / ``votes_`` are in the same id space as ``labels_``;
     candidates that lost every member to other clusters get ids ``>= n_clusters_``.
@@ -166,17 +169,26 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         self.n_unseeded_ = 0
         if self.max_passes is not None and self.n_passes_ >= self.max_passes:
             self.n_unseeded_ = int(np.unique(row[~covered[row] & ~covered[A.indices]]).size)
+        self.n_orphan_seeds_ = 0
         if self.seed_orphans:
-            orphans = np.unique(row[~covered[row]])          # linked, but every neighbour is covered
+            # linked, but every neighbour is covered (terms linked to each other are left alone if the cap hit)
+            orphans = np.setdiff1d(np.unique(row[~covered[row]]), np.unique(row[~covered[row] & ~covered[A.indices]]))
+            orphans = orphans[np.argsort(-rank[orphans])]        # candidate ids by rank, never by node number
+            self.n_orphan_seeds_ = int(orphans.size)
             if orphans.size:
                 at = np.isin(row, orphans)
                 partner = _partners(A, rank, orphans, row[at], A.indices[at], w_bits[at])
                 cid = np.arange(orphans.size, dtype=np.int64)
                 node, clus = self._expand(graph, A, np.concatenate([orphans, partner]),
                                           np.concatenate([cid, cid]), orphans.size, rank)
+                # a seed never leaves its candidate, so an orphan could end in one it would not be let into
+                # (a 4-clique joins {e, a} through a): keep only candidates the orphan still passes.
+                M = sp.csr_matrix((np.ones(node.size, np.int64), (node, clus)), shape=(n, orphans.size))
+                own = _values_at(A @ M, orphans, cid)
+                fair = own > self.join_share * (np.bincount(clus, minlength=orphans.size) - 1)
+                node, clus = node[fair[clus]], clus[fair[clus]]
                 blocks.append((node, clus + k_total))
                 k_total += orphans.size
-                self.n_passes_ += 1
         if self.n_unseeded_:
             warnings.warn(f"SoftHardClustering stopped seeding after max_passes={self.max_passes} passes: "
                           f"{self.n_unseeded_} terms linked to other unclustered terms stay singletons "
