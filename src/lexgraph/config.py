@@ -64,8 +64,9 @@ class BuildConfig:
                                          "(--no-lexicon-closed: the model decides them).")
     lexicon_min_share: float = _option(0.1, "A wordnet synonym decides only through senses with at least this "
                                              "share of both terms' tagged uses (English).")
-    lexicon_min_cosine: float = _option(0.35, "Without sense counts (KeNet), a wordnet synonym decides only at "
-                                              "this cosine or more under the build's encoder.")
+    lexicon_min_cosine: float = _option(0.35, "Without sense counts (KeNet), a wordnet synonym that is not both "
+                                              "terms' main sense decides only at this cosine or more under the "
+                                              "build's encoder.")
     synonym_gate: float = _option(0.70, "Keep a synonym edge when its score >= this.")
     edge_score: str = _option("p_synonym", "Edge score the gate applies to: p_synonym, or p_synonym*cosine "
                                            "(try gate 0.35).")
