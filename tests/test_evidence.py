@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from lexgraph.config import BuildConfig
-from lexgraph.evidence.lexicon import lexicon_evidence, sense_shares
+from lexgraph.evidence.lexicon import gloss_words, lexicon_evidence, sense_shares
 from lexgraph.lexicon.wordnet import load_wordnet
 from lexgraph.pipeline import build
 from lexgraph.store import Store
@@ -58,6 +58,20 @@ def test_kenet_main_senses_come_from_the_dictionary_structure() -> None:
     assert link(links, "devlet", "şans")["main_sense"] is False
     assert link(links, "son", "ölüm")["main_sense"] is False         # son heads its own senses (end, last)
     assert links.filter(pl.col("relation") == "synonym")["sense_share"].is_null().all()
+
+
+def test_dictionary_definitions_that_list_synonyms_are_gloss_links() -> None:
+    assert gloss_words("Herhangi bir kötü davranış için ceza vermekten vazgeçmek; bağışlamak") == ["bağışlamak"]
+    assert gloss_words("Eksiksiz, tüm") == ["Eksiksiz", "tüm"]
+    assert gloss_words("Bir şeyin ne demek olduğunu, neye işaret ettiğini kavramak") == []   # a description
+    assert gloss_words(None) == []
+    words = ["affetmek", "bağışlamak", "enteresan", "ilginç", "demir", "sert"]
+    terms = pl.DataFrame({"term_id": range(len(words)), "term": sorted(words)})
+    links = lexicon_evidence(load_wordnet("tr"), terms).links
+    assert link(links, "affetmek", "bağışlamak")["relation"] == "gloss"
+    assert link(links, "enteresan", "ilginç")["relation"] == "gloss"
+    # KeNet defines a figurative sense of demir (iron) as "sert": not its main sense, so no link
+    assert links.filter((pl.col("term_a") == "demir") & (pl.col("term_b") == "sert")).height == 0
 
 
 def test_a_build_lets_the_evidence_decide_and_records_who(tmp_path: Path) -> None:

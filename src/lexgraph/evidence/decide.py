@@ -6,12 +6,13 @@ it knows, in this order (first match wins):
 0. a ``morphology_links`` row: two inflections of one lemma are ``variant`` (never synonyms:
    *mark* ~ *marks*, *kitap* ~ *kitaplar*), a form and its negation ``antonym``
    (*anlamlı* ~ *anlamsız*, *happy* ~ *unhappy*) unless the wordnet links them otherwise;
-1. a ``lexicon_links`` row of relation ``synonym``, ``antonym`` or ``hypernym``: the relation
-   becomes the label, except that a synonym through a minor sense of either term
+1. a ``lexicon_links`` row of relation ``synonym``, ``antonym``, ``gloss`` or ``hypernym``: the
+   relation becomes the label (a ``gloss`` link, where KeNet's definition of one term's main sense
+   lists the other, is a ``synonym``), except that a synonym through a minor sense of either term
    (``sense_share < min_share``: *deal* ~ *pot*, but also *fast* ~ *quick*; where the wordnet has no
    sense counts, a cosine under ``min_cosine``: *devlet* ~ *şans*, unless the synset is both terms'
-   ``main_sense``: *soru* ~ *sual*) is not decisive.
-   Links that are not decisive (minor-sense synonyms, ``troponym``, ``similar``: near-synonyms
+   ``main_sense``: *soru* ~ *sual*), and a gloss link under ``min_cosine`` (one side's sense is not
+   known), are not decisive.  Links that are not decisive (minor-sense synonyms, ``troponym``, ``similar``: near-synonyms
    the wordnet keeps apart, such as *acquire* ~ *obtain* or *authentic* ~ *genuine*) leave the
    pair to the model, and the ``detail`` column says which link the pair has;
 2. *closed world* (optional): both terms are in the wordnet (``lexicon_terms``) and it links
@@ -25,7 +26,7 @@ decided and why, so ``votes_of`` and a user can always tell a curated edge from 
 from __future__ import annotations
 
 #: Wordnet relations that decide a pair's label; the others (and minor-sense synonyms) leave it to the model.
-DECIDING: tuple[str, ...] = ("synonym", "antonym", "hypernym")
+DECIDING: tuple[str, ...] = ("synonym", "antonym", "gloss", "hypernym")
 
 
 def decisions_sql(closed: bool, min_share: float, min_cosine: float) -> str:
@@ -34,8 +35,9 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float) -> str:
     Every rule yields rows with a priority; each pair keeps its first rule's row.
     """
     # coalesce, not OR: a NULL share must fall through to the cosine test, never make the rule NULL.
-    weak = (f"l.relation = 'synonym' AND NOT coalesce(l.main_sense, false) AND "
-            f"coalesce(l.sense_share < {float(min_share)}, c.cosine < {float(min_cosine)})")
+    weak = (f"(l.relation = 'synonym' AND NOT coalesce(l.main_sense, false) AND "
+            f"coalesce(l.sense_share < {float(min_share)}, c.cosine < {float(min_cosine)})) "
+            f"OR (l.relation = 'gloss' AND coalesce(c.cosine, 0) < {float(min_cosine)})")
     decisive = f"l.relation IN ({', '.join(repr(r) for r in DECIDING)}) AND NOT ({weak})"
     detail = ("'wordnet ' || l.relation || coalesce(' ' || l.synset, '') || "
               "coalesce(' (sense share ' || round(l.sense_share, 3) || ')', '') || "
@@ -46,7 +48,8 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float) -> str:
         "AS detail, 0 AS priority FROM candidates c JOIN morphology_links m USING (a_id, b_id) "
         "WHERE m.relation = 'variant'",
         # 1: a decisive wordnet link
-        f"SELECT c.a_id, c.b_id, l.relation, 'lexicon', {detail}, 1 FROM candidates c "
+        f"SELECT c.a_id, c.b_id, CASE WHEN l.relation = 'gloss' THEN 'synonym' ELSE l.relation END, 'lexicon', "
+        f"{detail}, 1 FROM candidates c "
         f"JOIN lexicon_links l USING (a_id, b_id) WHERE {decisive}",
         # 2: a form and its negation
         "SELECT c.a_id, c.b_id, 'antonym', 'morphology', 'negation (' || m.detail || ')', 2 "

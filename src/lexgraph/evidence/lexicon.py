@@ -14,6 +14,8 @@ Relations, strongest first (a pair linked in several ways keeps the first):
 ``hypernym``  one's synset is a direct hypernym of the other's (*car* ~ *vehicle*)
 ``troponym``  the same between verb synsets (*acquire* ~ *obtain*: WordNet's verb hierarchy is
               manner-of, and many such pairs are synonyms in everyday use)
+``gloss``     (KeNet) the definition of one term's main sense lists the other as a synonym
+              (*affetmek*: "Herhangi bir kötü davranış için ceza vermekten vazgeçmek; bağışlamak")
 ``similar``   SIMILAR_TO between their synsets (adjective clusters: *huge* ~ *large*)
 
 WordNet joins words through rare senses (*ass* ~ *can*, *deal* ~ *pot*, *plane* ~ *flat*).
@@ -40,15 +42,21 @@ Everything is joins on polars tables, so a build of a million terms costs second
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import resources
 
 import polars as pl
 
+from lexgraph.lexicon.normalize import normalize_term
 from lexgraph.lexicon.wordnet import WordNet
 
 #: Relations in order of strength; the first one found for a pair wins.
-LINK_RELATIONS: tuple[str, ...] = ("synonym", "antonym", "hypernym", "troponym", "similar")
+LINK_RELATIONS: tuple[str, ...] = ("synonym", "antonym", "gloss", "hypernym", "troponym", "similar")
+
+#: Wordnets whose definitions end with the word's synonyms, dictionary style (KeNet's come from the TDK
+#: dictionary: "...; bağışlamak", "Eksiksiz, tüm"); English WordNet's glosses are descriptions.
+GLOSS_LISTS: frozenset[str] = frozenset({"tr"})
 
 _LINK_SCHEMA = {"a_id": pl.Int32, "b_id": pl.Int32, "term_a": pl.Utf8, "term_b": pl.Utf8,
                 "relation": pl.Utf8, "synset": pl.Utf8, "sense_share": pl.Float32, "main_sense": pl.Boolean}
@@ -68,6 +76,38 @@ def sense_shares(lang: str) -> pl.DataFrame:
                             schema_overrides={"sense_number": pl.Int32, "tag_count": pl.Int32})
     counts = ranks.group_by("term", "synset_id").agg((pl.col("tag_count").max() + 0.5).alias("c"))
     return counts.select("term", "synset_id", (pl.col("c") / pl.col("c").sum().over("term")).alias("share"))
+
+
+def gloss_words(definition: str | None) -> list[str]:
+    """The words a dictionary-style definition lists as synonyms (as written, not normalised).
+
+    Two shapes count: a definition that is only a list of single words ("Eksiksiz, tüm"), and the
+    list after its last semicolon when that is made of single words ("...vazgeçmek; bağışlamak").
+    A phrase anywhere ("...işaret ettiğini kavramak") is a description, not a synonym.
+    """
+    if not definition:
+        return []
+    parts = [p.strip() for p in re.split(r"[;,]", definition)]
+    if all(len(p.split()) <= 1 for p in parts):
+        return [p for p in parts if p]
+    if ";" in definition:
+        tail = [p.strip() for p in definition.rsplit(";", 1)[1].split(",")]
+        if all(len(p.split()) <= 1 for p in tail):
+            return [p for p in tail if p]
+    return []
+
+
+def gloss_links(wn: WordNet, main: pl.DataFrame, terms: pl.DataFrame) -> pl.DataFrame:
+    """``x, y, synset`` for each input term ``x`` whose main sense's definition lists the input term ``y``.
+
+    ``main`` has ``synset_id, term_id`` (the input terms' main senses).  Only the main sense: KeNet
+    defines *demir* (iron) as "sert" in a figurative sense, which is no synonym a reader expects.
+    """
+    defs = main.join(wn.synsets.select("synset_id", "definition"), on="synset_id")
+    ids = dict(zip(terms["term"].to_list(), terms["term_id"].to_list()))
+    rows = [(x, ids[w], sid) for sid, x, definition in defs.select("synset_id", "term_id", "definition").iter_rows()
+            for w in (normalize_term(g, wn.lang) for g in gloss_words(definition)) if w in ids and ids[w] != x]
+    return pl.DataFrame(rows, schema={"x": pl.Int32, "y": pl.Int32, "synset": pl.Utf8}, orient="row")
 
 
 def main_senses(senses: pl.DataFrame) -> pl.DataFrame:
@@ -107,11 +147,11 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
                           pl.lit("synonym").alias("relation"), pl.col("synset_id").alias("synset"),
                           pl.min_horizontal(pl.col("share").fill_null(1.0), pl.col("share_b").fill_null(1.0))
                           .cast(pl.Float32).alias("sense_share"))
+    main = main_senses(wn.senses.join(terms, on="term", how="semi")).join(terms, on="term").select(
+        "synset_id", "term_id", pl.lit(True).alias("main"))
     if wn.lang in SENSE_COUNT_FILES:             # counts decide; the structural rule is for wordnets without them
         synonym = synonym.with_columns(pl.lit(None, dtype=pl.Boolean).alias("main_sense"))
     else:                                       # no counts: say so (NULL), do not pretend every sense is main
-        main = main_senses(wn.senses.join(terms, on="term", how="semi")).join(terms, on="term").select(
-            "synset_id", "term_id", pl.lit(True).alias("main"))
         synonym = (synonym.with_columns(pl.lit(None, dtype=pl.Float32).alias("sense_share"))
                    .join(main.rename({"synset_id": "synset", "term_id": "x"}), on=["synset", "x"], how="left")
                    .join(main.rename({"synset_id": "synset", "term_id": "y", "main": "main_b"}),
@@ -141,7 +181,12 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
     hyper = synset_links(("HYPERNYM", "HYPONYM"), "hypernym").with_columns(
         pl.when(pl.col("synset").is_in(verbs.implode())).then(pl.lit("troponym")).otherwise("relation")
         .alias("relation"))
-    parts = [synonym, antonym, hyper, synset_links(("SIMILAR_TO",), "similar")]
+    gloss = pl.DataFrame(schema={"x": pl.Int32, "y": pl.Int32, "synset": pl.Utf8})
+    if wn.lang in GLOSS_LISTS:
+        gloss = gloss_links(wn, main, terms)
+    gloss = gloss.with_columns(pl.lit("gloss").alias("relation"), pl.lit(None, dtype=pl.Float32).alias("sense_share"),
+                               pl.lit(None, dtype=pl.Boolean).alias("main_sense")).select(list(synonym.columns))
+    parts = [synonym, antonym, gloss, hyper, synset_links(("SIMILAR_TO",), "similar")]
     rank = {r: i for i, r in enumerate(LINK_RELATIONS)}
     links = (pl.concat([p.with_columns(pl.col("x").cast(pl.Int32), pl.col("y").cast(pl.Int32)) for p in parts])
              .filter(pl.col("x") != pl.col("y"))

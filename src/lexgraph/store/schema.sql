@@ -60,7 +60,8 @@ CREATE TABLE IF NOT EXISTS lexicon_links (
     b_id      INTEGER NOT NULL,
     term_a    VARCHAR NOT NULL,
     term_b    VARCHAR NOT NULL,
-    relation  VARCHAR NOT NULL,            -- 'synonym', 'antonym', 'hypernym' or 'similar' (strongest kept)
+    relation  VARCHAR NOT NULL,            -- 'synonym', 'antonym', 'gloss', 'hypernym', 'troponym' or 'similar'
+                                           -- (strongest kept)
     synset    VARCHAR,                     -- the synset behind the link (NULL for literal-level antonyms)
     sense_share REAL,                      -- synonyms: the smaller of the two terms' shares of tagged uses for that
                                            -- synset (English; 1 = monosemous; NULL: no counts, as for KeNet)
