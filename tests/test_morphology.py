@@ -194,6 +194,12 @@ def test_variant_pairs_turkish(tr: TurkishAnalyser) -> None:
     assert all(a < b for a, b in got)
 
 
+def test_turkish_spellings_with_and_without_circumflex_are_variants(tr: TurkishAnalyser) -> None:
+    got = pair_set(variant_pairs(tr.analyse(["hikaye", "hikâye", "resmi", "resmî", "dahil", "dâhil", "hikâyeler"])))
+    assert {("hikaye", "hikâye"), ("resmi", "resmî"), ("dahil", "dâhil"), ("hikaye", "hikâyeler")} <= got
+    assert rows(tr, ["hikâye"])["hikâye"]["lemma"] == "hikaye"
+
+
 def test_variant_pairs_english(en: EnglishAnalyser) -> None:
     got = pair_set(variant_pairs(en.analyse(["mark", "marks", "marked", "happiness", "happy", "stop", "stops"])))
     assert got == {("mark", "marks"), ("mark", "marked"), ("marked", "marks"), ("stop", "stops")}

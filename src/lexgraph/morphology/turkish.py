@@ -8,6 +8,7 @@ multi-word term through its last word, keeps the compound marker on a compound's
 from __future__ import annotations
 
 import multiprocessing
+from dataclasses import replace
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -20,6 +21,16 @@ from .table import WordAnalysis, split_multiword, to_frame
 from .turkish_parse import VOWELS, Reading, choose_reading, read_parse, tr_capitalize, tr_lower
 from .turkish_roots import load_root_list
 
+
+
+#: The circumflex marks a long or palatal vowel and is optional in today's spelling (hikâye ~ hikaye,
+#: resmî ~ resmi, dâhil ~ dahil): two spellings of one word are variants, never a synonym pair.
+_CIRCUMFLEX = str.maketrans("âîûÂÎÛ", "aiuAIU")
+
+
+def fold_circumflex(word: str) -> str:
+    """``word`` without circumflexes: the lemma both spellings of a Turkish word share."""
+    return word.translate(_CIRCUMFLEX)
 
 class TurkishAnalyser:
     """Lemma, root and negation for Turkish terms, from the ``nlptoolkit-morphologicalanalysis`` FSM.
@@ -106,14 +117,15 @@ class TurkishAnalyser:
                 if dictionary.getWord(r.root) is not None
             ]
         if not readings:
-            return WordAnalysis.unparsed(term)
+            unparsed = WordAnalysis.unparsed(term)
+            return replace(unparsed, lemma=fold_circumflex(unparsed.lemma))
         word = tr_lower(head)
         best = choose_reading(readings, word, self.roots.get(word))
         lemma = best.lemma
         if best.compound and best.lemma != word:
             lemma = self._compound_form(best.lemma, best.pos) or word
         return WordAnalysis(
-            lemma=self._restore_case(head, lemma, best.proper),
+            lemma=fold_circumflex(self._restore_case(head, lemma, best.proper)),
             root=self._restore_case(head, best.root, best.proper),
             pos=best.pos,
             derivation=best.derivation,
