@@ -124,8 +124,8 @@ class RayEngine:
         try:
             return ray.get(ref)
         except ray.exceptions.RayActorError as exc:
-            raise EngineError(f"a Ray worker died more often than max_restarts ({self.max_restarts}) allows: "
-                              f"{exc}; the stage rolled back, rerun the build to resume") from exc
+            raise EngineError(f"a Ray worker died more often than max_restarts ({self.max_restarts}) allows; "
+                              f"the stage rolled back, rerun the build to resume. Ray says: {exc}") from exc
 
 
 def check_reachable(address: str, timeout: float = CONNECT_TIMEOUT) -> None:

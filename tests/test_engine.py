@@ -1,0 +1,55 @@
+"""Engines without Ray: the local engine's map, the engine options' checks, and a missing extra.
+
+The Ray engine itself is tested on a real local cluster in tests/test_ray_engine.py.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from lexgraph.config import BuildConfig
+from lexgraph.engine import EngineError, LocalEngine, open_engine
+from lexgraph.pipeline import build, default_stages
+
+
+def test_local_map_keeps_order_and_builds_its_worker_once_and_only_for_work() -> None:
+    made: list[int] = []
+
+    def factory() -> Callable[[int], int]:
+        made.append(1)
+        return lambda x: 10 * x
+
+    assert list(LocalEngine().map(factory, range(5))) == [0, 10, 20, 30, 40]
+    assert made == [1]
+    assert list(LocalEngine().map(factory, [])) == []
+    assert made == [1]                                   # no batch, no model load
+
+
+def test_engine_options_are_checked(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="engine must be one of local, ray; got 'spark'"):
+        BuildConfig(db=tmp_path / "x.duckdb", engine="spark")
+    with pytest.raises(ValueError, match="ray_address .* needs engine 'ray'"):
+        BuildConfig(db=tmp_path / "x.duckdb", ray_address="auto")
+    with pytest.raises(EngineError, match="engine must be one of"), open_engine("spark"):
+        pass
+
+
+def test_engine_enters_no_stage_fingerprint(tmp_path: Path) -> None:
+    local = BuildConfig(db=tmp_path / "x.duckdb")
+    ray = BuildConfig(db=tmp_path / "x.duckdb", engine="ray", ray_address="auto")
+    for stage in default_stages():
+        assert stage.params(local) == stage.params(ray), stage.name
+
+
+def test_ray_engine_without_the_extra_fails_before_any_stage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             en_wordlist: Path) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)        # `import ray` raises ImportError, as without the extra
+    monkeypatch.delitem(sys.modules, "lexgraph.engine.ray_engine", raising=False)
+    db = tmp_path / "noray.duckdb"
+    with pytest.raises(EngineError, match=r"pip install 'lexgraph\[ray\]', or build with --engine local"):
+        build(BuildConfig(db=db, sources=[str(en_wordlist)], engine="ray", progress=False))
+    assert not db.exists()
