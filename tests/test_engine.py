@@ -1,19 +1,23 @@
-"""Engines without Ray: the local engine's map, the engine options' checks, and a missing extra.
+"""Engines without Ray: the local engine's map, the engine options' checks, a missing extra, and the
+comparison of two builds that the Ray tests rely on.
 
 The Ray engine itself is tested on a real local cluster in tests/test_ray_engine.py.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from lexgraph.config import BuildConfig
 from lexgraph.engine import EngineError, LocalEngine, open_engine
 from lexgraph.pipeline import build, default_stages
+from lexgraph.store.compare import differing_tables
 
 
 def test_local_map_keeps_order_and_builds_its_worker_once_and_only_for_work() -> None:
@@ -53,3 +57,15 @@ def test_ray_engine_without_the_extra_fails_before_any_stage(tmp_path: Path, mon
     with pytest.raises(EngineError, match=r"pip install 'lexgraph\[ray\]', or build with --engine local"):
         build(BuildConfig(db=db, sources=[str(en_wordlist)], engine="ray", progress=False))
     assert not db.exists()
+
+
+def test_differing_tables_sees_a_moved_float_and_a_lost_row(tmp_path: Path, en_build: Path) -> None:
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(en_build, copy)
+    assert differing_tables(en_build, copy) == {}
+    with duckdb.connect(str(copy)) as con:
+        con.execute("UPDATE relations SET p_synonym = p_synonym + 1e-5 WHERE a_id = (SELECT min(a_id) FROM relations)")
+        con.execute("DELETE FROM clusters WHERE term_id = (SELECT max(term_id) FROM clusters)")
+    found = differing_tables(en_build, copy, tolerance=1e-6)
+    assert set(found) == {"relations", "clusters"} and found["clusters"].endswith("rows")
+    assert set(differing_tables(en_build, copy, tolerance=1e-4)) == {"clusters"}

@@ -36,10 +36,6 @@ class EngineWorker:
     def run(self, batch: Any) -> Any:
         return self._worker(batch)
 
-    def node(self) -> str:
-        """The id of the node this actor runs on (benchmarks show the spread over nodes)."""
-        return ray.get_runtime_context().get_node_id()
-
 
 @dataclass
 class RayEngine:
