@@ -100,14 +100,14 @@ def embed_missing(store: Store, encoder: Encoder, batch_size: int = 256, chunk_s
 
 
 def vectors_for(terms: Sequence[str], encoder: str, cache: Store | None = None, batch_size: int = 256,
-                progress: bool = False) -> np.ndarray:
+                progress: bool = False, engine: Engine | None = None) -> np.ndarray:
     """Unit vectors of ``terms`` from the encoder named ``encoder``, one row per term (in order).
 
     The one vector cache is a store's ``embeddings`` table: with ``cache``, the vectors it
     holds are read and the terms it lacks are embedded into it first (in first-seen order),
     whether ``cache`` is a build or a small file of a dataset folder.  Encoders of
     :data:`~lexgraph.embed.encoders.COMPUTED` are always computed, never stored, and so is
-    everything when ``cache`` is None.
+    everything when ``cache`` is None. Terms the cache lacks are embedded on ``engine`` (default: in process).
     """
     terms = list(terms)
     unique = list(dict.fromkeys(terms))
@@ -119,7 +119,7 @@ def vectors_for(terms: Sequence[str], encoder: str, cache: Store | None = None, 
         have = set(_read_vectors(cache, encoder, unique)[0])
         todo = [t for t in unique if t not in have]
         if todo:
-            add_vectors(cache, get_encoder(encoder), todo, batch_size, progress=progress)
+            embed_terms(cache, engine or LocalEngine(), encoder, todo, batch_size, progress=progress)
         found, vecs = _read_vectors(cache, encoder, unique)
     row = {t: i for i, t in enumerate(found)}
     return np.asarray(vecs, dtype=np.float32)[[row[t] for t in terms]]

@@ -65,7 +65,7 @@ class RelationsStage:
         model = load_model(config.relations_model, config.lang)
         name, digest = model_identity(config)
         label = f"{name}@{digest[:8]}"
-        table = build_term_table(store, model, config)
+        table = build_term_table(store, model, config, self.engine)
         ids = np.asarray(table_ids(store), dtype=np.int64)
         n_pairs = store.count("candidates")
         bar = tqdm(total=n_pairs, desc="relations", unit="pair", disable=not config.progress or n_pairs == 0)
@@ -120,11 +120,14 @@ def table_ids(store: Store) -> list[int]:
     return [r[0] for r in store.con.execute("SELECT term_id FROM terms ORDER BY term_id").fetchall()]
 
 
-def build_term_table(store: Store, model: PairClassifier, config: BuildConfig) -> TermTable:
+def build_term_table(store: Store, model: PairClassifier, config: BuildConfig,
+                     engine: Engine | None = None) -> TermTable:
     """A :class:`TermTable` over all of the build's terms (term_id order) with every encoder the model needs.
 
-    Vectors come from the build's ``embeddings`` cache, which first gains the terms an encoder lacks.
+    Vectors come from the build's ``embeddings`` cache, which first gains the terms an encoder lacks
+    (embedded on ``engine``, default in process).
     """
     terms = [r[0] for r in store.con.execute("SELECT term FROM terms ORDER BY term_id").fetchall()]
-    vectors = {enc: vectors_for(terms, enc, store, config.batch_size, config.progress) for enc in model.encoders}
+    vectors = {enc: vectors_for(terms, enc, store, config.batch_size, config.progress, engine)
+               for enc in model.encoders}
     return TermTable.build(terms, config.lang, vectors)
