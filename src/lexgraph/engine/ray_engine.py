@@ -6,7 +6,8 @@ the worker factory into the object store once, starts up to one actor per CPU of
 worker once, and deals the batches round-robin with a bounded number in flight.  An actor
 whose process dies is restarted and its pending batches retried (``max_restarts``,
 ``max_task_retries``); past that the map raises :class:`~lexgraph.engine.base.EngineError`
-and the stage's transaction rolls back, leaving the file as before the stage.
+and the stage's transaction rolls back, leaving the file as before the stage. A batch whose
+worker raises (a bug, not a lost process) is not retried: the exception reaches the stage.
 """
 
 from __future__ import annotations
@@ -59,15 +60,14 @@ class RayEngine:
 
     def start(self) -> RayEngine:
         """Connect to the cluster; an unreachable one is an :class:`EngineError` naming the address."""
-        if self.address not in (None, "auto", "local"):
+        if self.address not in (None, "auto"):
             check_reachable(self.address)
         self.owns_cluster_ = False
         if ray.is_initialized():                       # a cluster the caller started (tests, notebooks)
             return self
         try:
-            ray.init(address=self.address, include_dashboard=False, logging_level=logging.WARNING,
-                     configure_logging=False)
-        except (ConnectionError, RuntimeError, ValueError) as exc:
+            ray.init(address=self.address, include_dashboard=False, logging_level=logging.WARNING)
+        except Exception as exc:                       # whatever Ray raises, the build gets one clear line
             raise EngineError(unreachable(self.address or "a local cluster", exc)) from exc
         self.owns_cluster_ = True
         return self
@@ -99,6 +99,8 @@ class RayEngine:
         if not ray.is_initialized():
             raise EngineError("the ray engine is not started; use it as `with RayEngine(...) as engine:`")
         n, shape = self.workers(accelerator)
+        # The factory goes into the object store once; `ref` lives as long as the map, so a restarted actor
+        # finds it (Ray still logs, once per actor, that constructor arguments in the store could be lost).
         ref = ray.put(factory)
         options = {**shape, "max_restarts": self.max_restarts, "max_task_retries": self.max_task_retries}
         actors: list[Any] = []
@@ -117,6 +119,7 @@ class RayEngine:
                 ray.kill(actor, no_restart=True)
 
     def _result(self, ref: Any) -> Any:
+        """``ray.get``, with a worker lost for good (restarts used up) as an :class:`EngineError`."""
         try:
             return ray.get(ref)
         except ray.exceptions.RayActorError as exc:
