@@ -15,7 +15,8 @@ $(BIN)/lexgraph: pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# torch first: the pinned release resolves to the local CPU build, not several GB of CUDA.
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# the ray extra too, so that `make test` runs the Ray engine's tests on a local cluster
+	$(BIN)/python -m pip install --quiet -e '.[test,ray]'
 	touch $(BIN)/lexgraph
 
 install: $(BIN)/lexgraph

@@ -77,3 +77,18 @@ def test_neighbours_of_rows_in_any_order_match_brute_force(vectors: np.ndarray) 
         assert rows[r] not in got and got.size == 5
         assert set(got.tolist()) == set(np.argsort(-brute[r])[:5].tolist())
         np.testing.assert_allclose(sims[r][idx[r] >= 0], np.sort(brute[r])[::-1][:5], atol=1e-5)
+
+
+@pytest.mark.parametrize("index", ["exact", "hnsw", "ivf"])
+def test_a_fitted_search_pickles_with_its_index(vectors: np.ndarray, index: str) -> None:
+    """Engine workers get the driver's index this way: the copy must find exactly the same pairs."""
+    import pickle
+
+    X = vectors[:1500]
+    search = CandidateSearch(k=10, min_cosine=0.2, index=index, query_block=500).fit(X)
+    copy = pickle.loads(pickle.dumps(search))
+    assert copy.index_kind_ == index and search.index_ is not copy.index_
+    for a, b in zip(search.iter_pairs(X), copy.iter_pairs(X), strict=True):
+        for field in ("source", "target", "cosine", "rank"):
+            np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
+    assert search.block_starts(1500) == range(0, 1500, 500)

@@ -142,7 +142,7 @@ def _lexgraph(*args: str, ingest_only: bool) -> subprocess.CompletedProcess[str]
                                           os.environ.get("PYTHONPATH", "")])}
     if ingest_only:
         code = ("import sys, lexgraph.pipeline as p; from lexgraph.lexicon.stage import IngestStage; "
-                "p.default_stages = lambda: [IngestStage()]; from lexgraph.cli.commands import main; "
+                "p.default_stages = lambda engine=None: [IngestStage()]; from lexgraph.cli.commands import main; "
                 "sys.argv[0] = 'lexgraph'; main()")
         cmd = [sys.executable, "-c", code, *args]
     else:

@@ -75,10 +75,16 @@ class BuildConfig:
     tree: bool = _option(True, "Build the nested density tree over clusters.")
     tree_method: str = _option(TreeParams.method, "The cluster tree's layering: dbscan (the reference) or ascent.")
     random_state: int = _option(0, "Random seed.", flag="--seed")
+    engine: str = _option("local", "Where embedding, candidate search and pair scoring run: local (this process) "
+                                   "or ray (a Ray cluster; pip install 'lexgraph[ray]'). Not part of any "
+                                   "stage's fingerprint: a build resumes on either engine.")
+    ray_address: str | None = _option(None, "With --engine ray: auto (a running cluster), HOST:PORT or "
+                                            "ray://HOST:PORT (default: a running cluster, else a new local one).")
     progress: bool = False           # progress bars (the command line shows them unless --quiet)
 
     def __post_init__(self) -> None:
         from lexgraph.clustering.synonym_graph import EDGE_SCORES
+        from lexgraph.engine import ENGINES
         from lexgraph.trees.layering import TREE_METHODS
 
         self.db = Path(self.db)
@@ -103,6 +109,10 @@ class BuildConfig:
             raise ValueError(f"join_share ({self.join_share}) must lie in [0, 1)")
         if not 0.0 <= self.lexicon_min_share <= 1.0:
             raise ValueError(f"lexicon_min_share ({self.lexicon_min_share}) must lie in [0, 1]")
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}; got {self.engine!r}")
+        if self.ray_address is not None and self.engine != "ray":
+            raise ValueError(f"ray_address ({self.ray_address!r}) needs engine 'ray' (engine is {self.engine!r})")
         if self.candidate_encoders is not None and not self.candidate_encoder_names:
             raise ValueError("candidate_encoders names no encoder; give e.g. 'minilm,usem3' or leave it unset")
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from lexgraph.config import BuildConfig
+from lexgraph.engine import Engine, open_engine
 from lexgraph.store import StageRun, Store, fingerprint
 
 log = logging.getLogger(__name__)
@@ -40,8 +41,8 @@ class Stage(Protocol):
         ...
 
 
-def default_stages() -> list[Stage]:
-    """The stages of ``lexgraph build``, in order."""
+def default_stages(engine: Engine | None = None) -> list[Stage]:
+    """The stages of ``lexgraph build``, in order; the heavy ones run on ``engine`` (default: in process)."""
     from lexgraph.candidates.stage import CandidateStage
     from lexgraph.clustering.stage import ClusterStage
     from lexgraph.embed.stage import EmbedStage
@@ -51,7 +52,8 @@ def default_stages() -> list[Stage]:
     from lexgraph.trees.stage import TreeStage
 
     # The tree comes last: it is built over the synonym clusters.
-    return [IngestStage(), EvidenceStage(), EmbedStage(), CandidateStage(), RelationsStage(), ClusterStage(), TreeStage()]
+    return [IngestStage(), EvidenceStage(), EmbedStage(engine), CandidateStage(engine), RelationsStage(engine),
+            ClusterStage(), TreeStage()]
 
 
 @dataclass
@@ -65,13 +67,25 @@ class StageOutcome:
 
 
 def build(config: BuildConfig, force: Sequence[str] = (), stages: Sequence[Stage] | None = None) -> list[StageOutcome]:
-    """Run every stage that is not up to date; returns one outcome per stage."""
-    stages = list(stages) if stages is not None else default_stages()
-    names = [s.name for s in stages]
+    """Run every stage that is not up to date; returns one outcome per stage.
+
+    The default stages run on the engine ``config.engine`` names, which is checked (the extra
+    installed, the cluster reachable) before any stage runs; ``stages`` given here keep the
+    engine they were made with. The engine is no stage parameter, so a build resumes on either.
+    """
+    chosen = list(stages) if stages is not None else default_stages()
+    names = [s.name for s in chosen]
     unknown = [f for f in force if f not in names]
     if unknown:
         raise ValueError(f"unknown stage(s) {', '.join(unknown)} for --force; stages are {', '.join(names)}")
-    every_params = [stage.params(config) for stage in stages]      # checked before any stage runs
+    every_params = [stage.params(config) for stage in chosen]      # checked before any stage runs
+    with open_engine(config.engine, config.ray_address) as engine:
+        return _run(config, force, chosen if stages is not None else default_stages(engine), every_params)
+
+
+def _run(config: BuildConfig, force: Sequence[str], stages: list[Stage],
+         every_params: list[dict[str, Any]]) -> list[StageOutcome]:
+    """Run ``stages`` over ``config.db`` in order, skipping those up to date."""
     outcomes: list[StageOutcome] = []
     config.db.parent.mkdir(parents=True, exist_ok=True)
     with Store(config.db) as store:

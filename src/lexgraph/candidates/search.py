@@ -130,16 +130,44 @@ class CandidateSearch(BaseEstimator):
         Self-matches are removed; pairs below ``min_cosine`` are dropped. Use
         :func:`symmetric_pairs` (or SQL) to merge the two directions of a pair.
         """
-        n = X.shape[0]
-        for start in range(0, n, self.query_block):
-            block = X[start:start + self.query_block]
-            rows = np.arange(start, start + block.shape[0], dtype=np.int64)
-            sims, idx = self.neighbours(block, rows)
-            # Rank counts neighbours other than the query itself, 1-based.
-            rank = np.cumsum(idx >= 0, axis=1).astype(np.int32)
-            keep = (idx >= 0) & (sims >= self.min_cosine)
-            src = np.broadcast_to(rows[:, None], idx.shape)[keep]
-            yield PairChunk(src, idx[keep].astype(np.int64), sims[keep].astype(np.float32), rank[keep])
+        for start in self.block_starts(X.shape[0]):
+            yield self.block_pairs(X, start)
+
+    def block_starts(self, n: int) -> range:
+        """First rows of the query blocks of :meth:`iter_pairs` over ``n`` rows."""
+        return range(0, n, self.query_block)
+
+    def block_pairs(self, X: np.ndarray, start: int) -> PairChunk:
+        """The directed pairs of the query block of ``X`` that starts at row ``start`` (see :meth:`iter_pairs`).
+
+        Blocks are independent, so an engine may search them on several workers.
+        """
+        block = X[start:start + self.query_block]
+        rows = np.arange(start, start + block.shape[0], dtype=np.int64)
+        sims, idx = self.neighbours(block, rows)
+        # Rank counts neighbours other than the query itself, 1-based.
+        rank = np.cumsum(idx >= 0, axis=1).astype(np.int32)
+        keep = (idx >= 0) & (sims >= self.min_cosine)
+        src = np.broadcast_to(rows[:, None], idx.shape)[keep]
+        return PairChunk(src, idx[keep].astype(np.int64), sims[keep].astype(np.float32), rank[keep])
+
+    # -- pickling: a fitted search travels to other processes (engine workers) with its index ------------
+    def __getstate__(self) -> dict:
+        """The estimator's state, the faiss index as its serialised bytes (faiss objects do not pickle)."""
+        state = dict(super().__getstate__())      # a copy: the live estimator keeps its index
+        if "index_" in state:
+            import faiss
+
+            state["index_"] = faiss.serialize_index(state["index_"])
+            state.pop("_quantizer", None)          # the deserialised IVF index owns its quantizer
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        if "index_" in state:
+            import faiss
+
+            state = {**state, "index_": faiss.deserialize_index(state["index_"])}
+        super().__setstate__(state)
 
 
 def symmetric_pairs(chunks: list[PairChunk]) -> PairChunk:

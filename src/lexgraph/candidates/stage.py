@@ -5,6 +5,8 @@ Implements :class:`lexgraph.pipeline.Stage`; the store wraps ``run`` in one tran
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -14,6 +16,7 @@ from tqdm.auto import tqdm
 from lexgraph.candidates.search import CandidateSearch
 from lexgraph.config import BuildConfig
 from lexgraph.embed.cache import load_term_vectors
+from lexgraph.engine import Engine, LocalEngine
 from lexgraph.store import StageRun, Store
 from lexgraph.store.pairs import orient_arrays
 from lexgraph.store.queries import A_ID_SLICE, a_id_slices
@@ -43,14 +46,19 @@ class CandidateStage:
     name = "candidates"
     clears = ("candidates",)
 
+    def __init__(self, engine: Engine | None = None) -> None:
+        self.engine = engine      # where the query blocks are searched (default: in process); not a parameter
+
     def params(self, config: BuildConfig) -> dict[str, Any]:
         return {"encoder": config.encoder_name, "candidate_encoders": list(config.candidate_encoder_names),
                 "k": config.k, "min_cosine": config.min_cosine, "index": config.index,
                 "exact_threshold": config.exact_threshold, "seed": config.random_state}
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
-        # Directed pairs go to a temporary table chunk by chunk; DuckDB merges directions and
-        # encoders, so Python never holds all pairs at once.
+        engine = self.engine or LocalEngine()
+        # Each encoder's index is built here and travels to the engine's workers, which search the query
+        # blocks; directed pairs go to a temporary table block by block, in block order; DuckDB merges
+        # directions and encoders, so Python never holds all pairs at once.
         store.con.execute("CREATE OR REPLACE TEMP TABLE _directed (a_id INTEGER, b_id INTEGER, rank INTEGER)")
         directed = 0
         for name in config.candidate_encoder_names:
@@ -60,10 +68,8 @@ class CandidateStage:
             search.fit(X)
             bar = tqdm(total=X.shape[0], desc=f"candidates ({name}, {search.index_kind_})", unit="term",
                        disable=not config.progress)
-            for chunk in search.iter_pairs(X):
-                lo, hi = orient_arrays(ids[chunk.source], ids[chunk.target])
-                directed += store.append("_directed", pa.table({
-                    "a_id": lo.astype(np.int32), "b_id": hi.astype(np.int32), "rank": chunk.rank}))
+            for rows in engine.map(DirectedPairs(search, X, ids), search.block_starts(X.shape[0])):
+                directed += store.append("_directed", rows)
                 bar.update(min(search.query_block, X.shape[0] - bar.n))
             bar.close()
             run.counts[f"index ({name})"] = search.index_kind_
@@ -99,3 +105,21 @@ class CandidateStage:
         run.counts["evidence_pairs"] = int(store.con.execute(
             "SELECT count(*) FROM candidates WHERE source <> 'knn'").fetchone()[0])
         run.counts["pairs"] = store.count("candidates")
+
+
+@dataclass(frozen=True)
+class DirectedPairs:
+    """Worker factory (see :mod:`lexgraph.engine`): a fitted search and its vectors, mapping the first row
+    of a query block to the block's directed pairs as ``_directed`` rows (term ids, ``a_id < b_id``)."""
+
+    search: CandidateSearch
+    X: np.ndarray
+    ids: np.ndarray
+
+    def __call__(self) -> Callable[[int], pa.Table]:
+        return self.rows
+
+    def rows(self, start: int) -> pa.Table:
+        chunk = self.search.block_pairs(self.X, start)
+        lo, hi = orient_arrays(self.ids[chunk.source], self.ids[chunk.target])
+        return pa.table({"a_id": lo.astype(np.int32), "b_id": hi.astype(np.int32), "rank": chunk.rank})

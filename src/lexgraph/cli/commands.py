@@ -48,13 +48,14 @@ def build(
 ) -> None:
     """Build (or resume) a lexgraph database from word lists."""
     from lexgraph import pipeline
+    from lexgraph.engine import EngineError
     from lexgraph.store import Store, StoreError
     from lexgraph.store.summary import example_clusters
 
     try:
         config = BuildConfig(db=db, sources=source or [], progress=not quiet, **options)
         outcomes = pipeline.build(config, force=force or [])
-    except (ValueError, FileNotFoundError, StoreError) as exc:
+    except (ValueError, FileNotFoundError, StoreError, EngineError) as exc:
         fail(str(exc))
     table = Table(title=f"lexgraph build {db}")
     for col in ("stage", "status", "run", "counts"):

@@ -8,13 +8,15 @@ its pairs (:func:`vectors_for` serves both).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 from tqdm.auto import tqdm
 
 from lexgraph.embed.encoders import COMPUTED, Encoder, get_encoder
+from lexgraph.engine import Engine, LocalEngine, WorkerFactory
 from lexgraph.store import NotInStoreError, Store
 from lexgraph.store.queries import missing_terms
 
@@ -44,16 +46,49 @@ def arrow_to_matrix(column: pa.ChunkedArray | pa.Array, dim: int | None = None) 
 
 def add_vectors(store: Store, encoder: Encoder, terms: Sequence[str], batch_size: int = 256,
                 chunk_size: int = 8192, progress: bool = True) -> int:
-    """Embed ``terms`` (none of them cached yet) into ``store``'s ``embeddings`` table; returns how many.
+    """Embed ``terms`` (none of them cached yet) with a loaded ``encoder`` into ``store``; returns how many.
 
     Works in chunks, in the given order, so memory stays bounded and progress is visible.
     """
-    bar = tqdm(total=len(terms), desc=f"embed ({encoder.name})", unit="term", disable=not progress or not terms)
-    for start in range(0, len(terms), chunk_size):
-        chunk = list(terms[start:start + chunk_size])
-        vecs = encoder.encode(chunk, batch_size=batch_size)
-        store.append("embeddings", vectors_to_arrow(encoder.name, chunk, vecs))
-        bar.update(len(chunk))
+    return _append_chunks(store, LocalEngine(), lambda: _rows_of(encoder, batch_size), encoder.name, terms,
+                          chunk_size, progress)
+
+
+def embed_terms(store: Store, engine: Engine, encoder: str, terms: Sequence[str], batch_size: int = 256,
+                chunk_size: int = 8192, progress: bool = True) -> int:
+    """:func:`add_vectors` with the encoder named ``encoder``, loaded once per worker of ``engine``.
+
+    The chunks (and so every encoder batch inside them) are the same on every engine, so the
+    vectors are too; the rows are written here, in chunk order.
+    """
+    return _append_chunks(store, engine, EncodeTerms(encoder, batch_size), encoder, terms, chunk_size, progress,
+                          accelerator=True)
+
+
+@dataclass(frozen=True)
+class EncodeTerms:
+    """Worker factory (see :mod:`lexgraph.engine`): loads the encoder once, then maps chunks of terms to rows."""
+
+    encoder: str
+    batch_size: int = 256
+
+    def __call__(self) -> Callable[[list[str]], pa.Table]:
+        return _rows_of(get_encoder(self.encoder), self.batch_size)
+
+
+def _rows_of(encoder: Encoder, batch_size: int) -> Callable[[list[str]], pa.Table]:
+    """A chunk of terms -> its ``embeddings`` rows under ``encoder``."""
+    return lambda terms: vectors_to_arrow(encoder.name, terms, encoder.encode(terms, batch_size=batch_size))
+
+
+def _append_chunks(store: Store, engine: Engine, factory: WorkerFactory[list[str], pa.Table], label: str,
+                   terms: Sequence[str], chunk_size: int, progress: bool, accelerator: bool = False) -> int:
+    """Map ``factory``'s worker over ``terms`` in chunks on ``engine``; append each chunk's rows in order."""
+    chunks = [list(terms[start:start + chunk_size]) for start in range(0, len(terms), chunk_size)]
+    bar = tqdm(total=len(terms), desc=f"embed ({label})", unit="term", disable=not progress or not terms)
+    for rows in engine.map(factory, chunks, accelerator=accelerator):
+        store.append("embeddings", rows)
+        bar.update(rows.num_rows)
     bar.close()
     return len(terms)
 
@@ -65,14 +100,14 @@ def embed_missing(store: Store, encoder: Encoder, batch_size: int = 256, chunk_s
 
 
 def vectors_for(terms: Sequence[str], encoder: str, cache: Store | None = None, batch_size: int = 256,
-                progress: bool = False) -> np.ndarray:
+                progress: bool = False, engine: Engine | None = None) -> np.ndarray:
     """Unit vectors of ``terms`` from the encoder named ``encoder``, one row per term (in order).
 
     The one vector cache is a store's ``embeddings`` table: with ``cache``, the vectors it
     holds are read and the terms it lacks are embedded into it first (in first-seen order),
     whether ``cache`` is a build or a small file of a dataset folder.  Encoders of
     :data:`~lexgraph.embed.encoders.COMPUTED` are always computed, never stored, and so is
-    everything when ``cache`` is None.
+    everything when ``cache`` is None. Terms the cache lacks are embedded on ``engine`` (default: in process).
     """
     terms = list(terms)
     unique = list(dict.fromkeys(terms))
@@ -84,7 +119,7 @@ def vectors_for(terms: Sequence[str], encoder: str, cache: Store | None = None, 
         have = set(_read_vectors(cache, encoder, unique)[0])
         todo = [t for t in unique if t not in have]
         if todo:
-            add_vectors(cache, get_encoder(encoder), todo, batch_size, progress=progress)
+            embed_terms(cache, engine or LocalEngine(), encoder, todo, batch_size, progress=progress)
         found, vecs = _read_vectors(cache, encoder, unique)
     row = {t: i for i, t in enumerate(found)}
     return np.asarray(vecs, dtype=np.float32)[[row[t] for t in terms]]

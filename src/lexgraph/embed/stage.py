@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from lexgraph.config import BuildConfig
-from lexgraph.embed.cache import add_vectors
-from lexgraph.embed.encoders import get_encoder
+from lexgraph.embed.cache import embed_terms
+from lexgraph.engine import Engine, LocalEngine
 from lexgraph.store import StageRun, Store
 from lexgraph.store.queries import missing_terms
 
@@ -20,6 +20,9 @@ class EmbedStage:
     name = "embed"
     clears = ()
 
+    def __init__(self, engine: Engine | None = None) -> None:
+        self.engine = engine      # where the encoders run (default: in process); not a parameter of the output
+
     def params(self, config: BuildConfig) -> dict[str, Any]:
         return {"encoder": config.encoder_name, "candidate_encoders": list(config.candidate_encoder_names)}
 
@@ -29,7 +32,7 @@ class EmbedStage:
         for name in names:
             todo = missing_terms(store, name)
             if todo:                                        # the model loads only when there is work
-                embedded += add_vectors(store, get_encoder(name), todo, batch_size=config.batch_size,
-                                        progress=config.progress)
+                embedded += embed_terms(store, self.engine or LocalEngine(), name, todo,
+                                        batch_size=config.batch_size, progress=config.progress)
         run.counts["embedded"] = embedded
         run.counts["cached"] = store.count("terms") * len(names) - embedded

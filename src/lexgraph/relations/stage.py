@@ -8,6 +8,8 @@ the same ``embeddings`` cache), and writes one ``relations`` row per candidate p
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -16,10 +18,11 @@ from tqdm.auto import tqdm
 
 from lexgraph.config import BuildConfig
 from lexgraph.embed.cache import vectors_for
+from lexgraph.engine import Engine, LocalEngine
 from lexgraph.evidence.decide import apply_decisions_sql
 from lexgraph.relations.dataset import LABELS
 from lexgraph.relations.features import TermTable
-from lexgraph.relations.model import PairClassifier, ShippedModel, load_model
+from lexgraph.relations.model import PairClassifier, PairScorer, ShippedModel, load_model
 from lexgraph.store import StageRun, Store
 from lexgraph.store.queries import A_ID_SLICE, a_id_slices
 
@@ -50,6 +53,9 @@ class RelationsStage:
     name = "relations"
     clears = ("relations",)
 
+    def __init__(self, engine: Engine | None = None) -> None:
+        self.engine = engine      # where the pairs are scored (default: in process); not a parameter
+
     def params(self, config: BuildConfig) -> dict[str, Any]:
         name, digest = model_identity(config)
         return {"model": name, "model_hash": digest, "lang": config.lang, "lexicon_closed": config.lexicon_closed,
@@ -59,37 +65,54 @@ class RelationsStage:
         model = load_model(config.relations_model, config.lang)
         name, digest = model_identity(config)
         label = f"{name}@{digest[:8]}"
-        table = build_term_table(store, model, config)
+        table = build_term_table(store, model, config, self.engine)
         ids = np.asarray(table_ids(store), dtype=np.int64)
         n_pairs = store.count("candidates")
-        scorer = model.scorer(table)
         bar = tqdm(total=n_pairs, desc="relations", unit="pair", disable=not config.progress or n_pairs == 0)
-        counts = np.zeros(len(LABELS), dtype=np.int64)
-        for lo, hi in a_id_slices(store, "candidates", CHUNK):     # bounded memory, no OFFSET scans
-            cand = store.con.execute(
-                f"SELECT a_id, b_id, term_a, term_b FROM candidates WHERE {A_ID_SLICE} ORDER BY a_id, b_id",
-                {"lo": lo, "hi": hi}).to_arrow_table()
-            a = np.searchsorted(ids, cand.column("a_id").to_numpy())
-            b = np.searchsorted(ids, cand.column("b_id").to_numpy())
-            proba = scorer.predict_proba(a, b)
-            best = proba.argmax(axis=1)
-            counts += np.bincount(best, minlength=len(LABELS))
-            store.append("relations", pa.table({
-                "a_id": cand.column("a_id"), "b_id": cand.column("b_id"),
-                "term_a": cand.column("term_a"), "term_b": cand.column("term_b"),
-                "label": pa.array(np.asarray(LABELS)[best]),
-                **{f"p_{lab}": pa.array(proba[:, j]) for j, lab in enumerate(LABELS)},
-                "model": pa.array([label] * len(best)),
-                "evidence": pa.array(["model"] * len(best)),
-            }))
-            bar.update(len(best))
+        slices = (store.con.execute(                   # bounded memory, no OFFSET scans; read as the engine asks
+            f"SELECT a_id, b_id, term_a, term_b FROM candidates WHERE {A_ID_SLICE} ORDER BY a_id, b_id",
+            {"lo": lo, "hi": hi}).to_arrow_table() for lo, hi in a_id_slices(store, "candidates", CHUNK))
+        scored = 0
+        for rows in (self.engine or LocalEngine()).map(ScorePairs(model.scorer(table), ids, label), slices):
+            scored += store.append("relations", rows)
+            bar.update(rows.num_rows)
         bar.close()
         store.con.execute(apply_decisions_sql(config.lexicon_closed, config.lexicon_min_share,
                                               config.lexicon_min_cosine))
-        run.counts["pairs"] = int(counts.sum())
+        run.counts["pairs"] = scored
         for lab, source, n in store.con.execute(
                 "SELECT label, evidence, count(*) FROM relations GROUP BY ALL ORDER BY ALL").fetchall():
             run.counts[lab if source == "model" else f"{lab} ({source})"] = int(n)
+
+
+@dataclass(frozen=True)
+class ScorePairs:
+    """Worker factory (see :mod:`lexgraph.engine`): a model bound to the build's term table, mapping a slice
+    of ``candidates`` (``a_id, b_id, term_a, term_b``) to its ``relations`` rows, every pair labelled by the model.
+
+    ``ids`` are the term ids of the table's rows (ascending), ``label`` the model's name in ``relations.model``.
+    """
+
+    scorer: PairScorer
+    ids: np.ndarray
+    label: str
+
+    def __call__(self) -> Callable[[pa.Table], pa.Table]:
+        return self.rows
+
+    def rows(self, cand: pa.Table) -> pa.Table:
+        a = np.searchsorted(self.ids, cand.column("a_id").to_numpy())
+        b = np.searchsorted(self.ids, cand.column("b_id").to_numpy())
+        proba = self.scorer.predict_proba(a, b)
+        best = proba.argmax(axis=1)
+        return pa.table({
+            "a_id": cand.column("a_id"), "b_id": cand.column("b_id"),
+            "term_a": cand.column("term_a"), "term_b": cand.column("term_b"),
+            "label": pa.array(np.asarray(LABELS)[best]),
+            **{f"p_{lab}": pa.array(proba[:, j]) for j, lab in enumerate(LABELS)},
+            "model": pa.array([self.label] * len(best)),
+            "evidence": pa.array(["model"] * len(best)),
+        })
 
 
 def table_ids(store: Store) -> list[int]:
@@ -97,11 +120,14 @@ def table_ids(store: Store) -> list[int]:
     return [r[0] for r in store.con.execute("SELECT term_id FROM terms ORDER BY term_id").fetchall()]
 
 
-def build_term_table(store: Store, model: PairClassifier, config: BuildConfig) -> TermTable:
+def build_term_table(store: Store, model: PairClassifier, config: BuildConfig,
+                     engine: Engine | None = None) -> TermTable:
     """A :class:`TermTable` over all of the build's terms (term_id order) with every encoder the model needs.
 
-    Vectors come from the build's ``embeddings`` cache, which first gains the terms an encoder lacks.
+    Vectors come from the build's ``embeddings`` cache, which first gains the terms an encoder lacks
+    (embedded on ``engine``, default in process).
     """
     terms = [r[0] for r in store.con.execute("SELECT term FROM terms ORDER BY term_id").fetchall()]
-    vectors = {enc: vectors_for(terms, enc, store, config.batch_size, config.progress) for enc in model.encoders}
+    vectors = {enc: vectors_for(terms, enc, store, config.batch_size, config.progress, engine)
+               for enc in model.encoders}
     return TermTable.build(terms, config.lang, vectors)
