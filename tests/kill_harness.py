@@ -218,7 +218,9 @@ def kill_sequence(command: list[str], db: Path, targets: list[str], clean: dict[
     """Kill ``command`` once inside each of ``targets`` in turn (each run resumes the last), then finish it.
 
     A target the file already shows completed (an earlier kill landed late) is skipped. The sleep after a
-    target's running line is uniform in [0, the stage's duration in the clean build).
+    target's running line is uniform in [0, the stage's shortest duration seen): ``seconds`` starts with
+    the clean build's and is lowered in place whenever a resumed run finishes a stage faster, so that
+    on a machine whose load changes the kills still land inside the stage.
     """
     result = KillRun()
     for target in targets:
@@ -235,15 +237,23 @@ def kill_sequence(command: list[str], db: Path, targets: list[str], clean: dict[
         kill = Kill(target, landed, offset, db.with_name(db.name + ".wal").exists())
         check_after_kill(db, clean, kill)
         result.kills.append(kill)
+        if kill.opened and done:
+            _keep_shortest(seconds, stage_seconds(db))
         if not kill.opened:
             return result
     final = BuildProcess(command, env)
     result.resumed_status = final.finish(timeout)
     if result.resumed_status == 0:
+        _keep_shortest(seconds, stage_seconds(db))
         resumed = table_hashes(db)
         result.differing = sorted(t for t in clean.keys() | resumed.keys() if clean.get(t) != resumed.get(t))
         result.equal_to_clean = not result.differing
     return result
+
+
+def _keep_shortest(seconds: dict[str, float], seen: dict[str, float]) -> None:
+    for stage, took in seen.items():
+        seconds[stage] = min(seconds.get(stage, took), took)
 
 
 def build_command(words: Path, db: Path, extra: tuple[str, ...] = ()) -> list[str]:
