@@ -84,17 +84,24 @@ def duckdb_cli() -> str | None:
     return str(beside) if beside.exists() else shutil.which("duckdb")
 
 
-def cli_table_hashes(db: Path, tables: list[str]) -> dict[str, str]:
-    """The same hashes computed by the plain ``duckdb`` CLI, opening ``db`` read-only (a first, WAL-replaying open)."""
+def _cli(db: Path, sql: str) -> list[list[str]]:
+    """Rows of ``sql`` run by the plain ``duckdb`` CLI on ``db`` opened read-only, as CSV fields."""
     cli = duckdb_cli()
     if cli is None:
         raise FileNotFoundError("no duckdb command line: pip install duckdb-cli")
-    sql = " UNION ALL ".join(_hash_sql(t) for t in tables) + ";"
     out = subprocess.run([cli, "-readonly", "-csv", "-noheader", str(db), sql], capture_output=True, text=True,
                          timeout=120, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"duckdb CLI could not read {db}: {out.stderr.strip()}")
-    return {t: f"{n}:{h}" for t, n, h in (line.split(",") for line in out.stdout.split())}
+    return [line.split(",") for line in out.stdout.split()]
+
+
+def cli_table_hashes(db: Path) -> dict[str, str]:
+    """The same hashes as :func:`table_hashes`, computed by the plain ``duckdb`` CLI opening ``db`` read-only."""
+    tables = [row[0] for row in _cli(db, "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                                         "'main' AND table_type = 'BASE TABLE' ORDER BY table_name;")]
+    rows = _cli(db, " UNION ALL ".join(_hash_sql(t) for t in tables) + ";") if tables else []
+    return {t: f"{n}:{h}" for t, n, h in rows}
 
 
 def completed_stages(db: Path) -> list[str]:
@@ -190,9 +197,9 @@ class KillRun:
 
 def check_after_kill(db: Path, clean: dict[str, str], kill: Kill) -> None:
     """Fill ``kill.opened`` and ``kill.prefix_equal`` from the file a kill left."""
-    try:
+    try:   # the CLI first: it is the first open after the kill, so it replays the WAL on its own
+        cli_side = cli_table_hashes(db) if db.exists() else {}
         python_side = table_hashes(db) if db.exists() else {}
-        cli_side = cli_table_hashes(db, sorted(python_side)) if python_side else {}
     except (duckdb.Error, RuntimeError) as exc:
         kill.problem = f"does not open: {exc}"
         return
@@ -231,12 +238,12 @@ def kill_sequence(command: list[str], db: Path, targets: list[str], clean: dict[
         offset = rng.uniform(0.0, seconds.get(target, 0.0))
         time.sleep(offset)
         written = build.kill()
-        done = completed_stages(db) if db.exists() else []
-        last = written[-1]
-        landed = f"after {last}" if last in done else last
-        kill = Kill(target, landed, offset, db.with_name(db.name + ".wal").exists())
+        kill = Kill(target, written[-1], offset, db.with_name(db.name + ".wal").exists())
         check_after_kill(db, clean, kill)
         result.kills.append(kill)
+        done = completed_stages(db) if kill.opened and db.exists() else []
+        if kill.landed in done:      # the kill fell after the stage's commit, before the next stage's line
+            kill.landed = f"after {kill.landed}"
         if kill.opened and done:
             _keep_shortest(seconds, stage_seconds(db))
         if not kill.opened:
