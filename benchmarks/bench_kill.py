@@ -31,7 +31,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from kill_harness import STAGES, Kill, KillRun, build_command, build_env, clean_build, kill_sequence  # noqa: E402
+from kill_harness import (
+    STAGES,
+    Kill,
+    KillRun,
+    build_command,
+    build_env,
+    clean_build,
+    kill_sequence,
+)
 
 
 def word_list(n: int, folder: Path) -> Path:
@@ -73,8 +81,9 @@ def run(words: Path, folder: Path, per_stage: int, mode: str, max_rounds: int, s
 
 def report(results: list[tuple[Kill, KillRun]]) -> list[str]:
     """The table: per stage, kills, files that opened, prefixes equal to clean, resumes equal to clean."""
-    rows = ["| stage | kills | opened ok (CLI and Python) | completed stages equal, rest empty | WAL left "
-            "| resumed build equal to clean |", "|---|---|---|---|---|---|"]
+    header = ("| stage | kills | opened ok (CLI and Python) | completed stages equal, rest empty | WAL left "
+              "| resumed build equal to clean |")
+    rows = [header, "|---|---|---|---|---|---|"]
     order = list(STAGES) + sorted({k.landed for k, _ in results} - set(STAGES))
     for stage in order:
         mine = [(k, r) for k, r in results if k.landed == stage]

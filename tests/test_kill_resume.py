@@ -11,8 +11,16 @@ import random
 from pathlib import Path
 
 import pytest
+from kill_harness import (
+    STAGES,
+    build_command,
+    build_env,
+    duckdb_cli,
+    kill_sequence,
+    stage_seconds,
+    table_hashes,
+)
 
-from kill_harness import STAGES, build_command, build_env, duckdb_cli, kill_sequence, stage_seconds, table_hashes
 from lexgraph.config import BuildConfig
 from lexgraph.pipeline import build
 from lexgraph.store import StageRun, Store

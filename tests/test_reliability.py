@@ -316,9 +316,9 @@ def test_zero_byte_file_being_created_by_another_process_is_left_alone(tmp_path:
     # another build holds the lock on the empty file (it is about to write the header): refuse, remove nothing
     db = tmp_path / "creating.duckdb"
     db.touch()
-    holder = subprocess.Popen([sys.executable, "-c", "import fcntl, sys, time\nf = open(sys.argv[1], 'rb+')\n"
-                               "fcntl.lockf(f, fcntl.LOCK_EX)\nprint('locked', flush=True)\ntime.sleep(60)", str(db)],
-                              stdout=subprocess.PIPE, text=True)
+    hold = ("import fcntl, sys, time\nf = open(sys.argv[1], 'rb+')\nfcntl.lockf(f, fcntl.LOCK_EX)\n"
+            "print('locked', flush=True)\ntime.sleep(60)")
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(db)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         with pytest.raises(StoreError, match=f"is being written by another process \\(PID {holder.pid}\\)"):
