@@ -92,3 +92,53 @@ def test_a_fitted_search_pickles_with_its_index(vectors: np.ndarray, index: str)
         for field in ("source", "target", "cosine", "rank"):
             np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
     assert search.block_starts(1500) == range(0, 1500, 500)
+
+
+def _built_twice(X: np.ndarray, **params: object) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Two fits on the same vectors, with every faiss thread on: their HNSW graphs and neighbour lists."""
+    import faiss
+
+    graphs, found = [], []
+    for _ in range(2):
+        search = CandidateSearch(k=10, min_cosine=-1, **params).fit(X)
+        assert search.index_kind_ == "hnsw"
+        graphs.append(faiss.vector_to_array(search.index_.hnsw.neighbors))
+        found.append(search.neighbours(X, np.arange(X.shape[0]))[1])
+    return graphs, found
+
+
+@pytest.mark.parametrize("one_thread", [False, True], ids=["this faiss", "one-thread add (faiss < 1.15.1)"])
+def test_hnsw_builds_of_the_same_vectors_are_identical(vectors: np.ndarray, one_thread: bool,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # above exact_threshold the build searches with HNSW; same input must give the same candidates
+    from lexgraph.candidates import search as search_module
+
+    if one_thread:   # the path older faiss releases take, run on this one
+        monkeypatch.setattr(search_module, "FAISS_DETERMINISTIC_HNSW", (999,))
+    graphs, found = _built_twice(vectors, index="auto", exact_threshold=1000)
+    assert np.array_equal(*graphs) and np.array_equal(*found)
+
+
+def test_one_faiss_thread_restores_the_thread_count() -> None:
+    import faiss
+
+    from lexgraph.candidates.search import one_faiss_thread
+
+    before = faiss.omp_get_max_threads()
+    with one_faiss_thread():
+        assert faiss.omp_get_max_threads() == 1
+    assert faiss.omp_get_max_threads() == before
+    with pytest.raises(RuntimeError), one_faiss_thread():
+        raise RuntimeError("a failed add")
+    assert faiss.omp_get_max_threads() == before
+
+
+@pytest.mark.slow
+def test_hnsw_above_50k_terms_is_deterministic() -> None:
+    # the default threshold, crossed by seeded clumped vectors like embeddings (60,000 x 64)
+    rng = np.random.default_rng(0)
+    centres = rng.standard_normal((1200, 64)).astype(np.float32)
+    X = centres[rng.integers(0, 1200, 60_000)] + 0.7 * rng.standard_normal((60_000, 64)).astype(np.float32)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    graphs, found = _built_twice(X)
+    assert np.array_equal(*graphs) and np.array_equal(*found)

@@ -298,3 +298,32 @@ def test_full_tmpfs_fails_cleanly_and_freeing_space_lets_the_rerun_finish(tmp_pa
         assert [o.status for o in outcomes] == ["skipped", "ran"]
         with Store(db, read_only=True) as store:
             assert store.count("terms") == 100_000
+
+
+def test_zero_byte_file_left_by_a_kill_becomes_a_store(tmp_path: Path) -> None:
+    # a build killed between creating the file and writing DuckDB's header leaves 0 bytes, which DuckDB refuses
+    db = tmp_path / "killed.duckdb"
+    db.touch()
+    with pytest.raises(duckdb.IOException, match="not a valid DuckDB database file"):
+        duckdb.connect(str(db))
+    with Store(db) as store:
+        assert store.count("runs") == 0
+    with pytest.raises(StoreError, match="no lexgraph database"):     # read-only opens do not create
+        Store(tmp_path / "absent.duckdb", read_only=True)
+
+
+def test_zero_byte_file_being_created_by_another_process_is_left_alone(tmp_path: Path) -> None:
+    # another build holds the lock on the empty file (it is about to write the header): refuse, remove nothing
+    db = tmp_path / "creating.duckdb"
+    db.touch()
+    hold = ("import fcntl, sys, time\nf = open(sys.argv[1], 'rb+')\nfcntl.lockf(f, fcntl.LOCK_EX)\n"
+            "print('locked', flush=True)\ntime.sleep(60)")
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with pytest.raises(StoreError, match=f"is being written by another process \\(PID {holder.pid}\\)"):
+            Store(db)
+        assert db.exists() and db.stat().st_size == 0
+    finally:
+        holder.kill()
+        holder.wait()

@@ -6,6 +6,10 @@ its last completed run has the same fingerprint (its parameters plus the run ids
 the stage before it), so a rerun resumes after the last completed stage; a stage
 named in ``force`` runs again, and so does every stage after it, since their
 upstream run id changes.
+
+Every stage logs one line (``lexgraph.pipeline``, INFO) as it starts or is skipped:
+``stage embed (3 of 7) running`` or ``... is up to date (run 3)``; ``lexgraph build``
+prints them on stderr unless ``--quiet``.
 """
 
 from __future__ import annotations
@@ -90,14 +94,15 @@ def _run(config: BuildConfig, force: Sequence[str], stages: list[Stage],
     config.db.parent.mkdir(parents=True, exist_ok=True)
     with Store(config.db) as store:
         upstream: list[int] = []
-        for stage, params in zip(stages, every_params):
+        for number, (stage, params) in enumerate(zip(stages, every_params), start=1):
             fp = fingerprint({"params": params, "upstream": upstream})
             last = store.last_completed(stage.name)
             if stage.name not in force and last is not None and last.fingerprint == fp:
-                log.info("stage %s is up to date (run %d)", stage.name, last.run_id)
+                log.info("stage %s (%d of %d) is up to date (run %d)", stage.name, number, len(stages), last.run_id)
                 outcomes.append(StageOutcome(stage.name, "skipped", last.run_id, last.counts))
                 upstream = [last.run_id]
                 continue
+            log.info("stage %s (%d of %d) running", stage.name, number, len(stages))
             with store.stage(stage.name, params, upstream, clears=stage.clears) as run:
                 stage.run(store, config, run)
             done = store.last_completed(stage.name)

@@ -7,11 +7,17 @@ chunk by chunk so memory stays bounded whatever the vocabulary size.
 
 Rows of ``X`` must be unit length (every :mod:`lexgraph.embed.encoders` encoder
 guarantees it), so inner product is cosine.
+
+Same vectors, same neighbours: the HNSW graph is built the same way every time. faiss
+1.15.1 and later build it deterministically whatever the thread count; before that its
+threads raced over the graph's locks and each build differed, so there the add runs in
+one thread (:func:`hnsw_add`; the cost is in docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import ClassVar
@@ -23,6 +29,45 @@ from lexgraph.store.pairs import orient_arrays
 from lexgraph.store.params import Interval, Options, Rule, check_params
 
 INDEX_KINDS = ("auto", "exact", "hnsw", "ivf")
+
+#: The first faiss release whose HNSW ``add`` builds the same graph whatever the thread count (its lock-free
+#: build became the only one: faiss PR #5611). Before it, two builds of the same vectors with several
+#: threads give different graphs, hence different neighbours (seen with faiss 1.14.3: 4 graphs in 4 builds).
+FAISS_DETERMINISTIC_HNSW = (1, 15, 1)
+
+
+def faiss_version() -> tuple[int, ...]:
+    """The installed faiss's version as numbers: ``'1.8.0.post1'`` -> ``(1, 8, 0)``."""
+    import faiss
+
+    numbers = []
+    for part in faiss.__version__.split("."):
+        if not part.isdigit():
+            break
+        numbers.append(int(part))
+    return tuple(numbers)
+
+
+@contextmanager
+def one_faiss_thread() -> Iterator[None]:
+    """faiss's OpenMP thread count set to one inside the block, and restored after it (even on error)."""
+    import faiss
+
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
+
+
+def hnsw_add(index: object, X: np.ndarray) -> None:
+    """``index.add(X)`` for a faiss HNSW index, deterministic on every faiss: one thread before 1.15.1."""
+    if faiss_version() >= FAISS_DETERMINISTIC_HNSW:
+        index.add(X)  # type: ignore[attr-defined]
+        return
+    with one_faiss_thread():
+        index.add(X)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -102,7 +147,10 @@ class CandidateSearch(BaseEstimator):
             index.train(sample)
             index.nprobe = min(self.nprobe, nlist)
             self._quantizer = quantizer  # keep alive: faiss does not own it
-        index.add(X)
+        if kind == "hnsw":
+            hnsw_add(index, X)
+        else:
+            index.add(X)
         self.index_ = index
         self.index_kind_ = kind
         self.n_indexed_ = n

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from lexgraph import __version__
 from lexgraph.cli.options import given, with_options
-from lexgraph.cli.output import console, fail, print_frame
+from lexgraph.cli.output import console, fail, print_frame, show_stages
 from lexgraph.config import BuildConfig, params_as_built
 from lexgraph.trees.params import TreeParams
 
@@ -43,7 +43,7 @@ def build(
     db: Path = typer.Option(..., "--db", help="DuckDB file to create or resume."),
     *,
     force: Optional[list[str]] = typer.Option(None, "--force", help="Redo this stage (and those after it)."),
-    quiet: bool = typer.Option(False, "--quiet", help="No progress bars."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress bars and no stage lines."),
     **options: Any,
 ) -> None:
     """Build (or resume) a lexgraph database from word lists."""
@@ -52,6 +52,8 @@ def build(
     from lexgraph.store import Store, StoreError
     from lexgraph.store.summary import example_clusters
 
+    if not quiet:
+        show_stages()
     try:
         config = BuildConfig(db=db, sources=source or [], progress=not quiet, **options)
         outcomes = pipeline.build(config, force=force or [])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,21 @@ def fail(message: str, code: int = 1) -> None:
     """
     err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
     raise typer.Exit(code)
+
+
+def show_stages() -> None:
+    """Print the pipeline's stage lines (``stage embed (3 of 7) running``) on stderr, with the time.
+
+    A build runs for minutes to hours and only some stages draw a progress bar: this says which stage
+    is working, and which ones a rerun skipped. Idempotent, so in-process callers can call it per build.
+    """
+    logger = logging.getLogger("lexgraph.pipeline")
+    logger.setLevel(logging.INFO)
+    if not any(getattr(h, "_lexgraph_stages", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)      # flushes after every line
+        handler.setFormatter(logging.Formatter("%(asctime)s lexgraph: %(message)s", "%H:%M:%S"))
+        handler._lexgraph_stages = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
 
 
 def print_frame(df: pl.DataFrame, fmt: str = "table", title: str | None = None) -> None:

@@ -115,6 +115,8 @@ class Store(Closing):
         self.read_only = read_only
         if read_only and not self.path.exists():
             raise StoreError(f"no lexgraph database at {self.path}")
+        if not read_only:
+            _remove_if_empty_and_free(self.path)
         created = not self.path.exists()
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
@@ -298,6 +300,32 @@ class Store(Closing):
             "AND table_type = 'BASE TABLE' ORDER BY table_name"
         ).fetchall()
         return [r[0] for r in rows]
+
+
+def _remove_if_empty_and_free(path: Path) -> None:
+    """Remove a 0-byte ``path`` that no process holds, so that DuckDB creates the store afresh.
+
+    DuckDB refuses a 0-byte file ("not a valid DuckDB database file"), and a build killed between creating
+    the file and writing its header leaves one (so does ``touch``). It holds nothing to lose. The file is
+    removed under the same lock DuckDB takes, so a build that is creating it right now keeps it (and a
+    second one is then refused by DuckDB's lock, as usual).
+    """
+    try:
+        import fcntl
+    except ImportError:          # not POSIX: leave it to DuckDB's message
+        return
+    try:
+        if path.stat().st_size != 0:
+            return
+        with open(path, "rb+") as handle:
+            try:
+                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:      # someone is creating it: DuckDB will report the lock
+                return
+            if os.fstat(handle.fileno()).st_size == 0:
+                path.unlink()
+    except FileNotFoundError:
+        return
 
 
 def _locked_message(path: Path, duckdb_message: str) -> str:
