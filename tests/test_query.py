@@ -308,6 +308,8 @@ def test_query_command_uses_the_macros_and_fails_cleanly(demo_db: Path, tmp_path
     assert ok.stdout.splitlines() == ["synonym", "huge", "large", "enormous"]
     bad = lexgraph_cli("query", str(demo_db), "SELECT * FROM synonyms()")
     assert bad.returncode == 1 and "Binder Error" in bad.stderr and "Traceback" not in bad.stderr
+    took = lexgraph_cli("query", str(demo_db), "SELECT INTERVAL 90 SECOND AS d, NULL::INTERVAL AS e", "--format", "csv")
+    assert took.returncode == 0 and took.stdout.splitlines() == ["d,e", "0:01:30,"], took.stderr  # polars has no intervals
     write = lexgraph_cli("query", str(demo_db), "DROP TABLE terms")
     assert write.returncode == 1 and "read-only" in write.stderr and "Traceback" not in write.stderr
     wrong = lexgraph_cli("export", str(demo_db), "--format", "xml", "--out", str(tmp_path))

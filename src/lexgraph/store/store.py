@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -286,8 +286,18 @@ class Store(Closing):
         return arrow.num_rows
 
     def frame(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
-        """Run ``sql`` (``?`` or ``$name`` parameters) and return a polars DataFrame."""
-        return pl.from_arrow(self.con.execute(sql, params or []).to_arrow_table())
+        """Run ``sql`` (``?`` or ``$name`` parameters) and return a polars DataFrame.
+
+        INTERVAL columns (``finished_at - started_at``) come back as text such as ``0:00:03.2``:
+        polars cannot import Arrow's month-day-nano intervals.
+        """
+        table = self.con.execute(sql, params or []).to_arrow_table()
+        for i, f in enumerate(table.schema):
+            if pa.types.is_interval(f.type):
+                text = [None if v is None else str(timedelta(days=v.days, microseconds=v.nanoseconds / 1000))
+                        if not v.months else f"{v.months} months {v.days} days" for v in table.column(i).to_pylist()]
+                table = table.set_column(i, f.name, pa.array(text, pa.string()))
+        return pl.from_arrow(table)
 
     def count(self, table: str) -> int:
         """Row count of ``table``."""
