@@ -113,8 +113,8 @@ def main() -> None:
     ap.add_argument("--force", nargs="*", default=[], help="stages to rerun even when up to date")
     ap.add_argument("--json", type=Path, help="also write the records here")
     args = ap.parse_args()
-    source = "wordnet:en" if args.n == 0 else str(sample_source(args.n, args.seed,
-                                                                 args.db.with_suffix(f".{args.n}.tsv")))
+    tsv = args.db.parent / f"wordnet-en-{args.n}-seed{args.seed}.tsv"     # one name per sample: builds compare
+    source = "wordnet:en" if args.n == 0 else str(sample_source(args.n, args.seed, tsv))
     monitor = RSSMonitor()
     monitor.start()
     records: list[StageRecord] = []
