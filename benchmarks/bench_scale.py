@@ -1,8 +1,9 @@
 """Whole-pipeline scale benchmark: ``lexgraph build`` over N lemmas of the English wordnet (or all).
 
 Prints, per stage, the wall seconds, the peak resident memory of the process while the stage ran
-(sampled every 0.1 s by a monitor thread with psutil, so a spike shorter than that may be missed)
-and the stage's counts; the whole build's peak RSS comes from ``getrusage`` (exact).
+(sampled every 0.1 s by a monitor thread with psutil, so a spike shorter than that may be missed),
+the process's CPU seconds (user + system, all threads: on a shared machine a better guide to the idle
+cost than wall seconds) and the stage's counts; the whole build's peak RSS comes from ``getrusage`` (exact).
 
 A subset is a seeded sample of the wordnet's distinct lemmas (``--seed``), written with each
 lemma's senses' part of speech to a TSV that the build reads as its source; a sample rather than the
@@ -44,6 +45,7 @@ class StageRecord:
 
     stage: str
     seconds: float = 0.0
+    cpu_seconds: float = 0.0     # user + system time of the process (all its threads)
     peak_rss: int = 0
     counts: dict[str, Any] = field(default_factory=dict)
 
@@ -84,11 +86,17 @@ class TimedStage:
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
         self.monitor.reset()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu()
         self.inner.run(store, config, run)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, _cpu() - cpu
         self.monitor.peak = max(self.monitor.peak, psutil.Process().memory_info().rss)
-        self.records.append(StageRecord(self.name, seconds, self.monitor.peak, dict(run.counts)))
+        self.records.append(StageRecord(self.name, seconds, cpu, self.monitor.peak, dict(run.counts)))
+
+
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process so far: on a shared machine, closer to the idle cost."""
+    t = psutil.Process().cpu_times()
+    return t.user + t.system
 
 
 def sample_source(n: int, seed: int, path: Path) -> Path:
@@ -128,7 +136,7 @@ def main() -> None:
     with Store(args.db, read_only=True) as store:
         terms, pairs = store.count("terms"), store.count("candidates")
     print(f"source {source}: {terms} terms, {pairs} candidate pairs, db {args.db}")
-    print(f"{'stage':<11} {'seconds':>8} {'peak RSS GiB':>13}  counts")
+    print(f"{'stage':<11} {'seconds':>8} {'cpu s':>8} {'peak RSS GiB':>13}  counts")
     done = {r.stage: r for r in records}
     for o in outcomes:
         r = done.get(o.stage)
@@ -136,8 +144,9 @@ def main() -> None:
             print(f"{o.stage:<11} {'skipped':>8}")
             continue
         shown = {k: v for k, v in r.counts.items() if not isinstance(v, dict)}
-        print(f"{r.stage:<11} {r.seconds:8.1f} {r.peak_rss / 2**30:13.2f}  {json.dumps(shown)[:110]}")
-    print(f"{'total':<11} {total:8.1f} {peak / 2**30:13.2f}  (peak: getrusage max RSS of the process)")
+        print(f"{r.stage:<11} {r.seconds:8.1f} {r.cpu_seconds:8.1f} {r.peak_rss / 2**30:13.2f}  "
+              f"{json.dumps(shown)[:100]}")
+    print(f"{'total':<11} {total:8.1f} {_cpu():8.1f} {peak / 2**30:13.2f}  (peak: getrusage max RSS of the process)")
     if args.json:
         args.json.write_text(json.dumps({"source": source, "terms": terms, "pairs": pairs, "total_s": total,
                                          "peak_rss": peak, "stages": [r.__dict__ for r in records]}, indent=1))
