@@ -90,7 +90,10 @@ class TimedStage:
         self.inner.run(store, config, run)
         seconds, cpu = time.perf_counter() - start, _cpu() - cpu
         self.monitor.peak = max(self.monitor.peak, psutil.Process().memory_info().rss)
-        self.records.append(StageRecord(self.name, seconds, cpu, self.monitor.peak, dict(run.counts)))
+        record = StageRecord(self.name, seconds, cpu, self.monitor.peak, dict(run.counts))
+        self.records.append(record)
+        print(f"done {record.stage}: {seconds:.1f} s, {cpu:.1f} cpu s, peak {record.peak_rss / 2**30:.2f} GiB "
+              f"({time.strftime('%H:%M:%S')})", flush=True)       # a long build shows its progress
 
 
 def _cpu() -> float:

@@ -116,12 +116,12 @@ def _knn_lists(X: np.ndarray, ks: tuple[int, ...], metric: str) -> list[tuple[np
     outs = [(np.empty((n, k), np.int64), np.empty((n, k), np.float64)) for k in ks]
     for start in range(0, n, block):
         stop = min(start + block, n)
-        dots = X[start:stop] @ X.T
+        D = X[start:stop] @ X.T                     # the dot products, turned into distances in place
         if metric == "cosine":
-            D = np.maximum(1.0 - dots, 0.0)
+            np.maximum(np.subtract(1.0, D, out=D), 0.0, out=D)
         else:
-            D = np.sqrt(np.maximum(sq[start:stop, None] + sq[None, :] - 2.0 * dots, 0.0))
-        del dots
+            np.subtract(sq[start:stop, None] + sq[None, :], np.multiply(D, 2.0, out=D), out=D)
+            np.sqrt(np.maximum(D, 0.0, out=D), out=D)
         D[np.arange(stop - start), np.arange(start, stop)] = np.inf
         for k, (out_i, out_d) in zip(ks, outs):
             out_i[start:stop], out_d[start:stop] = _knn_from_matrix(D, k)
