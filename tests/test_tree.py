@@ -528,3 +528,20 @@ def test_ctfidf_labels_empty_vocabulary_is_no_labels_but_other_errors_raise() ->
     assert "rocket" in ctfidf_labels(texts, members)[0]
     with pytest.raises(ValueError, match="klingon"):            # before, any ValueError read as "no labels"
         ctfidf_labels(texts, members, stop_words="klingon")
+
+
+def test_centroid_labels_by_hand_and_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each node is labelled by the members nearest its centroid; scoring in chunks changes nothing."""
+    import lexgraph.trees.labels as labels
+
+    vectors = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9], [0.7, 0.7]])
+    names = ["cat", "kitten", "car", "auto", "thing"]
+    members = pl.DataFrame({"node_id": [0, 0, 1, 1, 2, 2, 2, 2, 2], "item": [0, 1, 2, 3, 0, 1, 2, 3, 4]})
+    whole = labels.centroid_labels(vectors, names, members, n_terms=2)
+    assert whole == {0: "cat, kitten", 1: "car, auto", 2: "thing, kitten"}
+    tree = NestedDensityTree(min_points=3).fit(DATA["digits300"])
+    names = [str(i) for i in range(300)]
+    expected = labels.centroid_labels(DATA["digits300"], names, tree.members_)
+    monkeypatch.setattr(labels, "SCORE_CHUNK", 7)
+    assert labels.centroid_labels(DATA["digits300"], names, tree.members_) == expected
+    assert labels.centroid_labels(vectors, ["cat", "kitten", "car", "auto", "thing"], members, n_terms=2) == whole
