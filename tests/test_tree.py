@@ -83,6 +83,67 @@ def test_dense_and_streaming_engines_agree() -> None:
                 a.knn_distances, b.knn_distances)
 
 
+def _planted(n: int, d: int, seed: int = 0, duplicates: bool = True) -> np.ndarray:
+    """Points around 30 random centres, with 10 exact duplicates (ties in every distance) unless told not to."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(30, d))
+    X = centres[rng.integers(0, 30, n)] + rng.normal(scale=0.6, size=(n, d))
+    if duplicates:
+        X[:10] = X[10:20]
+    return X
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "cosine"])
+@pytest.mark.parametrize("min_points", [1, 2, 3, 6])
+def test_lazy_engine_equals_streaming(metric: str, min_points: int) -> None:
+    """The lazy Prim (neighbour lists first, full rows in batches) finds a tree of the same weights and the
+    same core distances and neighbour lists as the streaming Prim, so the layers are the same.
+
+    Not with Euclidean duplicates at min_points 1: their distance is sqrt of a rounding error (1e-7, not 0)
+    in either engine, and which engine rounds to exactly 0 decides the first layer."""
+    X = _planted(600, 24, duplicates=metric == "cosine" or min_points > 1)
+    a = mutual_reachability_mst(X, min_points, metric, "streaming")
+    b = mutual_reachability_mst(X, min_points, metric, "lazy")
+    assert np.array_equal(a.core_distances, b.core_distances)
+    assert np.array_equal(a.knn_indices, b.knn_indices) and np.array_equal(a.knn_distances, b.knn_distances)
+    # sqrt turns a rounding error of 1e-14 in a squared Euclidean distance near 0 into 1e-7
+    np.testing.assert_allclose(a.weights, b.weights, rtol=0, atol=1e-12 if metric == "cosine" else 1e-6)
+    assert len({tuple(sorted(e)) for e in b.edges.tolist()}) == X.shape[0] - 1      # a spanning tree
+    fits = [NestedDensityTree(min_points=min_points, metric=metric, method=DBSCANLayering(engine=e)).fit(X)
+            for e in ("streaming", "lazy")]
+    cols = ["node_id", "parent_id", "layer", "size", "top_layer"]
+    assert fits[0].nodes_.select(cols).equals(fits[1].nodes_.select(cols))
+    assert fits[0].members_.equals(fits[1].members_)
+    np.testing.assert_allclose(fits[0].epsilons_, fits[1].epsilons_, rtol=1e-12)
+
+
+def test_lazy_engine_with_batches_of_one_row() -> None:
+    """Row batches of one (the most lazy) and of all points (the most eager) give the same weights."""
+    from lexgraph.trees.lazy_prim import lazy_prim
+    from lexgraph.trees.mst import _knn_lists, _prepare
+
+    Xf = _prepare(_planted(300, 8, seed=1), "cosine")
+    (_, core_d), (wide_i, wide_d) = _knn_lists(Xf, (2, 5), "cosine")
+    core = core_d[:, -1].copy()
+    _, w1 = lazy_prim(Xf, core, wide_i, wide_d, "cosine", row_batch=1)
+    _, wall = lazy_prim(Xf, core, wide_i, wide_d, "cosine", row_batch=300)
+    ref = mutual_reachability_mst(Xf, 3, "cosine", "dense").weights
+    np.testing.assert_allclose(w1, ref, atol=1e-12)
+    np.testing.assert_allclose(wall, ref, atol=1e-12)
+
+
+def test_auto_engine_is_lazy_for_many_points_in_many_dimensions(monkeypatch: pytest.MonkeyPatch) -> None:
+    import lexgraph.trees.mst as mst
+
+    monkeypatch.setattr(mst, "DENSE_MAX_POINTS", 100)
+    called: list[int] = []
+    real = mst.lazy_prim
+    monkeypatch.setattr(mst, "lazy_prim", lambda *a, **k: called.append(1) or real(*a, **k))
+    X = _planted(200, 40)
+    auto = mutual_reachability_mst(X, 3, "cosine")
+    assert called and np.allclose(auto.weights, mutual_reachability_mst(X, 3, "cosine", "dense").weights)
+
+
 @pytest.mark.parametrize("condense", [True, False])
 @pytest.mark.parametrize("name", sorted(DATA))
 def test_nesting_and_one_root(name: str, condense: bool) -> None:
@@ -467,3 +528,20 @@ def test_ctfidf_labels_empty_vocabulary_is_no_labels_but_other_errors_raise() ->
     assert "rocket" in ctfidf_labels(texts, members)[0]
     with pytest.raises(ValueError, match="klingon"):            # before, any ValueError read as "no labels"
         ctfidf_labels(texts, members, stop_words="klingon")
+
+
+def test_centroid_labels_by_hand_and_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each node is labelled by the members nearest its centroid; scoring in chunks changes nothing."""
+    import lexgraph.trees.labels as labels
+
+    vectors = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9], [0.7, 0.7]])
+    names = ["cat", "kitten", "car", "auto", "thing"]
+    members = pl.DataFrame({"node_id": [0, 0, 1, 1, 2, 2, 2, 2, 2], "item": [0, 1, 2, 3, 0, 1, 2, 3, 4]})
+    whole = labels.centroid_labels(vectors, names, members, n_terms=2)
+    assert whole == {0: "cat, kitten", 1: "car, auto", 2: "thing, kitten"}
+    tree = NestedDensityTree(min_points=3).fit(DATA["digits300"])
+    names = [str(i) for i in range(300)]
+    expected = labels.centroid_labels(DATA["digits300"], names, tree.members_)
+    monkeypatch.setattr(labels, "SCORE_CHUNK", 7)
+    assert labels.centroid_labels(DATA["digits300"], names, tree.members_) == expected
+    assert labels.centroid_labels(vectors, ["cat", "kitten", "car", "auto", "thing"], members, n_terms=2) == whole

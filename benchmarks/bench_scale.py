@@ -1,0 +1,159 @@
+"""Whole-pipeline scale benchmark: ``lexgraph build`` over N lemmas of the English wordnet (or all).
+
+Prints, per stage, the wall seconds, the peak resident memory of the process while the stage ran
+(sampled every 0.1 s by a monitor thread with psutil, so a spike shorter than that may be missed),
+the process's CPU seconds (user + system, all threads: on a shared machine a better guide to the idle
+cost than wall seconds) and the stage's counts; the whole build's peak RSS comes from ``getrusage`` (exact).
+
+A subset is a seeded sample of the wordnet's distinct lemmas (``--seed``), written with each
+lemma's senses' part of speech to a TSV that the build reads as its source; a sample rather than the
+first N lemmas because the wordnet's order groups lemmas by part of speech and synset, which would
+make a subset denser (more candidate pairs per term) than the whole.  ``--n 0`` builds ``wordnet:en``
+itself, as issue 17 measures it.
+
+    HF_HUB_OFFLINE=1 PYTHONPATH=src python benchmarks/bench_scale.py --n 20000 --db /tmp/scale/s20k.duckdb
+    HF_HUB_OFFLINE=1 PYTHONPATH=src python benchmarks/bench_scale.py --n 0 --db /tmp/scale/wn.duckdb
+
+Stages that are up to date in ``--db`` are skipped (and reported as such); delete the file (or pass
+``--force STAGE``) to time them again.  The embedding cache is never cleared, so a rebuild into an old
+file times the embed stage as a cache read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+import psutil
+
+from lexgraph.config import BuildConfig
+from lexgraph.pipeline import Stage, build, default_stages
+from lexgraph.store import StageRun, Store
+
+
+@dataclass
+class StageRecord:
+    """What one stage cost."""
+
+    stage: str
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0     # user + system time of the process (all its threads)
+    peak_rss: int = 0
+    counts: dict[str, Any] = field(default_factory=dict)
+
+
+class RSSMonitor(threading.Thread):
+    """Samples this process's resident memory every ``interval`` seconds; ``peak`` since the last ``reset``."""
+
+    def __init__(self, interval: float = 0.1) -> None:
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.peak = 0
+        self._proc = psutil.Process()
+        self._stop = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._proc.memory_info().rss)
+            time.sleep(self.interval)
+
+    def reset(self) -> int:
+        """Start a new window; returns the current RSS."""
+        self.peak = rss = self._proc.memory_info().rss
+        return rss
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+class TimedStage:
+    """A pipeline stage wrapped to record its wall time and peak RSS (delegates everything else)."""
+
+    def __init__(self, inner: Stage, monitor: RSSMonitor, records: list[StageRecord]) -> None:
+        self.inner, self.monitor, self.records = inner, monitor, records
+        self.name, self.clears = inner.name, inner.clears
+
+    def params(self, config: BuildConfig) -> dict[str, Any]:
+        return self.inner.params(config)
+
+    def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
+        self.monitor.reset()
+        start, cpu = time.perf_counter(), _cpu()
+        self.inner.run(store, config, run)
+        seconds, cpu = time.perf_counter() - start, _cpu() - cpu
+        self.monitor.peak = max(self.monitor.peak, psutil.Process().memory_info().rss)
+        record = StageRecord(self.name, seconds, cpu, self.monitor.peak, dict(run.counts))
+        self.records.append(record)
+        print(f"done {record.stage}: {seconds:.1f} s, {cpu:.1f} cpu s, peak {record.peak_rss / 2**30:.2f} GiB "
+              f"({time.strftime('%H:%M:%S')})", flush=True)       # a long build shows its progress
+
+
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process so far: on a shared machine, closer to the idle cost."""
+    t = psutil.Process().cpu_times()
+    return t.user + t.system
+
+
+def sample_source(n: int, seed: int, path: Path) -> Path:
+    """A TSV of ``n`` distinct lemmas of the English wordnet (seeded sample), one row per sense."""
+    from lexgraph.lexicon.sources import read_wordnet_source
+
+    rows = read_wordnet_source("en").rows.select("raw", "pos", "lang")
+    lemmas = rows["raw"].unique(maintain_order=True).to_numpy()
+    rng = np.random.default_rng(seed)
+    chosen = set(rng.choice(lemmas, size=min(n, lemmas.size), replace=False).tolist())
+    sub = rows.filter(pl.col("raw").is_in(list(chosen))).rename({"raw": "term"})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sub.write_csv(path, separator="\t")
+    return path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=20_000, help="lemmas to sample (0: all of wordnet:en)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--db", type=Path, default=Path("/tmp/scale/bench.duckdb"))
+    ap.add_argument("--force", nargs="*", default=[], help="stages to rerun even when up to date")
+    ap.add_argument("--json", type=Path, help="also write the records here")
+    args = ap.parse_args()
+    tsv = args.db.parent / f"wordnet-en-{args.n}-seed{args.seed}.tsv"     # one name per sample: builds compare
+    source = "wordnet:en" if args.n == 0 else str(sample_source(args.n, args.seed, tsv))
+    monitor = RSSMonitor()
+    monitor.start()
+    records: list[StageRecord] = []
+    config = BuildConfig(db=args.db, sources=[source], lang="en", random_state=args.seed)
+    stages = [TimedStage(s, monitor, records) for s in default_stages()]
+    start = time.perf_counter()
+    outcomes = build(config, force=args.force, stages=stages)
+    total = time.perf_counter() - start
+    monitor.stop()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    with Store(args.db, read_only=True) as store:
+        terms, pairs = store.count("terms"), store.count("candidates")
+    print(f"source {source}: {terms} terms, {pairs} candidate pairs, db {args.db}")
+    print(f"{'stage':<11} {'seconds':>8} {'cpu s':>8} {'peak RSS GiB':>13}  counts")
+    done = {r.stage: r for r in records}
+    for o in outcomes:
+        r = done.get(o.stage)
+        if r is None:
+            print(f"{o.stage:<11} {'skipped':>8}")
+            continue
+        shown = {k: v for k, v in r.counts.items() if not isinstance(v, dict)}
+        print(f"{r.stage:<11} {r.seconds:8.1f} {r.cpu_seconds:8.1f} {r.peak_rss / 2**30:13.2f}  "
+              f"{json.dumps(shown)[:100]}")
+    print(f"{'total':<11} {total:8.1f} {_cpu():8.1f} {peak / 2**30:13.2f}  (peak: getrusage max RSS of the process)")
+    if args.json:
+        args.json.write_text(json.dumps({"source": source, "terms": terms, "pairs": pairs, "total_s": total,
+                                         "peak_rss": peak, "stages": [r.__dict__ for r in records]}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
