@@ -164,31 +164,26 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
         rel = wn.relations.filter(pl.col("type").is_in(types)).select("source", "target")
         return (rel.join(ts.rename({"synset_id": "source", "term_id": "x"}), on="source")
                 .join(ts.rename({"synset_id": "target", "term_id": "y"}), on="target")
-                .select("x", "y", pl.lit(relation).alias("relation"), pl.col("source").alias("synset"),
-                        pl.lit(None, dtype=pl.Float32).alias("sense_share"),
-                        pl.lit(None, dtype=pl.Boolean).alias("main_sense")))
+                .select("x", "y", pl.lit(relation).alias("relation"), pl.col("source").alias("synset")))
 
     term_id = dict(zip(terms["term"].to_list(), terms["term_id"].to_list()))
     ant = wn.antonym_pairs()
     ant = ant.filter(pl.col("term_a").is_in(terms["term"]) & pl.col("term_b").is_in(terms["term"]))
     antonym = pl.DataFrame({"x": [term_id[t] for t in ant["term_a"].to_list()],
                             "y": [term_id[t] for t in ant["term_b"].to_list()]},
-                           schema={"x": pl.Int32, "y": pl.Int32}).with_columns(
-        pl.lit("antonym").alias("relation"), pl.lit(None, dtype=pl.Utf8).alias("synset"),
-        pl.lit(None, dtype=pl.Float32).alias("sense_share"), pl.lit(None, dtype=pl.Boolean).alias("main_sense"))
+                           schema={"x": pl.Int32, "y": pl.Int32}).with_columns(pl.lit("antonym").alias("relation"))
 
     verbs = wn.synsets.filter(pl.col("pos") == "v").get_column("synset_id")
     hyper = synset_links(("HYPERNYM", "HYPONYM"), "hypernym").with_columns(
         pl.when(pl.col("synset").is_in(verbs.implode())).then(pl.lit("troponym")).otherwise("relation")
         .alias("relation"))
-    gloss = pl.DataFrame(schema={"x": pl.Int32, "y": pl.Int32, "synset": pl.Utf8})
+    parts = [synonym, antonym, hyper, synset_links(("SIMILAR_TO",), "similar")]
     if wn.lang in GLOSS_LISTS:
-        gloss = gloss_links(wn, main, terms)
-    gloss = gloss.with_columns(pl.lit("gloss").alias("relation"), pl.lit(None, dtype=pl.Float32).alias("sense_share"),
-                               pl.lit(None, dtype=pl.Boolean).alias("main_sense")).select(list(synonym.columns))
-    parts = [synonym, antonym, gloss, hyper, synset_links(("SIMILAR_TO",), "similar")]
+        parts.append(gloss_links(wn, main, terms).with_columns(pl.lit("gloss").alias("relation")))
     rank = {r: i for i, r in enumerate(LINK_RELATIONS)}
-    links = (pl.concat([p.with_columns(pl.col("x").cast(pl.Int32), pl.col("y").cast(pl.Int32)) for p in parts])
+    # diagonal: a part without sense_share / main_sense gets NULLs there
+    links = (pl.concat([p.with_columns(pl.col("x").cast(pl.Int32), pl.col("y").cast(pl.Int32)) for p in parts],
+                       how="diagonal_relaxed")
              .filter(pl.col("x") != pl.col("y"))
              .with_columns(pl.min_horizontal("x", "y").alias("a_id"), pl.max_horizontal("x", "y").alias("b_id"),
                            pl.col("relation").replace_strict(rank, return_dtype=pl.Int32).alias("_rank"))
