@@ -166,27 +166,18 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
             blocks.append((node, clus + k_total))
             k_total += seeds.size
             self.n_passes_ += 1
-        self.n_unseeded_ = 0
-        if self.max_passes is not None and self.n_passes_ >= self.max_passes:
-            self.n_unseeded_ = int(np.unique(row[~covered[row] & ~covered[A.indices]]).size)
+        uncovered = ~covered[row]
+        linked = np.unique(row[uncovered & ~covered[A.indices]])   # uncovered terms with an uncovered neighbour
+        capped = self.max_passes is not None and self.n_passes_ >= self.max_passes
+        self.n_unseeded_ = int(linked.size) if capped else 0
         self.n_orphan_seeds_ = 0
         if self.seed_orphans:
             # linked, but every neighbour is covered (terms linked to each other are left alone if the cap hit)
-            orphans = np.setdiff1d(np.unique(row[~covered[row]]), np.unique(row[~covered[row] & ~covered[A.indices]]))
+            orphans = np.setdiff1d(np.unique(row[uncovered]), linked)
             orphans = orphans[np.argsort(-rank[orphans])]        # candidate ids by rank, never by node number
             self.n_orphan_seeds_ = int(orphans.size)
             if orphans.size:
-                at = np.isin(row, orphans)
-                partner = _partners(A, rank, orphans, row[at], A.indices[at], w_bits[at])
-                cid = np.arange(orphans.size, dtype=np.int64)
-                node, clus = self._expand(graph, A, np.concatenate([orphans, partner]),
-                                          np.concatenate([cid, cid]), orphans.size, rank)
-                # a seed never leaves its candidate, so an orphan could end in one it would not be let into
-                # (a 4-clique joins {e, a} through a): keep only candidates the orphan still passes.
-                M = sp.csr_matrix((np.ones(node.size, np.int64), (node, clus)), shape=(n, orphans.size))
-                own = _values_at(A @ M, orphans, cid)
-                fair = own > self.join_share * (np.bincount(clus, minlength=orphans.size) - 1)
-                node, clus = node[fair[clus]], clus[fair[clus]]
+                node, clus = self._seed_orphans(graph, A, orphans, row, w_bits, rank)
                 blocks.append((node, clus + k_total))
                 k_total += orphans.size
         if self.n_unseeded_:
@@ -196,6 +187,21 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         node = np.concatenate([b[0] for b in blocks]) if blocks else np.zeros(0, np.int64)
         clus = np.concatenate([b[1] for b in blocks]) if blocks else np.zeros(0, np.int64)
         return np.sort(node.astype(np.int64) * max(k_total, 1) + clus), k_total
+
+    def _seed_orphans(self, graph: SynonymGraph, A: sp.csr_matrix, orphans: np.ndarray, row: np.ndarray,
+                      w_bits: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """One candidate per orphan, cored on it and its best neighbour; returns (node, cluster) members."""
+        at = np.isin(row, orphans)
+        partner = _partners(A, rank, orphans, row[at], A.indices[at], w_bits[at])
+        cid = np.arange(orphans.size, dtype=np.int64)
+        node, clus = self._expand(graph, A, np.concatenate([orphans, partner]), np.concatenate([cid, cid]),
+                                  orphans.size, rank)
+        # a seed never leaves its candidate, so an orphan could end in one it would not be let into
+        # (a 4-clique joins {e, a} through a): keep only candidates the orphan still passes.
+        M = sp.csr_matrix((np.ones(node.size, np.int64), (node, clus)), shape=(graph.n, orphans.size))
+        own = _values_at(A @ M, orphans, cid)
+        fair = own > self.join_share * (np.bincount(clus, minlength=orphans.size) - 1)
+        return node[fair[clus]], clus[fair[clus]]
 
     def _expand(self, graph: SynonymGraph, A: sp.csr_matrix, core_node: np.ndarray, core_clus: np.ndarray,
                 k: int, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
