@@ -301,8 +301,7 @@ class Store(Closing):
         table = self.con.execute(sql, params or []).to_arrow_table()
         for i, f in enumerate(table.schema):
             if pa.types.is_interval(f.type):
-                text = [None if v is None else str(timedelta(days=v.days, microseconds=v.nanoseconds / 1000))
-                        if not v.months else f"{v.months} months {v.days} days" for v in table.column(i).to_pylist()]
+                text = [_interval_text(v) for v in table.column(i).to_pylist()]
                 table = table.set_column(i, f.name, pa.array(text, pa.string()))
         return pl.from_arrow(table)
 
@@ -376,3 +375,11 @@ def _os_reason(exc: BaseException) -> str:
         if reason in text:
             return reason
     return os.strerror(exc.errno) if isinstance(exc, OSError) and exc.errno else text
+
+
+def _interval_text(v: Any) -> str | None:
+    """An Arrow month-day-nano interval as text: ``0:01:30`` (``2 months 0:01:30`` when it has months)."""
+    if v is None:
+        return None
+    clock = str(timedelta(days=v.days, microseconds=v.nanoseconds / 1000))
+    return f"{v.months} months {clock}" if v.months else clock
