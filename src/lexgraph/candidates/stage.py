@@ -22,8 +22,8 @@ from lexgraph.store.pairs import orient_arrays
 from lexgraph.store.queries import A_ID_SLICE, a_id_slices
 
 
-#: Pairs the evidence stage links strongly enough to be worth a label: wordnet synonyms, antonyms and gloss synonyms,
-#: and a form with its negation (anlamlı ~ anlamsız); one row per pair, the wordnet first.
+#: Pairs the evidence stage links strongly enough to be worth a label: wordnet synonyms, antonyms and gloss
+#: synonyms, and a form with its negation (anlamlı ~ anlamsız); one row per pair, the wordnet first.
 EVIDENCE_PAIRS = ("SELECT a_id, b_id, arg_min(source, priority) AS source FROM ("
                   "SELECT a_id, b_id, 'lexicon' AS source, 0 AS priority FROM lexicon_links "
                   "WHERE relation IN ('synonym', 'antonym', 'gloss') UNION ALL "

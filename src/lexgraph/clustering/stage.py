@@ -36,6 +36,11 @@ class ClusterResult:
     votes: pl.DataFrame
 
 
+#: With sense counts (English), a synset is both terms' main sense when it holds at least this share of
+#: each one's tagged uses (``lexicon_links.sense_share`` is the smaller share); KeNet says so in ``main_sense``.
+MAIN_SENSE_SHARE = 0.5
+
+
 def load_graph(store: Store, gate: float, with_candidates: bool = True,
                score: str = "p_synonym", skip: pl.DataFrame | None = None) -> tuple[SynonymGraph, pl.DataFrame]:
     """The build's synonym graph, and its ``terms(term_id, term)`` in node order.
@@ -51,7 +56,8 @@ def load_graph(store: Store, gate: float, with_candidates: bool = True,
     # its other labels are never edges.
     relations = store.frame(
         "SELECT r.a_id, r.b_id, r.label, CASE WHEN r.evidence = 'model' THEN r.p_synonym "
-        "WHEN r.label = 'synonym' AND r.evidence = 'lexicon' AND coalesce(l.main_sense, l.sense_share >= 0.5, false) THEN 1.0 "
+        "WHEN r.label = 'synonym' AND r.evidence = 'lexicon' "
+        f"AND coalesce(l.main_sense, l.sense_share >= {MAIN_SENSE_SHARE}, false) THEN 1.0 "
         "WHEN r.label = 'synonym' THEN ?::FLOAT + (1 - ?::FLOAT) * greatest(0, least(1, coalesce(c.cosine, 0))) "
         "ELSE 0.0 END::FLOAT AS p_synonym FROM relations r LEFT JOIN candidates c USING (a_id, b_id) "
         "LEFT JOIN lexicon_links l USING (a_id, b_id) ORDER BY r.a_id, r.b_id", [gate, gate])
