@@ -13,6 +13,11 @@ itself, as issue 17 measures it.
 
     HF_HUB_OFFLINE=1 PYTHONPATH=src python benchmarks/bench_scale.py --n 20000 --db /tmp/scale/s20k.duckdb
     HF_HUB_OFFLINE=1 PYTHONPATH=src python benchmarks/bench_scale.py --n 0 --db /tmp/scale/wn.duckdb
+    HF_HUB_OFFLINE=1 PYTHONPATH=src python benchmarks/bench_scale.py --mix 1000000 --engine ray --db /tmp/scale/m1.duckdb
+
+``--mix N`` builds N real words from several bundled lists (:func:`mixed_words`); ``--words FILE`` any word
+list; ``--engine ray`` runs the heavy stages on a local Ray cluster (all of this machine's CPUs), whose
+processes the memory figures include.
 
 Stages that are up to date in ``--db`` are skipped (and reported as such); delete the file (or pass
 ``--force STAGE``) to time them again.  The embedding cache is never cleared, so a rebuild into an old
@@ -35,6 +40,7 @@ import polars as pl
 import psutil
 
 from lexgraph.config import BuildConfig
+from lexgraph.engine import open_engine
 from lexgraph.pipeline import Stage, build, default_stages
 from lexgraph.store import StageRun, Store
 
@@ -50,8 +56,22 @@ class StageRecord:
     counts: dict[str, Any] = field(default_factory=dict)
 
 
+def tree_rss(proc: psutil.Process) -> int:
+    """Resident memory of ``proc`` and every process under it (Ray's raylet, object store and workers
+    for a local Ray cluster): summed, so pages they share (the object store) count once per process,
+    an upper bound."""
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:                   # ended between the listing and the reading
+            pass
+    return total
+
+
 class RSSMonitor(threading.Thread):
-    """Samples this process's resident memory every ``interval`` seconds; ``peak`` since the last ``reset``."""
+    """Samples the resident memory of this process and its descendants (:func:`tree_rss`) every
+    ``interval`` seconds; ``peak`` since the last ``reset``."""
 
     def __init__(self, interval: float = 0.1) -> None:
         super().__init__(daemon=True)
@@ -62,12 +82,12 @@ class RSSMonitor(threading.Thread):
 
     def run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, self._proc.memory_info().rss)
+            self.peak = max(self.peak, tree_rss(self._proc))
             time.sleep(self.interval)
 
     def reset(self) -> int:
         """Start a new window; returns the current RSS."""
-        self.peak = rss = self._proc.memory_info().rss
+        self.peak = rss = tree_rss(self._proc)
         return rss
 
     def stop(self) -> None:
@@ -89,7 +109,7 @@ class TimedStage:
         start, cpu = time.perf_counter(), _cpu()
         self.inner.run(store, config, run)
         seconds, cpu = time.perf_counter() - start, _cpu() - cpu
-        self.monitor.peak = max(self.monitor.peak, psutil.Process().memory_info().rss)
+        self.monitor.peak = max(self.monitor.peak, tree_rss(psutil.Process()))
         record = StageRecord(self.name, seconds, cpu, self.monitor.peak, dict(run.counts))
         self.records.append(record)
         print(f"done {record.stage}: {seconds:.1f} s, {cpu:.1f} cpu s, peak {record.peak_rss / 2**30:.2f} GiB "
@@ -116,26 +136,64 @@ def sample_source(n: int, seed: int, path: Path) -> Path:
     return path
 
 
+#: The lists ``--mix`` draws from, in order: real words first (wordfreq's large English list and its Turkish
+#: list), then the wordnets' lemmas, then German words until the count is reached.
+MIX_SOURCES: tuple[str, ...] = ("wordfreq:en", "wordnet:en", "wordfreq:tr", "wordnet:tr", "wordfreq:de")
+
+
+def mixed_words(n: int, path: Path) -> Path:
+    """A file of ``n`` distinct real words drawn from :data:`MIX_SOURCES` in order (each list in its own order)."""
+    from wordfreq import iter_wordlist
+
+    from lexgraph.lexicon.wordnet import load_wordnet
+
+    seen: dict[str, None] = {}
+    for name in MIX_SOURCES:
+        kind, lang = name.split(":")
+        words = (iter_wordlist(lang, wordlist="large" if lang != "tr" else "best") if kind == "wordfreq"
+                 else load_wordnet(lang).terms.to_list())
+        for w in words:
+            if len(seen) >= n:
+                break
+            if w.strip() and "\t" not in w:
+                seen.setdefault(w.strip())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(seen) + "\n", encoding="utf8")
+    return path
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=20_000, help="lemmas to sample (0: all of wordnet:en)")
+    ap.add_argument("--words", type=Path, help="build this word list (one term per line) instead of wordnet lemmas")
+    ap.add_argument("--mix", type=int, help="build this many real words from several lists (see mixed_words)")
+    ap.add_argument("--engine", default="local", choices=["local", "ray"], help="as lexgraph build --engine")
+    ap.add_argument("--candidate-encoders", default=None, help="as lexgraph build's option (default: its default)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--db", type=Path, default=Path("/tmp/scale/bench.duckdb"))
     ap.add_argument("--force", nargs="*", default=[], help="stages to rerun even when up to date")
     ap.add_argument("--json", type=Path, help="also write the records here")
     args = ap.parse_args()
     tsv = args.db.parent / f"wordnet-en-{args.n}-seed{args.seed}.tsv"     # one name per sample: builds compare
-    source = "wordnet:en" if args.n == 0 else str(sample_source(args.n, args.seed, tsv))
+    if args.mix:
+        source = str(mixed_words(args.mix, args.db.parent / f"mixed-{args.mix}.txt"))
+    elif args.words:
+        source = str(args.words)
+    else:
+        source = "wordnet:en" if args.n == 0 else str(sample_source(args.n, args.seed, tsv))
     monitor = RSSMonitor()
     monitor.start()
     records: list[StageRecord] = []
-    config = BuildConfig(db=args.db, sources=[source], lang="en", random_state=args.seed)
-    stages = [TimedStage(s, monitor, records) for s in default_stages()]
+    config = BuildConfig(db=args.db, sources=[source], lang="en", random_state=args.seed,
+                         candidate_encoders=args.candidate_encoders)
     start = time.perf_counter()
-    outcomes = build(config, force=args.force, stages=stages)
+    # The engine is opened here so that the timed stages run on it (the wrapped stages keep theirs).
+    with open_engine(args.engine, None) as engine:
+        stages = [TimedStage(s, monitor, records) for s in default_stages(engine)]
+        outcomes = build(config, force=args.force, stages=stages)
     total = time.perf_counter() - start
     monitor.stop()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, max((r.peak_rss for r in records), default=0))
     with Store(args.db, read_only=True) as store:
         terms, pairs = store.count("terms"), store.count("candidates")
     print(f"source {source}: {terms} terms, {pairs} candidate pairs, db {args.db}")
@@ -149,9 +207,11 @@ def main() -> None:
         shown = {k: v for k, v in r.counts.items() if not isinstance(v, dict)}
         print(f"{r.stage:<11} {r.seconds:8.1f} {r.cpu_seconds:8.1f} {r.peak_rss / 2**30:13.2f}  "
               f"{json.dumps(shown)[:100]}")
-    print(f"{'total':<11} {total:8.1f} {_cpu():8.1f} {peak / 2**30:13.2f}  (peak: getrusage max RSS of the process)")
+    print(f"{'total':<11} {total:8.1f} {_cpu():8.1f} {peak / 2**30:13.2f}  (peak: the larger of the process's "
+          "getrusage max RSS and the sampled RSS of the process with its descendants)")
     if args.json:
-        args.json.write_text(json.dumps({"source": source, "terms": terms, "pairs": pairs, "total_s": total,
+        args.json.write_text(json.dumps({"source": source, "engine": args.engine, "terms": terms, "pairs": pairs,
+                                         "total_s": total,
                                          "peak_rss": peak, "stages": [r.__dict__ for r in records]}, indent=1))
 
 

@@ -144,6 +144,55 @@ def test_auto_engine_is_lazy_for_many_points_in_many_dimensions(monkeypatch: pyt
     assert called and np.allclose(auto.weights, mutual_reachability_mst(X, 3, "cosine", "dense").weights)
 
 
+@pytest.mark.parametrize("metric", ["euclidean", "cosine"])
+def test_approx_engine_is_a_light_spanning_tree(metric: str) -> None:
+    """HNSW neighbour lists and the neighbour graph's forest joined through representatives: a spanning
+    tree whose edges weigh true mutual-reachability distances, never lighter in total than the minimum
+    and within 1% of it on planted clusters (the forest has a component per planted centre)."""
+    from lexgraph.trees.mst import _pair_distances, _prepare
+
+    X = _planted(800, 40, seed=3, duplicates=metric == "cosine")
+    exact = mutual_reachability_mst(X, 3, metric, "lazy")
+    approx = mutual_reachability_mst(X, 3, metric, "approx")
+    n = X.shape[0]
+    assert len(approx.edges) == n - 1
+    parent = list(range(n))                              # connected: union-find over the edges
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in approx.edges.tolist():
+        parent[root(a)] = root(b)
+    assert len({root(i) for i in range(n)}) == 1
+    Xf = _prepare(X, metric)
+    e = approx.edges
+    true_w = np.maximum(np.maximum(approx.core_distances[e[:, 0]], approx.core_distances[e[:, 1]]),
+                        _pair_distances(Xf, e[:, 0], e[:, 1], metric))
+    np.testing.assert_allclose(approx.weights, true_w, atol=1e-12)
+    assert np.all(np.diff(approx.weights) >= 0)
+    # a few hundred points: the index misses no neighbour, so the core distances are the exact ones
+    np.testing.assert_allclose(approx.core_distances, exact.core_distances, atol=1e-9)
+    assert exact.weights.sum() - 1e-6 <= approx.weights.sum() <= 1.01 * exact.weights.sum()
+    tree = NestedDensityTree(min_points=3, metric=metric, method=DBSCANLayering(engine="approx")).fit(X)
+    assert tree.nodes_.height > 1
+
+
+def test_auto_engine_is_approx_past_its_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lexgraph.trees import mst
+
+    monkeypatch.setattr(mst, "DENSE_MAX_POINTS", 100)
+    monkeypatch.setattr(mst, "APPROX_MIN_POINTS", 150)
+    called: list[int] = []
+    real = mst._knn_lists_hnsw
+    monkeypatch.setattr(mst, "_knn_lists_hnsw", lambda *a, **k: called.append(1) or real(*a, **k))
+    X = _planted(200, 40)
+    auto = mutual_reachability_mst(X, 3, "cosine")
+    assert called and np.allclose(auto.weights, mutual_reachability_mst(X, 3, "cosine", "dense").weights)
+
+
 @pytest.mark.parametrize("condense", [True, False])
 @pytest.mark.parametrize("name", sorted(DATA))
 def test_nesting_and_one_root(name: str, condense: bool) -> None:

@@ -23,6 +23,16 @@ Two exact engines, both Prim's algorithm:
 and, for many points in few dimensions (after PCA), the ``hdbscan`` package's exact
 dual-tree Boruvka on a KD-tree (``engine='hdbscan'``), whose edges are re-weighted here
 so that every weight uses this module's core distances and distance formula.
+
+One engine is *not* exact: ``approx`` (:func:`knn_graph_mst`) takes each point's nearest
+neighbours from an HNSW index (faiss) instead of the exact ``O(n^2 d)`` neighbour pass, and
+spans the neighbour graph instead of the complete one: Kruskal on the neighbour edges, then
+one representative per component of that forest joined by an exact MST among
+representatives.  Both exact steps grow quadratically (the lazy engine's neighbour pass and
+its full rows: 217 + 78 CPU s at 73K points, hours past 500K); this one is ``O(n log n)``
+plus ``O(c^2 d)`` for ``c`` components.  Its edges are true mutual-reachability distances, a
+missed neighbour or a detour through a representative making the tree a little heavier than
+the minimum.  ``auto`` picks it only above ``APPROX_MIN_POINTS`` points.
 """
 
 from __future__ import annotations
@@ -37,8 +47,9 @@ from lexgraph.trees.lazy_prim import lazy_prim
 #: Metrics the MST engines accept.
 METRICS: tuple[str, ...] = ("euclidean", "cosine")
 
-#: MST engines: 'auto', 'dense', 'streaming', 'lazy' (ours, Prim) or 'hdbscan' (the package's KD-tree Boruvka).
-ENGINES: tuple[str, ...] = ("auto", "dense", "streaming", "lazy", "hdbscan")
+#: MST engines: 'auto', 'dense', 'streaming', 'lazy' (ours, Prim), 'hdbscan' (the package's KD-tree Boruvka) or
+#: 'approx' (lazy Prim on HNSW neighbour lists: not exact).
+ENGINES: tuple[str, ...] = ("auto", "dense", "streaming", "lazy", "hdbscan", "approx")
 
 #: Most dimensions for which 'auto' picks the KD-tree engine past ``DENSE_MAX_POINTS`` points.
 TREE_MAX_DIMS = 32
@@ -52,6 +63,17 @@ KNN_BLOCK_ENTRIES = 1 << 24
 
 #: Neighbours per point that the ``lazy`` engine relaxes when the point joins the tree.
 LAZY_NEIGHBOURS = 16
+
+#: Above this many points (in more than ``TREE_MAX_DIMS`` dimensions) 'auto' picks the approximate engine.
+APPROX_MIN_POINTS = 200_000
+
+#: The approximate engine's HNSW index: graph degree, and beam widths when building and searching.
+APPROX_HNSW_M = 32
+APPROX_EF_CONSTRUCTION = 80
+APPROX_EF_SEARCH = 128
+
+#: Wider searches, in turn, for the points outside the neighbour forest's largest component.
+APPROX_JOIN_NEIGHBOURS: tuple[int, ...] = (64, 256)
 
 
 class MRDSpanningTree(NamedTuple):
@@ -126,6 +148,121 @@ def _knn_lists(X: np.ndarray, ks: tuple[int, ...], metric: str) -> list[tuple[np
         for k, (out_i, out_d) in zip(ks, outs):
             out_i[start:stop], out_d[start:stop] = _knn_from_matrix(D, k)
     return outs
+
+
+class _HNSWNeighbours:
+    """Approximate nearest other points from an HNSW index (faiss) over prepared rows.
+
+    Deterministic: the index is built with one thread where faiss needs it.  A query the search
+    returns too few other points for (rare) repeats its farthest one (or itself, when none).
+    """
+
+    def __init__(self, X: np.ndarray, metric: str) -> None:
+        import faiss
+
+        from lexgraph.candidates.search import hnsw_add
+
+        self.Xs = np.ascontiguousarray(X, dtype=np.float32)
+        inner = metric == "cosine"               # unit rows: inner-product order is cosine order
+        self.index = faiss.IndexHNSWFlat(X.shape[1], APPROX_HNSW_M,
+                                         faiss.METRIC_INNER_PRODUCT if inner else faiss.METRIC_L2)
+        self.index.hnsw.efConstruction = APPROX_EF_CONSTRUCTION
+        hnsw_add(self.index, self.Xs)
+
+    def search(self, rows: np.ndarray, k: int) -> np.ndarray:
+        """``(len(rows), k)`` point ids, nearest first by the index's order."""
+        k = min(k, self.Xs.shape[0] - 1)
+        self.index.hnsw.efSearch = max(APPROX_EF_SEARCH, k + 1)
+        out = np.empty((rows.size, k), np.int64)
+        step = KNN_BLOCK * 8
+        for start in range(0, rows.size, step):
+            q = rows[start:start + step]
+            _, found = self.index.search(self.Xs[q], k + 1)
+            other = (found >= 0) & (found != q[:, None])
+            keep = other & (np.cumsum(other, axis=1) <= k)
+            count = keep.sum(axis=1)
+            order = np.argsort(~keep, axis=1, kind="stable")[:, :k]     # each row's kept ids first, in order
+            block = np.take_along_axis(found, order, 1)
+            last = np.take_along_axis(block, np.maximum(count - 1, 0)[:, None], 1)
+            fill = np.where(count[:, None] > 0, last, q[:, None])
+            out[start:start + step] = np.where(np.arange(k)[None, :] < count[:, None], block, fill)
+        return out
+
+
+def _knn_lists_hnsw(X: np.ndarray, ks: tuple[int, ...], metric: str,
+                    hnsw: _HNSWNeighbours) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Approximate nearest-other-point lists of each length in ``ks`` from one search, distances
+    recomputed with the engines' formula and each list sorted by them (so they match the MST weights)."""
+    n, kmax = X.shape[0], max(ks)
+    idx = hnsw.search(np.arange(n), kmax)
+    dist = _pair_distances(X, np.repeat(np.arange(n), kmax), idx.ravel(), metric).reshape(n, kmax)
+    order = np.argsort(dist, axis=1, kind="stable")
+    idx, dist = np.take_along_axis(idx, order, 1), np.take_along_axis(dist, order, 1)
+    return [(idx[:, :k].copy(), dist[:, :k].copy()) for k in ks]
+
+
+def knn_graph_mst(X: np.ndarray, core: np.ndarray, knn_indices: np.ndarray, knn_distances: np.ndarray,
+                  metric: str, hnsw: _HNSWNeighbours | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """A light spanning tree of mutual reachability from neighbour lists: ``(edges, weights)`` by weight.
+
+    The minimum spanning forest of the neighbour graph (edges weighted ``max(core_a, core_b, d)``)
+    is the MST wherever the lists hold every short edge.  Its components (groups with no listed
+    edge between them) are joined Boruvka-style: the points outside the largest one search
+    ``hnsw`` further (:data:`APPROX_JOIN_NEIGHBOURS`) for points of other components, and the
+    forest is spanned again with those edges.  Components still apart are joined by the exact
+    MST among one representative each (the member nearest the component's mean), which can only
+    be longer than the best joining edge.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
+
+    n, k = knn_indices.shape
+    a = np.repeat(np.arange(n), k)
+    b = knn_indices.ravel()
+    w = np.maximum(np.maximum(core[a], core[b]), knn_distances.ravel())
+    keep = a != b
+    a, b, w = a[keep], b[keep], w[keep]
+    # csgraph drops zero weights (duplicates at core 0): shift every weight by one, which no tree notices
+    forest = minimum_spanning_tree(coo_matrix((w + 1.0, (a, b)), shape=(n, n)).tocsr()).tocoo()
+    fa, fb = forest.row.astype(np.int64), forest.col.astype(np.int64)
+    fw = np.maximum(np.maximum(core[fa], core[fb]), _pair_distances(X, fa, fb, metric))
+    n_comp, label = connected_components(forest, directed=False)
+    for wider in (APPROX_JOIN_NEIGHBOURS if hnsw is not None else ()):
+        if n_comp == 1:
+            break
+        # Points outside the largest component look further for a point of another component.
+        outside = np.flatnonzero(label != np.argmax(np.bincount(label)))
+        nb = hnsw.search(outside, wider)
+        qa, qb = np.repeat(outside, nb.shape[1]), nb.ravel()
+        cross = label[qa] != label[qb]
+        qa, qb = qa[cross], qb[cross]
+        qw = np.maximum(np.maximum(core[qa], core[qb]), _pair_distances(X, qa, qb, metric))
+        a, b = np.r_[fa, qa], np.r_[fb, qb]
+        forest = minimum_spanning_tree(coo_matrix((np.r_[fw, qw] + 1.0, (a, b)), shape=(n, n)).tocsr()).tocoo()
+        fa, fb = forest.row.astype(np.int64), forest.col.astype(np.int64)
+        fw = np.maximum(np.maximum(core[fa], core[fb]), _pair_distances(X, fa, fb, metric))
+        n_comp, label = connected_components(forest, directed=False)
+    if n_comp > 1:
+        sums = np.zeros((n_comp, X.shape[1]))
+        np.add.at(sums, label, X)
+        mean = sums / np.bincount(label, minlength=n_comp)[:, None]
+        gap = np.einsum("ij,ij->i", X - mean[label], X - mean[label])
+        order = np.lexsort((np.arange(n), gap, label))
+        reps = order[np.r_[True, label[order][1:] != label[order][:-1]]]
+        R = X[reps]
+        if n_comp <= DENSE_MAX_POINTS:
+            D = pairwise_distances(R, metric=metric)
+            np.maximum(D, 0.0, out=D)
+            np.fill_diagonal(D, np.inf)
+            re, _ = _prim(n_comp, core[reps], _MatrixRows(D))
+        else:
+            re, _ = _prim(n_comp, core[reps], _CoordinateRows(R, metric))
+        ra, rb = reps[re[:, 0]], reps[re[:, 1]]
+        fa, fb = np.r_[fa, ra], np.r_[fb, rb]
+        fw = np.r_[fw, np.maximum(np.maximum(core[ra], core[rb]), _pair_distances(X, ra, rb, metric))]
+    edges = np.c_[fa, fb]
+    order = np.argsort(fw, kind="stable")
+    return edges[order], fw[order]
 
 
 class _MatrixRows:
@@ -250,12 +387,14 @@ def _boruvka_hdbscan(X: np.ndarray, min_points: int, core: np.ndarray, metric: s
 
 def mutual_reachability_mst(X: np.ndarray, min_points: int, metric: str = "euclidean",
                             engine: str = "auto") -> MRDSpanningTree:
-    """Exact MST of the mutual-reachability graph of ``X`` (rows are points).
+    """MST of the mutual-reachability graph of ``X`` (rows are points); exact but for ``approx``.
 
     ``engine`` is one of ``ENGINES``; ``'auto'`` picks dense up to ``DENSE_MAX_POINTS``
     points, then the KD-tree Boruvka in up to ``TREE_MAX_DIMS`` dimensions, else lazy
-    (not streaming, which gives the same tree, slower).  All engines give the same tree up to
-    ties and the rounding of the last bits of a distance.
+    (not streaming, which gives the same tree, slower) up to ``APPROX_MIN_POINTS`` points,
+    else approx.  The exact engines give the same tree up to ties and the rounding of the
+    last bits of a distance; approx gives a spanning tree whose edges may be a little longer
+    where its neighbour search missed a neighbour.
     """
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {', '.join(METRICS)}, got {metric!r}")
@@ -265,7 +404,8 @@ def mutual_reachability_mst(X: np.ndarray, min_points: int, metric: str = "eucli
     n = Xf.shape[0]
     k = min(max(min_points - 1, 0), max(n - 1, 0))
     if engine == "auto":
-        engine = "dense" if n <= DENSE_MAX_POINTS else ("hdbscan" if Xf.shape[1] <= TREE_MAX_DIMS else "lazy")
+        engine = ("dense" if n <= DENSE_MAX_POINTS else "hdbscan" if Xf.shape[1] <= TREE_MAX_DIMS
+                  else "lazy" if n <= APPROX_MIN_POINTS else "approx")
     if engine == "hdbscan" and (min_points < 2 or n < 3):
         engine = "streaming"
     if engine == "dense":
@@ -285,6 +425,12 @@ def mutual_reachability_mst(X: np.ndarray, min_points: int, metric: str = "eucli
         (knn_i, knn_d), (wide_i, wide_d) = _knn_lists(Xf, (k, wide), metric)
         core = knn_d[:, -1].copy() if k > 0 else np.zeros(n, np.float64)
         edges, weights = lazy_prim(Xf, core, wide_i, wide_d, metric)
+    elif engine == "approx" and n > 2:
+        wide = min(max(k, LAZY_NEIGHBOURS), n - 1)
+        hnsw = _HNSWNeighbours(Xf, metric)
+        (knn_i, knn_d), (wide_i, wide_d) = _knn_lists_hnsw(Xf, (k, wide), metric, hnsw)
+        core = knn_d[:, -1].copy() if k > 0 else np.zeros(n, np.float64)
+        edges, weights = knn_graph_mst(Xf, core, wide_i, wide_d, metric, hnsw)
     else:
         knn_i, knn_d = _knn_streaming(Xf, k, metric)
         core = knn_d[:, -1].copy() if k > 0 else np.zeros(n, np.float64)
