@@ -55,6 +55,14 @@ class StageRecord:
     cpu_seconds: float = 0.0     # user + system time of the process (all its threads)
     peak_rss: int = 0
     counts: dict[str, Any] = field(default_factory=dict)
+    tree_cpu_seconds: float = 0.0    # the same, with every descendant process (Ray's workers)
+
+
+def _tree(proc: psutil.Process) -> list[psutil.Process]:
+    try:
+        return [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return [proc]
 
 
 def tree_rss(proc: psutil.Process) -> int:
@@ -62,7 +70,7 @@ def tree_rss(proc: psutil.Process) -> int:
     for a local Ray cluster): summed, so pages they share (the object store) count once per process,
     an upper bound."""
     total = 0
-    for p in [proc, *proc.children(recursive=True)]:
+    for p in _tree(proc):
         try:
             total += p.memory_info().rss
         except psutil.Error:                   # ended between the listing and the reading
@@ -72,24 +80,45 @@ def tree_rss(proc: psutil.Process) -> int:
 
 class RSSMonitor(threading.Thread):
     """Samples the resident memory of this process and its descendants (:func:`tree_rss`) every
-    ``interval`` seconds; ``peak`` since the last ``reset``."""
+    ``interval`` seconds (``peak`` since the last ``reset``), and the CPU seconds each of them has
+    used (``cpu_seconds``: summed over every process seen, so Ray's actors count after they exit,
+    up to the last 0.1 s of each)."""
 
     def __init__(self, interval: float = 0.1) -> None:
         super().__init__(daemon=True)
         self.interval = interval
         self.peak = 0
         self._proc = psutil.Process()
+        self._cpu: dict[tuple[int, float], float] = {}
         self._halt = threading.Event()   # not _stop: Thread has a _stop method that fork calls
+
+    def sample(self) -> int:
+        total = 0
+        for p in _tree(self._proc):
+            try:
+                with p.oneshot():
+                    total += p.memory_info().rss
+                    t = p.cpu_times()
+                    self._cpu[(p.pid, p.create_time())] = t.user + t.system
+            except psutil.Error:
+                pass
+        self.peak = max(self.peak, total)
+        return total
 
     def run(self) -> None:
         while not self._halt.is_set():
-            self.peak = max(self.peak, tree_rss(self._proc))
+            self.sample()
             time.sleep(self.interval)
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds (user + system) of this process and every descendant seen so far."""
+        self.sample()
+        return sum(self._cpu.values())
 
     def reset(self) -> int:
         """Start a new window; returns the current RSS."""
-        self.peak = rss = tree_rss(self._proc)
-        return rss
+        self.peak = 0
+        return self.sample()
 
     def stop(self) -> None:
         self._halt.set()
@@ -107,13 +136,14 @@ class TimedStage:
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
         self.monitor.reset()
-        start, cpu = time.perf_counter(), _cpu()
+        start, cpu, tree_cpu = time.perf_counter(), _cpu(), self.monitor.cpu_seconds()
         self.inner.run(store, config, run)
         seconds, cpu = time.perf_counter() - start, _cpu() - cpu
-        self.monitor.peak = max(self.monitor.peak, tree_rss(psutil.Process()))
-        record = StageRecord(self.name, seconds, cpu, self.monitor.peak, dict(run.counts))
+        tree_cpu = self.monitor.cpu_seconds() - tree_cpu
+        record = StageRecord(self.name, seconds, cpu, self.monitor.peak, dict(run.counts), tree_cpu)
         self.records.append(record)
-        print(f"done {record.stage}: {seconds:.1f} s, {cpu:.1f} cpu s, peak {record.peak_rss / 2**30:.2f} GiB "
+        print(f"done {record.stage}: {seconds:.1f} s, {cpu:.1f} cpu s ({tree_cpu:.1f} with child processes), "
+              f"peak {record.peak_rss / 2**30:.2f} GiB "
               f"({time.strftime('%H:%M:%S')})", flush=True)       # a long build shows its progress
 
 
@@ -163,6 +193,34 @@ def mixed_words(n: int, path: Path) -> Path:
     return path
 
 
+def candidate_recall(db: Path, encoder: str, queries: int, seed: int) -> dict[str, float]:
+    """Share of sampled terms' exact ``k`` nearest neighbours (cosine >= the build's floor) that are candidate
+    pairs: the recall of the build's index (HNSW above ``exact_threshold`` terms), by brute force on a sample."""
+    import faiss
+
+    from lexgraph.embed.cache import load_term_vectors
+
+    with Store(db, read_only=True) as store:
+        params = store.con.execute("SELECT params FROM runs WHERE stage = 'candidates' AND status = 'completed' "
+                                   "ORDER BY run_id DESC LIMIT 1").fetchone()[0]
+        k, floor = int(json.loads(params)["k"]), float(json.loads(params)["min_cosine"])
+        ids, X = load_term_vectors(store, encoder)
+        rng = np.random.default_rng(seed)
+        rows = np.sort(rng.choice(ids.size, size=min(queries, ids.size), replace=False))
+        index = faiss.IndexFlatIP(X.shape[1])
+        index.add(np.ascontiguousarray(X, dtype=np.float32))
+        sims, nb = index.search(np.ascontiguousarray(X[rows], dtype=np.float32), k + 1)
+        q = np.repeat(ids[rows], k + 1)
+        other = ids[np.maximum(nb, 0)].ravel()
+        keep = (nb.ravel() >= 0) & (other != q) & (sims.ravel() >= floor)
+        exact = pl.DataFrame({"a_id": np.minimum(q, other)[keep].astype(np.int32),
+                              "b_id": np.maximum(q, other)[keep].astype(np.int32)}).unique()
+        store.con.register("_exact", exact.to_arrow())
+        found = store.con.execute("SELECT count(*) FROM _exact JOIN candidates USING (a_id, b_id)").fetchone()[0]
+    return {"queries": int(rows.size), "exact_pairs": exact.height, "found": int(found),
+            "recall": found / max(exact.height, 1), "k": k, "min_cosine": floor}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=20_000, help="lemmas to sample (0: all of wordnet:en)")
@@ -175,6 +233,8 @@ def main() -> None:
     ap.add_argument("--db", type=Path, default=Path("/tmp/scale/bench.duckdb"))
     ap.add_argument("--force", nargs="*", default=[], help="stages to rerun even when up to date")
     ap.add_argument("--json", type=Path, help="also write the records here")
+    ap.add_argument("--recall-queries", type=int, default=0,
+                    help="after the build, the index's recall on this many sampled terms (exact search)")
     args = ap.parse_args()
     tsv = args.db.parent / f"wordnet-en-{args.n}-seed{args.seed}.tsv"     # one name per sample: builds compare
     if args.mix:
@@ -199,7 +259,7 @@ def main() -> None:
     with Store(args.db, read_only=True) as store:
         terms, pairs = store.count("terms"), store.count("candidates")
     print(f"source {source}: {terms} terms, {pairs} candidate pairs, db {args.db}")
-    print(f"{'stage':<11} {'seconds':>8} {'cpu s':>8} {'peak RSS GiB':>13}  counts")
+    print(f"{'stage':<11} {'seconds':>8} {'cpu s':>8} {'tree cpu':>9} {'peak RSS GiB':>13}  counts")
     done = {r.stage: r for r in records}
     for o in outcomes:
         r = done.get(o.stage)
@@ -207,13 +267,18 @@ def main() -> None:
             print(f"{o.stage:<11} {'skipped':>8}")
             continue
         shown = {k: v for k, v in r.counts.items() if not isinstance(v, dict)}
-        print(f"{r.stage:<11} {r.seconds:8.1f} {r.cpu_seconds:8.1f} {r.peak_rss / 2**30:13.2f}  "
+        print(f"{r.stage:<11} {r.seconds:8.1f} {r.cpu_seconds:8.1f} {r.tree_cpu_seconds:9.1f} {r.peak_rss / 2**30:13.2f}  "
               f"{json.dumps(shown)[:100]}")
-    print(f"{'total':<11} {total:8.1f} {_cpu():8.1f} {peak / 2**30:13.2f}  (peak: the larger of the process's "
+    print(f"{'total':<11} {total:8.1f} {_cpu():8.1f} {monitor.cpu_seconds():9.1f} {peak / 2**30:13.2f}  (peak: the larger of the process's "
           "getrusage max RSS and the sampled RSS of the process with its descendants)")
+    recall = None
+    if args.recall_queries:
+        recall = candidate_recall(args.db, config.candidate_encoder_names[0], args.recall_queries, args.seed)
+        print(f"candidate recall ({config.candidate_encoder_names[0]}, exact search of {recall['queries']} terms): "
+              f"{recall['found']} of {recall['exact_pairs']} exact neighbour pairs, {recall['recall']:.4f}")
     if args.json:
         args.json.write_text(json.dumps({"source": source, "engine": args.engine, "terms": terms, "pairs": pairs,
-                                         "total_s": total,
+                                         "recall": recall, "total_s": total,
                                          "peak_rss": peak, "stages": [r.__dict__ for r in records]}, indent=1))
 
 
