@@ -292,8 +292,11 @@ def prepare(lang: str, args: argparse.Namespace, timings: dict[str, float]) -> d
 
 
 def clean_tag(min_sense_share: float | None, main_sense: str | None) -> str:
-    """The part of a cache name that says how the training labels were cleaned ('' when they were not)."""
-    return (f"_share{min_sense_share:g}" if min_sense_share is not None else "") + (
+    """The part of a cache name that says how the training labels were cleaned ('' when they were not).
+
+    No dot (0.1 -> ``share0p1``): the model path gets its suffixes by ``Path.with_suffix``.
+    """
+    return (f"_share{min_sense_share:g}".replace(".", "p") if min_sense_share is not None else "") + (
         f"_main-{main_sense}" if main_sense is not None else "")
 
 
