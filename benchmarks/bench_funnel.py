@@ -23,6 +23,11 @@ reported on the **test** half.  Printed per language, on the test half:
 
     python benchmarks/bench_funnel.py --lang en tr --work /tmp/funnel --max-per-class en=20000 tr=8000
 
+``--min-sense-share en=0.1`` and ``--main-sense tr=both`` train the held-out model on cleaned labels:
+synonym pairs a wordnet joins only through a rare sense are dropped first
+(:func:`lexgraph.relations.dataset.clean_synonym_pairs`); the cleaned dataset folder, the model and the
+build's store carry the setting in their names, the rest of the cache is shared.
+
 Everything slow is cached under ``--work`` (dataset folders with their vector caches, the held-out
 model, the stores); a rerun only recomputes the figures.  ``--json`` writes every figure.
 """
@@ -244,7 +249,9 @@ def prepare(lang: str, args: argparse.Namespace, timings: dict[str, float]) -> d
     work = args.work / lang
     work.mkdir(parents=True, exist_ok=True)
     per_class = args.max_per_class.get(lang, FULL_PER_CLASS[lang])
-    info: dict[str, Any] = {"max_per_class": per_class}
+    clean = {"min_sense_share": args.min_sense_share.get(lang), "main_sense": args.main_sense.get(lang)}
+    tag = clean_tag(**clean)
+    info: dict[str, Any] = {"max_per_class": per_class, "clean": clean}
     vocab = work / f"vocab_{args.size}.txt"
     with timed(timings, "vocabulary"):
         if not vocab.exists():
@@ -256,13 +263,19 @@ def prepare(lang: str, args: argparse.Namespace, timings: dict[str, float]) -> d
             make_dataset(lang, data, max_per_class=per_class, seed=args.seed)
     folder = work / f"heldout_{per_class}_{args.size}"
     with timed(timings, "held-out dataset"):
-        info["heldout_counts"] = heldout_dataset(data, set(terms), folder).to_dicts()
-    model = work / f"model_{per_class}_{args.size}_e{args.epochs}_s{args.seed}"
+        counts = heldout_dataset(data, set(terms), folder)
+    if tag:
+        with timed(timings, "clean labels"):
+            counts = counts.join(clean_dataset(folder, lang, work / f"{folder.name}{tag}", **clean), on="label",
+                                 how="left")
+            folder = work / f"{folder.name}{tag}"
+    info["heldout_counts"] = counts.to_dicts()
+    model = work / f"model_{per_class}_{args.size}{tag}_e{args.epochs}_s{args.seed}"
     with timed(timings, "train"):
         if not model.with_suffix(".json").exists():
             train_from_dataset(TrainConfig(dataset=folder, out=model, epochs=args.epochs, random_state=args.seed))
     info["model"] = str(model)
-    db = work / f"funnel_{per_class}_{args.size}.duckdb"
+    db = work / f"funnel_{per_class}_{args.size}{tag}.duckdb"
     config = BuildConfig(db=db, sources=[str(vocab)], lang=lang, k=args.k, lexicon="none", relations_model=str(model),
                          tree=False, random_state=args.seed, progress=False)
     with timed(timings, "build"):
@@ -276,6 +289,34 @@ def prepare(lang: str, args: argparse.Namespace, timings: dict[str, float]) -> d
                           random_state=args.seed, progress=False), stages=stages)
     info.update(vocab=str(vocab), db=str(db), wide=str(wide), config=config.as_dict())
     return info
+
+
+def clean_tag(min_sense_share: float | None, main_sense: str | None) -> str:
+    """The part of a cache name that says how the training labels were cleaned ('' when they were not).
+
+    No dot (0.1 -> ``share0p1``): the model path gets its suffixes by ``Path.with_suffix``.
+    """
+    return (f"_share{min_sense_share:g}".replace(".", "p") if min_sense_share is not None else "") + (
+        f"_main-{main_sense}" if main_sense is not None else "")
+
+
+def clean_dataset(folder: Path, lang: str, out: Path, min_sense_share: float | None, main_sense: str | None
+                  ) -> pl.DataFrame:
+    """``folder``'s pairs through :func:`clean_synonym_pairs`, written as dataset folder ``out`` (vector
+    cache copied once); returns ``label, len_cleaned``."""
+    from lexgraph.lexicon.wordnet import load_wordnet
+    from lexgraph.relations.dataset import clean_synonym_pairs
+    from lexgraph.relations.features import DATASET_VECTORS
+
+    pairs = pl.read_parquet(folder / "pairs.parquet")
+    keep = clean_synonym_pairs(pairs, load_wordnet(lang), min_sense_share=min_sense_share, main_sense=main_sense)
+    out.mkdir(parents=True, exist_ok=True)
+    keep.write_parquet(out / "pairs.parquet")
+    shutil.copy(folder / "dataset.json", out / "dataset.json")
+    cache = folder / DATASET_VECTORS
+    if cache.exists() and not (out / DATASET_VECTORS).exists():
+        shutil.copy(cache, out / DATASET_VECTORS)
+    return keep.group_by("label").len().rename({"len": "len_cleaned"})
 
 
 def funnel(lang: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -424,9 +465,11 @@ def print_language(res: dict[str, Any], args: argparse.Namespace) -> None:
     from lexgraph.clustering.compare import markdown_table
 
     lang, voc = res["lang"], res["vocabulary"]
+    clean = {k: v for k, v in res["info"].get("clean", {}).items() if v is not None}
     print(f"\n## {lang}: {voc['terms']:,} terms, {voc['gold_pairs']:,} gold synonym pairs "
           f"({voc['test_pairs']:,} test / {voc['gold_pairs'] - voc['test_pairs']:,} dev)\n")
-    print("Held-out dataset (pairs per label, before / kept):\n")
+    print("Held-out dataset (pairs per label, before / kept" + (
+        f" / after cleaning the labels, {', '.join(f'{k} {v}' for k, v in clean.items())}" if clean else "") + "):\n")
     print(markdown_table(pl.DataFrame(res["info"]["heldout_counts"])))
     cand = res["candidates"]
     print("\n**Candidates** (test half): " + "; ".join(
@@ -499,14 +542,26 @@ def targets(res: dict[str, Any]) -> dict[str, Any]:
     return {"cosine": cos, "ceiling": ceil, "system": system}
 
 
-def _per_lang(values: Sequence[str]) -> dict[str, int]:
+def _per_lang(values: Sequence[str], option: str = "--max-per-class", parse: Any = int,
+              example: str = "en=20000 tr=8000") -> dict[str, Any]:
     out = {}
     for v in values:
-        lang, _, n = v.partition("=")
-        if lang not in ("en", "tr") or not n.isdigit():
-            raise argparse.ArgumentTypeError(f"--max-per-class takes LANG=N (en=20000 tr=8000); got {v!r}")
-        out[lang] = int(n)
+        lang, _, x = v.partition("=")
+        try:
+            if lang not in ("en", "tr"):
+                raise ValueError(lang)
+            out[lang] = parse(x)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{option} takes LANG=VALUE ({example}); got {v!r}") from None
     return out
+
+
+def _main_sense_rule(x: str) -> str:
+    from lexgraph.relations.dataset import MAIN_SENSE_RULES
+
+    if x not in MAIN_SENSE_RULES:
+        raise ValueError(x)
+    return x
 
 
 def main() -> None:
@@ -520,9 +575,17 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--k", type=int, default=20, help="the build's neighbours")
     ap.add_argument("--wide-k", type=int, default=50, help="neighbours of the second candidate-recall figure")
+    ap.add_argument("--min-sense-share", nargs="*", default=[], metavar="LANG=SHARE",
+                    help="train on synonym pairs whose shared synset has at least this share of both terms' "
+                         "tagged uses (sense counts: English)")
+    ap.add_argument("--main-sense", nargs="*", default=[], metavar="LANG=both|either",
+                    help="train on synonym pairs whose shared synset is the main sense of both terms / of either "
+                         "(KeNet's dictionary structure)")
     ap.add_argument("--json", type=Path, help="write every figure here")
     args = ap.parse_args()
     args.max_per_class = _per_lang(args.max_per_class)
+    args.min_sense_share = _per_lang(args.min_sense_share, "--min-sense-share", float, "en=0.1")
+    args.main_sense = _per_lang(args.main_sense, "--main-sense", _main_sense_rule, "tr=both")
     results = []
     print(f"# Funnel on held-out terms ({date.today()}, {platform.machine()} {platform.system()}, "
           f"command: {' '.join(sys.argv)})")

@@ -11,7 +11,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from bench_funnel import gold_synonym_pairs, pair_is_test, split_cluster_metrics
+from bench_funnel import (
+    _main_sense_rule,
+    _per_lang,
+    clean_tag,
+    gold_synonym_pairs,
+    pair_is_test,
+    split_cluster_metrics,
+)
 
 from lexgraph.clustering.evaluate import Gold, evaluate_clusters
 
@@ -55,3 +62,16 @@ def test_split_halves_partition_the_gold_pairs() -> None:
     m = split_cluster_metrics(pl.DataFrame({"term": terms, "cluster_id": [0] * 9}), gp, g.senses.select("term").unique())
     assert m["dev"]["gold_pairs"] + m["test"]["gold_pairs"] == m["all"]["gold_pairs"] == gp.height
     assert m["dev"]["pair_r"] in (0.0, 1.0) and m["test"]["pair_r"] in (0.0, 1.0)
+
+
+def test_cleaning_settings_parse_and_key_the_cache_without_dots() -> None:
+    import argparse
+
+    assert _per_lang(["en=0.1"], "--min-sense-share", float, "en=0.1") == {"en": 0.1}
+    assert _per_lang(["tr=both"], "--main-sense", _main_sense_rule, "tr=both") == {"tr": "both"}
+    with pytest.raises(argparse.ArgumentTypeError, match="--main-sense takes LANG=VALUE"):
+        _per_lang(["tr=all"], "--main-sense", _main_sense_rule, "tr=both")
+    # a dot would be cut by Path.with_suffix when the model's .json/.npz are named
+    assert clean_tag(0.1, None) == "_share0p1" and clean_tag(0.05, "both") == "_share0p05_main-both"
+    assert clean_tag(None, None) == ""
+    assert Path(f"model_1{clean_tag(0.1, None)}_e20_s0").with_suffix(".json").name == "model_1_share0p1_e20_s0.json"

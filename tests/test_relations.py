@@ -17,8 +17,10 @@ from typer.testing import CliRunner
 from lexgraph.relations.dataset import (
     LABELS,
     build_dataset,
+    clean_synonym_pairs,
     iter_terms,
     read_pair_file,
+    synonym_sense_support,
 )
 from lexgraph.relations.features import (
     TermTable,
@@ -170,6 +172,40 @@ def test_unrelated_pairs_exclude_anything_wordnet_relates(en_wordnet):
     assert rel.related("car", "automobile")       # one synset
     assert rel.related("happy", "unhappy")        # antonym sense link
     assert not rel.related("car", "banana")
+
+
+def _pairs(rows: list[tuple[str, str, str]]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=["term_a", "term_b", "label"], orient="row")
+
+
+def test_clean_synonym_pairs_drops_rare_sense_synonyms_in_english(en_wordnet):
+    pairs = _pairs([("airplane", "plane", "synonym"), ("flat", "plane", "synonym"),
+                    ("car", "automobile", "synonym"), ("bad", "good", "antonym"), ("car", "banana", "unrelated")])
+    support = {(a, b): s for a, b, s in synonym_sense_support(pairs, en_wordnet)
+               .select("term_a", "term_b", "sense_share").iter_rows()}
+    assert support[("airplane", "plane")] > 0.3 and support[("flat", "plane")] < 0.1
+    kept = clean_synonym_pairs(pairs, en_wordnet, min_sense_share=0.1)
+    # the rare-sense pair is gone, not relabelled; the other labels and the input are untouched
+    assert kept.rows() == [r for r in pairs.rows() if r[:2] != ("flat", "plane")]
+    assert pairs.height == 5
+    assert clean_synonym_pairs(pairs, en_wordnet).rows() == pairs.rows()
+    with pytest.raises(ValueError, match=r"min_sense_share \(1.5\) must be"):
+        clean_synonym_pairs(pairs, en_wordnet, min_sense_share=1.5)
+
+
+def test_clean_synonym_pairs_keeps_kenet_main_senses():
+    from lexgraph.lexicon.wordnet import load_wordnet
+
+    tr = load_wordnet("tr")
+    pairs = _pairs([("soru", "sual", "synonym"), ("devlet", "şans", "synonym"), ("ak", "kara", "antonym")])
+    support = synonym_sense_support(pairs, tr)
+    assert support["sense_share"].is_null().all()          # KeNet has no sense counts
+    both = clean_synonym_pairs(pairs, tr, main_sense="both")
+    assert both.rows() == [("soru", "sual", "synonym"), ("ak", "kara", "antonym")]
+    either = {r[:2] for r in clean_synonym_pairs(pairs, tr, main_sense="either").rows()}
+    assert ("soru", "sual") in either and ("ak", "kara") in either
+    with pytest.raises(ValueError, match="needs sense counts"):
+        clean_synonym_pairs(pairs, tr, min_sense_share=0.1)
 
 
 # -- features and model ----------------------------------------------------------------------------

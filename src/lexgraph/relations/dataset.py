@@ -36,12 +36,17 @@ import numpy as np
 import polars as pl
 
 from lexgraph.candidates.search import CandidateSearch
+from lexgraph.evidence.lexicon import SENSE_COUNT_FILES, main_senses, sense_shares
 from lexgraph.lexicon.wordnet import WordNet, load_wordnet
 from lexgraph.store.pairs import orient_pairs, pair_key
 from lexgraph.store.params import Interval, Options, check_params
 
 #: Class names, in the column order of every probability matrix.
 LABELS: tuple[str, ...] = ("synonym", "antonym", "cohyponym", "unrelated")
+
+#: How many of a synonym pair's two terms must have the shared synset as their main sense
+#: (:func:`clean_synonym_pairs`): ``both``, or ``either`` (at least one).
+MAIN_SENSE_RULES: tuple[str, ...] = ("both", "either")
 
 
 @dataclass
@@ -382,6 +387,64 @@ def build_dataset(config: DatasetConfig, wordnet: WordNet | None = None,
               "excluded_pairs": excluded.height, "conflicts_dropped": conflict.height,
               "balance": class_balance(pairs)}
     return PairDataset(pairs, config, report)
+
+
+def synonym_sense_support(pairs: pl.DataFrame, wn: WordNet) -> pl.DataFrame:
+    """``term_a, term_b, sense_share, main_both, main_either`` for each synonym pair of ``pairs``.
+
+    Over the synsets the two terms share in ``wn``, the best of: ``sense_share``, the smaller of
+    the two terms' shares of the synset's tagged uses (:func:`~lexgraph.evidence.lexicon.sense_shares`;
+    a term without counts is monosemous, share 1; NULL for a wordnet without counts), and whether
+    the synset is the main sense (:func:`~lexgraph.evidence.lexicon.main_senses`) of both terms
+    (``main_both``) or of at least one (``main_either``).  A pair the wordnet does not join gets
+    NULL share and False main flags.
+    """
+    syn = pairs.filter(pl.col("label") == "synonym").select("term_a", "term_b").unique()
+    share = pl.col("share").fill_null(1.0) if wn.lang in SENSE_COUNT_FILES else pl.col("share")
+    senses = (wn.senses.select("synset_id", "term").unique()
+              .join(sense_shares(wn.lang), on=["term", "synset_id"], how="left")
+              .join(main_senses(wn.senses).with_columns(main=pl.lit(True)), on=["synset_id", "term"], how="left")
+              .select("synset_id", "term",
+                      share,
+                      pl.col("main").fill_null(False)))
+    shared = (syn.join(senses.rename({"term": "term_a"}), on="term_a")
+              .join(senses.rename({"term": "term_b"}), on=["term_b", "synset_id"], suffix="_b"))
+    best = shared.group_by("term_a", "term_b").agg(
+        pl.min_horizontal("share", "share_b").max().alias("sense_share"),
+        (pl.col("main") & pl.col("main_b")).any().alias("main_both"),
+        (pl.col("main") | pl.col("main_b")).any().alias("main_either"))
+    return (syn.join(best, on=["term_a", "term_b"], how="left")
+            .with_columns(pl.col("main_both").fill_null(False), pl.col("main_either").fill_null(False))
+            .sort("term_a", "term_b"))
+
+
+def clean_synonym_pairs(pairs: pl.DataFrame, wn: WordNet, min_sense_share: float | None = None,
+                        main_sense: str | None = None) -> pl.DataFrame:
+    """``pairs`` without the synonym pairs that ``wn`` joins only through a rare sense of a term.
+
+    A synset makes every two of its members a synonym pair, whatever sense of each it holds:
+    WordNet puts *plane* with *flat* (a sense 5% of *plane*'s tagged uses), KeNet puts *devlet*
+    (state) with *şans* (luck).  Such a pair teaches a relations model that two words a reader
+    would never swap are synonyms, and its synonym edges lose precision on new words.  A synonym
+    pair is kept when, by :func:`synonym_sense_support`, its ``sense_share`` is at least
+    ``min_sense_share`` (needs sense counts: English) and, with ``main_sense`` ``'both'`` /
+    ``'either'``, the shared synset is the main sense of both terms / of at least one (KeNet's
+    dictionary structure).  Dropped pairs are removed, not relabelled: they are synonyms in some
+    sense, so calling them unrelated would teach the opposite error.  Other labels are untouched.
+    """
+    check_params("clean_synonym_pairs", {"min_sense_share": min_sense_share, "main_sense": main_sense}, {
+        "min_sense_share": Interval(Real, 0.0, 1.0, none_ok=True), "main_sense": Options((*MAIN_SENSE_RULES, None))})
+    if min_sense_share is not None and wn.lang not in SENSE_COUNT_FILES:
+        raise ValueError(f"min_sense_share ({min_sense_share}) needs sense counts, which the {wn.lang!r} wordnet lacks "
+                         f"(only {sorted(SENSE_COUNT_FILES)}); use main_sense='both' or 'either' instead")
+    support = synonym_sense_support(pairs, wn)
+    ok = pl.lit(True)
+    if min_sense_share is not None:
+        ok = ok & (pl.col("sense_share") >= min_sense_share).fill_null(False)
+    if main_sense is not None:
+        ok = ok & pl.col(f"main_{main_sense}")
+    drop = support.filter(~ok).select("term_a", "term_b", label=pl.lit("synonym"))
+    return pairs.join(drop, on=["term_a", "term_b", "label"], how="anti", maintain_order="left")
 
 
 def iter_terms(pairs: pl.DataFrame) -> Iterable[str]:
