@@ -208,6 +208,22 @@ def test_clean_synonym_pairs_keeps_kenet_main_senses():
         clean_synonym_pairs(pairs, tr, min_sense_share=0.1)
 
 
+def test_dataset_config_cleans_synonyms_before_sampling(en_wordnet):
+    """``lexgraph relations dataset --min-sense-share``: the dataset's synonym class holds no pair below the
+    share, the report counts what went, and a share for a wordnet without counts is refused up front."""
+    config = dataset_config("en", max_per_class=400, seed=2, min_sense_share=0.2)
+    ds = build_dataset(config, wordnet=en_wordnet)                 # random negatives only: no encoder
+    syn = ds.pairs.filter(pl.col("label") == "synonym")
+    assert syn.height == 400
+    shares = synonym_sense_support(syn, en_wordnet)["sense_share"]
+    assert shares.null_count() == 0 and shares.min() >= 0.2
+    assert ds.report["rare_sense_synonyms_dropped"] > 1000
+    with pytest.raises(ValueError, match="needs sense counts"):
+        dataset_config("tr", min_sense_share=0.1)
+    with pytest.raises(ValueError, match="main_sense"):
+        dataset_config("tr", main_sense="most")
+
+
 # -- features and model ----------------------------------------------------------------------------
 def test_glove_source_means_words_and_zeroes_unknowns():
     from lexgraph.embed.encoders import get_encoder

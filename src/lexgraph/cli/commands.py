@@ -192,6 +192,12 @@ def relations_dataset(
     antsynnet: Optional[Path] = typer.Option(None, "--antsynnet", help="Exclude the test pairs of the AntSynNET "
                                              "files in this folder (English; the shipped model was trained so)."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Random seed for sampling and splits."),
+    min_sense_share: Optional[float] = typer.Option(
+        None, "--min-sense-share", help="Drop synonym pairs whose shared synset holds less than this share of "
+        "either word's tagged uses (English sense counts; plane ~ flat is 0.05). Default: keep all."),
+    main_sense: Optional[str] = typer.Option(
+        None, "--main-sense", help="both / either: keep only synonym pairs whose shared synset is the main sense "
+        "of both words / of one (KeNet's dictionary order). Default: keep all."),
 ) -> None:
     """Build the labelled synonym / antonym / co-hyponym / unrelated pair dataset from a wordnet.
 
@@ -203,7 +209,8 @@ def relations_dataset(
         fail(f"--source must be wordnet:en or wordnet:tr, not {source!r}", 2)
     try:
         ds = training.make_dataset(source.split(":", 1)[1], out, antsynnet=antsynnet,
-                                   **given(max_per_class=max_per_class, seed=seed))
+                                   **given(max_per_class=max_per_class, seed=seed, min_sense_share=min_sense_share,
+                                           main_sense=main_sense))
     except (ValueError, FileNotFoundError) as exc:
         fail(str(exc))
     import polars as pl

@@ -70,13 +70,19 @@ class DatasetConfig:
     seed: int = 0
     encoder: str | None = None       # for hard negatives; None: the language default
     exclude: list[str] = field(default_factory=list)   # files of pairs (w1 w2 ...) to keep out
+    min_sense_share: float | None = None   # drop synonyms joined only through rarer senses (clean_synonym_pairs)
+    main_sense: str | None = None          # 'both' / 'either': keep synonyms through main senses only (KeNet)
 
     def __post_init__(self) -> None:
         share = Interval(Real, 0.0, 1.0, closed="left")
         check_params(self, asdict(self), {
             "lang": Options(("en", "tr")), "max_per_class": Interval(Integral, 1), "max_words": Interval(Integral, 1),
             "hard_negative_share": share, "neighbours": Interval(Integral, 1), "test_share": share,
-            "test_term_share": share})
+            "test_term_share": share, "min_sense_share": Interval(Real, 0.0, 1.0, none_ok=True),
+            "main_sense": Options((*MAIN_SENSE_RULES, None))})
+        if self.min_sense_share is not None and self.lang not in SENSE_COUNT_FILES:
+            raise ValueError(f"min_sense_share ({self.min_sense_share}) needs sense counts, which the {self.lang!r} "
+                             "wordnet lacks; use main_sense='both' or 'either' instead")
 
     @classmethod
     def for_lang(cls, lang: str, **overrides: object) -> DatasetConfig:
@@ -356,6 +362,10 @@ def build_dataset(config: DatasetConfig, wordnet: WordNet | None = None,
     usable = _usable_terms(wn, config)
     members = _members(wn, usable)
     syn = synonym_pairs(wn, members)
+    n_syn = syn.height
+    if config.min_sense_share is not None or config.main_sense is not None:    # before sampling
+        syn = clean_synonym_pairs(syn.with_columns(label=pl.lit("synonym")), wn, config.min_sense_share,
+                                  config.main_sense).drop("label")
     ant = antonym_pairs(wn, members, indirect=config.lang == "en")
     excluded = pl.DataFrame(schema={"term_a": pl.Utf8, "term_b": pl.Utf8})
     if config.exclude:
@@ -385,6 +395,7 @@ def build_dataset(config: DatasetConfig, wordnet: WordNet | None = None,
     report = {"available": {"synonym": syn.height, "antonym": ant.height, "cohyponym": coh.height},
               "usable_terms": usable.len(), "dataset_terms": len(terms),
               "excluded_pairs": excluded.height, "conflicts_dropped": conflict.height,
+              "rare_sense_synonyms_dropped": n_syn - syn.height,
               "balance": class_balance(pairs)}
     return PairDataset(pairs, config, report)
 
