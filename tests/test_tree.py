@@ -132,13 +132,17 @@ def test_lazy_engine_with_batches_of_one_row() -> None:
     np.testing.assert_allclose(wall, ref, atol=1e-12)
 
 
-def test_auto_engine_is_lazy_for_many_points_in_many_dimensions(monkeypatch: pytest.MonkeyPatch) -> None:
-    import lexgraph.trees.mst as mst
+@pytest.mark.parametrize(("approx_min_points", "engine_part"), [(10_000, "lazy_prim"), (150, "_knn_lists_hnsw")])
+def test_auto_engine_past_the_dense_size(monkeypatch: pytest.MonkeyPatch, approx_min_points: int,
+                                         engine_part: str) -> None:
+    """Many points in many dimensions: lazy, and approx past APPROX_MIN_POINTS (the same tree here)."""
+    from lexgraph.trees import mst
 
     monkeypatch.setattr(mst, "DENSE_MAX_POINTS", 100)
+    monkeypatch.setattr(mst, "APPROX_MIN_POINTS", approx_min_points)
     called: list[int] = []
-    real = mst.lazy_prim
-    monkeypatch.setattr(mst, "lazy_prim", lambda *a, **k: called.append(1) or real(*a, **k))
+    real = getattr(mst, engine_part)
+    monkeypatch.setattr(mst, engine_part, lambda *a, **k: called.append(1) or real(*a, **k))
     X = _planted(200, 40)
     auto = mutual_reachability_mst(X, 3, "cosine")
     assert called and np.allclose(auto.weights, mutual_reachability_mst(X, 3, "cosine", "dense").weights)
@@ -178,19 +182,6 @@ def test_approx_engine_is_a_light_spanning_tree(metric: str) -> None:
     assert exact.weights.sum() - 1e-6 <= approx.weights.sum() <= 1.01 * exact.weights.sum()
     tree = NestedDensityTree(min_points=3, metric=metric, method=DBSCANLayering(engine="approx")).fit(X)
     assert tree.nodes_.height > 1
-
-
-def test_auto_engine_is_approx_past_its_size(monkeypatch: pytest.MonkeyPatch) -> None:
-    from lexgraph.trees import mst
-
-    monkeypatch.setattr(mst, "DENSE_MAX_POINTS", 100)
-    monkeypatch.setattr(mst, "APPROX_MIN_POINTS", 150)
-    called: list[int] = []
-    real = mst._knn_lists_hnsw
-    monkeypatch.setattr(mst, "_knn_lists_hnsw", lambda *a, **k: called.append(1) or real(*a, **k))
-    X = _planted(200, 40)
-    auto = mutual_reachability_mst(X, 3, "cosine")
-    assert called and np.allclose(auto.weights, mutual_reachability_mst(X, 3, "cosine", "dense").weights)
 
 
 @pytest.mark.parametrize("condense", [True, False])
