@@ -201,6 +201,13 @@ def _knn_lists_hnsw(X: np.ndarray, ks: tuple[int, ...], metric: str,
     return [(idx[:, :k].copy(), dist[:, :k].copy()) for k in ks]
 
 
+def _first_of_each(keys: np.ndarray) -> np.ndarray:
+    """A mask keeping the first occurrence of each key."""
+    first = np.zeros(keys.size, bool)
+    first[np.unique(keys, return_index=True)[1]] = True
+    return first
+
+
 def knn_graph_mst(X: np.ndarray, core: np.ndarray, knn_indices: np.ndarray, knn_distances: np.ndarray,
                   metric: str, hnsw: _HNSWNeighbours | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A light spanning tree of mutual reachability from neighbour lists: ``(edges, weights)`` by weight.
@@ -221,6 +228,7 @@ def knn_graph_mst(X: np.ndarray, core: np.ndarray, knn_indices: np.ndarray, knn_
     b = knn_indices.ravel()
     w = np.maximum(np.maximum(core[a], core[b]), knn_distances.ravel())
     keep = a != b
+    keep[keep] = _first_of_each(a[keep] * n + b[keep])      # a padded list repeats a neighbour: sparse sums repeats
     a, b, w = a[keep], b[keep], w[keep]
     # csgraph drops zero weights (duplicates at core 0): shift every weight by one, which no tree notices
     forest = minimum_spanning_tree(coo_matrix((w + 1.0, (a, b)), shape=(n, n)).tocsr()).tocoo()
@@ -235,6 +243,7 @@ def knn_graph_mst(X: np.ndarray, core: np.ndarray, knn_indices: np.ndarray, knn_
         nb = hnsw.search(outside, wider)
         qa, qb = np.repeat(outside, nb.shape[1]), nb.ravel()
         cross = label[qa] != label[qb]
+        cross[cross] = _first_of_each(qa[cross] * n + qb[cross])
         qa, qb = qa[cross], qb[cross]
         qw = np.maximum(np.maximum(core[qa], core[qb]), _pair_distances(X, qa, qb, metric))
         a, b = np.r_[fa, qa], np.r_[fb, qb]
