@@ -26,7 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "candidates": {"store", "embed", "engine"},
     "relations": {"store", "lexicon", "embed", "morphology", "evidence", "candidates", "engine"},
     "clustering": {"store", "lexicon", "morphology"},
-    "trees": {"store", "embed"},
+    "trees": {"store", "embed", "candidates"},
 }
 #: Top-level modules that wire the packages together.
 TOP = {"pipeline", "api", "cli", "config", "__init__"}
