@@ -52,7 +52,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_clustering import ceiling_graphs
-from bench_heldout import heldout_dataset
+from bench_heldout import clean_dataset, clean_tag, heldout_dataset
 from funnel_calibration import (
     calibrate,
     calibrate_with_cosine,
@@ -289,34 +289,6 @@ def prepare(lang: str, args: argparse.Namespace, timings: dict[str, float]) -> d
                           random_state=args.seed, progress=False), stages=stages)
     info.update(vocab=str(vocab), db=str(db), wide=str(wide), config=config.as_dict())
     return info
-
-
-def clean_tag(min_sense_share: float | None, main_sense: str | None) -> str:
-    """The part of a cache name that says how the training labels were cleaned ('' when they were not).
-
-    No dot (0.1 -> ``share0p1``): the model path gets its suffixes by ``Path.with_suffix``.
-    """
-    return (f"_share{min_sense_share:g}".replace(".", "p") if min_sense_share is not None else "") + (
-        f"_main-{main_sense}" if main_sense is not None else "")
-
-
-def clean_dataset(folder: Path, lang: str, out: Path, min_sense_share: float | None, main_sense: str | None
-                  ) -> pl.DataFrame:
-    """``folder``'s pairs through :func:`clean_synonym_pairs`, written as dataset folder ``out`` (vector
-    cache copied once); returns ``label, len_cleaned``."""
-    from lexgraph.lexicon.wordnet import load_wordnet
-    from lexgraph.relations.dataset import clean_synonym_pairs
-    from lexgraph.relations.features import DATASET_VECTORS
-
-    pairs = pl.read_parquet(folder / "pairs.parquet")
-    keep = clean_synonym_pairs(pairs, load_wordnet(lang), min_sense_share=min_sense_share, main_sense=main_sense)
-    out.mkdir(parents=True, exist_ok=True)
-    keep.write_parquet(out / "pairs.parquet")
-    shutil.copy(folder / "dataset.json", out / "dataset.json")
-    cache = folder / DATASET_VECTORS
-    if cache.exists() and not (out / DATASET_VECTORS).exists():
-        shutil.copy(cache, out / DATASET_VECTORS)
-    return keep.group_by("label").len().rename({"len": "len_cleaned"})
 
 
 def funnel(lang: str, args: argparse.Namespace) -> dict[str, Any]:

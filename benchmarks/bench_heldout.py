@@ -55,6 +55,33 @@ def heldout_dataset(data: Path, terms: set[str], out: Path) -> pl.DataFrame:
     return pairs.group_by("label").len().join(keep.group_by("label").len(), on="label", suffix="_kept").sort("label")
 
 
+def clean_tag(min_sense_share: float | None, main_sense: str | None) -> str:
+    """The part of a cache name that says how the training labels were cleaned ('' when they were not).
+
+    No dot (0.1 -> ``share0p1``): the model path gets its suffixes by ``Path.with_suffix``.
+    """
+    return (f"_share{min_sense_share:g}".replace(".", "p") if min_sense_share is not None else "") + (
+        f"_main-{main_sense}" if main_sense is not None else "")
+
+
+def clean_dataset(folder: Path, lang: str, out: Path, min_sense_share: float | None, main_sense: str | None
+                  ) -> pl.DataFrame:
+    """``folder``'s pairs through :func:`clean_synonym_pairs`, written as dataset folder ``out`` (vector
+    cache copied once); returns ``label, len_cleaned``."""
+    from lexgraph.lexicon.wordnet import load_wordnet
+    from lexgraph.relations.dataset import clean_synonym_pairs
+
+    pairs = pl.read_parquet(folder / "pairs.parquet")
+    keep = clean_synonym_pairs(pairs, load_wordnet(lang), min_sense_share=min_sense_share, main_sense=main_sense)
+    out.mkdir(parents=True, exist_ok=True)
+    keep.write_parquet(out / "pairs.parquet")
+    shutil.copy(folder / "dataset.json", out / "dataset.json")
+    cache = folder / DATASET_VECTORS
+    if cache.exists() and not (out / DATASET_VECTORS).exists():
+        shutil.copy(cache, out / DATASET_VECTORS)
+    return keep.group_by("label").len().rename({"len": "len_cleaned"})
+
+
 def edge_table(store: object, g: Gold) -> pl.DataFrame:
     """Per edge score: gated edges, the share that are gold synonym pairs, and the share of gold candidate pairs kept."""
     rel = with_gold_synonyms(store.frame(  # type: ignore[attr-defined]

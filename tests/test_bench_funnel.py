@@ -14,11 +14,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from bench_funnel import (
     _main_sense_rule,
     _per_lang,
-    clean_tag,
     gold_synonym_pairs,
     pair_is_test,
     split_cluster_metrics,
 )
+from bench_heldout import clean_tag
 
 from lexgraph.clustering.evaluate import Gold, evaluate_clusters
 
