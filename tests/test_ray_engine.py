@@ -16,12 +16,14 @@ import socket
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pytest
 
 ray = pytest.importorskip("ray", reason="the ray extra is not installed (pip install 'lexgraph[ray]'): "
@@ -108,7 +110,30 @@ class AlwaysDie:
         return work
 
 
+@dataclass(frozen=True)
+class Double:
+    """Worker factory over an array (as a stage's index or term table): batch ``i`` -> ``2 * values[i]``."""
+
+    values: np.ndarray
+
+    def __call__(self) -> Callable[[int], float]:
+        return lambda i: float(2 * self.values[i])
+
+
 # -- the engine ------------------------------------------------------------------------------------------
+def test_map_keeps_no_driver_copy_of_a_shipped_factory(cluster: None) -> None:
+    # A stage hands over its term table or index without keeping a name for it; once the factory is in the
+    # object store the driver must drop its own copy, or a 1M-term build holds it twice.
+    factory = Double(np.arange(5.0))
+    alive = weakref.ref(factory)
+    with RayEngine() as engine:
+        results = engine.map(factory, range(5))
+        del factory
+        first = next(results)
+        assert alive() is None
+        assert [first, *results] == [0.0, 2.0, 4.0, 6.0, 8.0]
+
+
 def test_map_keeps_batch_order_and_retries_a_batch_whose_actor_died(cluster: None, tmp_path: Path) -> None:
     with RayEngine(in_flight=1) as engine:
         assert list(engine.map(DieOnce(tmp_path / "died"), range(7))) == [x * x for x in range(7)]

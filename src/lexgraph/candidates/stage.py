@@ -5,7 +5,7 @@ Implements :class:`lexgraph.pipeline.Stage`; the store wraps ``run`` in one tran
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,17 +62,14 @@ class CandidateStage:
         store.con.execute("CREATE OR REPLACE TEMP TABLE _directed (a_id INTEGER, b_id INTEGER, rank INTEGER)")
         directed = 0
         for name in config.candidate_encoder_names:
-            ids, X = load_term_vectors(store, name)
-            search = CandidateSearch(k=config.k, min_cosine=config.min_cosine, index=config.index,
-                                     exact_threshold=config.exact_threshold, random_state=config.random_state)
-            search.fit(X)
-            bar = tqdm(total=X.shape[0], desc=f"candidates ({name}, {search.index_kind_})", unit="term",
+            blocks = QueryBlocks.start(engine, config, *load_term_vectors(store, name))
+            bar = tqdm(total=blocks.n, desc=f"candidates ({name}, {blocks.index_kind})", unit="term",
                        disable=not config.progress)
-            for rows in engine.map(DirectedPairs(search, X, ids), search.block_starts(X.shape[0])):
+            for rows in blocks.rows:
                 directed += store.append("_directed", rows)
-                bar.update(min(search.query_block, X.shape[0] - bar.n))
+                bar.update(min(blocks.query_block, blocks.n - bar.n))
             bar.close()
-            run.counts[f"index ({name})"] = search.index_kind_
+            run.counts[f"index ({name})"] = blocks.index_kind
         # Pairs the evidence links but kNN missed join as candidates too, so that the relations
         # stage sees them (rank NULL).
         store.con.execute(f"INSERT INTO _directed SELECT a_id, b_id, NULL FROM ({EVIDENCE_PAIRS}) e "
@@ -105,6 +102,29 @@ class CandidateStage:
         run.counts["evidence_pairs"] = int(store.con.execute(
             "SELECT count(*) FROM candidates WHERE source <> 'knn'").fetchone()[0])
         run.counts["pairs"] = store.count("candidates")
+
+
+@dataclass(frozen=True)
+class QueryBlocks:
+    """One encoder's search under way: the directed pairs of its query blocks as the engine yields them.
+
+    Built by :meth:`start`, which keeps no name for the index and the vectors outside the engine's map:
+    on Ray they then live once, in the object store the workers read, not also on the driver.
+    """
+
+    n: int
+    query_block: int
+    index_kind: str
+    rows: Iterator[pa.Table]
+
+    @classmethod
+    def start(cls, engine: Engine, config: BuildConfig, ids: np.ndarray, X: np.ndarray) -> QueryBlocks:
+        """Fit the search on ``X`` (rows = term ids ``ids``) and hand its query blocks to ``engine``."""
+        search = CandidateSearch(k=config.k, min_cosine=config.min_cosine, index=config.index,
+                                 exact_threshold=config.exact_threshold, random_state=config.random_state)
+        search.fit(X)
+        return cls(X.shape[0], search.query_block, search.index_kind_,
+                   engine.map(DirectedPairs(search, X, ids), search.block_starts(X.shape[0])))
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,10 @@ class RayEngine:
         # The factory goes into the object store once; `ref` lives as long as the map, so a restarted actor
         # finds it (Ray still logs, once per actor, that constructor arguments in the store could be lost).
         ref = ray.put(factory)
+        # The store's copy is the one the actors read; the map keeps no other. A stage that passes the factory
+        # without keeping a name for it (relations' term table, candidates' index) so frees its own copy
+        # on the driver while the actors work, instead of holding it twice (measured at 1M terms: ~5 GB).
+        del factory
         options = {**shape, "max_restarts": self.max_restarts, "max_task_retries": self.max_task_retries}
         actors: list[Any] = []
         pending: deque[Any] = deque()

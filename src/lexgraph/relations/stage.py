@@ -65,7 +65,6 @@ class RelationsStage:
         model = load_model(config.relations_model, config.lang)
         name, digest = model_identity(config)
         label = f"{name}@{digest[:8]}"
-        table = build_term_table(store, model, config, self.engine)
         ids = np.asarray(table_ids(store), dtype=np.int64)
         n_pairs = store.count("candidates")
         bar = tqdm(total=n_pairs, desc="relations", unit="pair", disable=not config.progress or n_pairs == 0)
@@ -73,7 +72,11 @@ class RelationsStage:
             f"SELECT a_id, b_id, term_a, term_b FROM candidates WHERE {A_ID_SLICE} ORDER BY a_id, b_id",
             {"lo": lo, "hi": hi}).to_arrow_table() for lo, hi in a_id_slices(store, "candidates", CHUNK))
         scored = 0
-        for rows in (self.engine or LocalEngine()).map(ScorePairs(model.scorer(table), ids, label), slices):
+        # The term table is built inside the call and given no name here: on Ray the object store's copy is then
+        # the only one while the actors score (the driver's goes once it is shipped; 1M terms: ~5 GB).
+        engine = self.engine or LocalEngine()
+        for rows in engine.map(ScorePairs(model.scorer(build_term_table(store, model, config, self.engine)),
+                                          ids, label), slices):
             scored += store.append("relations", rows)
             bar.update(rows.num_rows)
         bar.close()
