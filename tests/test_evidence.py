@@ -96,6 +96,24 @@ def test_a_build_lets_the_evidence_decide_and_records_who(tmp_path: Path) -> Non
     assert clusters.height == len(WORDS)                 # every term in exactly one cluster, variants included
 
 
+def test_a_wordnet_synonym_between_a_word_and_one_built_on_it_is_not_decisive(tmp_path: Path) -> None:
+    # KeNet puts gece (night) ~ geceleri (at night) and köy (village) ~ köylü (villager) in one synset
+    # through cross-POS senses; a shared stem is not a meaning, so the model decides those pairs.
+    words = ["gece", "geceleri", "köy", "köylü", "kent", "şehir", "akşam", "sabah"]
+    path = tmp_path / "w.txt"
+    path.write_text("\n".join(words) + "\n", encoding="utf-8")
+    db = tmp_path / "d.duckdb"
+    build(BuildConfig(db=db, sources=[str(path)], lang="tr", k=5, min_cosine=0.0, tree=False, progress=False))
+    with Store(db, read_only=True) as store:
+        rel = store.frame("SELECT term_a, term_b, label, evidence, detail FROM relations")
+        links = store.frame("SELECT term_a, term_b, relation, detail FROM morphology_links")
+    got = {(a, b): (lab, ev, det) for a, b, lab, ev, det in rel.iter_rows()}
+    assert ("gece", "geceleri", "derived", "gece") in set(links.iter_rows())
+    assert got[("gece", "geceleri")][1] == "model" and "built on gece" in got[("gece", "geceleri")][2]
+    assert got[("köy", "köylü")][1] == "model"
+    assert got[("kent", "şehir")][:2] == ("synonym", "lexicon")       # a wordnet synonym of two stems stands
+
+
 def test_without_lexicon_the_model_decides_everything(tmp_path: Path) -> None:
     words = tmp_path / "w.txt"
     words.write_text("\n".join(WORDS) + "\n", encoding="utf-8")

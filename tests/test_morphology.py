@@ -15,6 +15,7 @@ from lexgraph.morphology import (
     Analyser,
     EnglishAnalyser,
     TurkishAnalyser,
+    derived_pairs,
     get_analyser,
     opposite_pairs,
     split_multiword,
@@ -223,6 +224,18 @@ def test_opposite_pairs(tr: TurkishAnalyser, en: EnglishAnalyser) -> None:
     assert set(en_pairs.iter_rows()) == {
         ("happy", "unhappy", "un-"), ("careful", "careless", "-less"), ("illegal", "legal", "in-"),
     }
+
+
+def test_derived_pairs_join_a_term_and_a_term_built_on_it(tr: TurkishAnalyser, en: EnglishAnalyser) -> None:
+    analysis = tr.analyse(["köy", "köylü", "gece", "geceleri", "kesin", "kesinlikle", "kent", "şehir", "kitap",
+                           "kitaplar", "ev"])
+    got = set(derived_pairs(analysis).iter_rows())
+    # geceleri's chosen reading is the adverb (its own root); another reading, gece+PL+P3SG, is built on gece
+    assert {("köy", "köylü", "köy"), ("gece", "geceleri", "gece"), ("kesin", "kesinlikle", "kesin")} <= got
+    assert ("kitap", "kitaplar", "kitap") in got        # an inflection is built on its lemma too (also a variant)
+    assert not any({"kent", "şehir", "ev"} & {a, b} for a, b, _ in got)
+    assert list(derived_pairs(analysis).columns) == ["term_a", "term_b", "stem"]
+    assert ("happiness", "happy", "happy") in set(derived_pairs(en.analyse(["happy", "happiness", "glad"])).iter_rows())
 
 
 def test_relations_scale_to_a_million_terms(tr: TurkishAnalyser) -> None:

@@ -11,8 +11,10 @@ it knows, in this order (first match wins):
    lists the other, is a ``synonym``), except that a synonym through a minor sense of either term
    (``sense_share < min_share``: *deal* ~ *pot*, but also *fast* ~ *quick*; where the wordnet has no
    sense counts, a cosine under ``min_cosine``: *devlet* ~ *şans*, unless the synset is both terms'
-   ``main_sense``: *soru* ~ *sual*), and a gloss link under ``min_cosine`` (one side's sense is not
-   known), are not decisive.  Links that are not decisive (minor-sense synonyms, ``troponym``, ``similar``: near-synonyms
+   ``main_sense``: *soru* ~ *sual*), a gloss link under ``min_cosine`` (one side's sense is not
+   known), and a synonym or gloss link between a term and a term built on it (a ``derived``
+   morphology link: KeNet's cross-POS senses put *gece* ~ *geceleri*, *köy* ~ *köylü* in one
+   synset) are not decisive.  Links that are not decisive (minor-sense synonyms, ``troponym``, ``similar``: near-synonyms
    the wordnet keeps apart, such as *acquire* ~ *obtain* or *authentic* ~ *genuine*) leave the
    pair to the model, and the ``detail`` column says which link the pair has;
 2. *closed world* (optional): both terms are in the wordnet (``lexicon_terms``) and it links
@@ -38,10 +40,15 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float) -> str:
     weak = (f"(l.relation = 'synonym' AND NOT coalesce(l.main_sense, false) AND "
             f"coalesce(l.sense_share < {float(min_share)}, c.cosine < {float(min_cosine)})) "
             f"OR (l.relation = 'gloss' AND coalesce(c.cosine, 0) < {float(min_cosine)})")
+    weak += " OR (l.relation IN ('synonym', 'gloss') AND md.stem IS NOT NULL)"
     decisive = f"l.relation IN ({', '.join(repr(r) for r in DECIDING)}) AND NOT ({weak})"
     detail = ("'wordnet ' || l.relation || coalesce(' ' || l.synset, '') || "
               "coalesce(' (sense share ' || round(l.sense_share, 3) || ')', '') || "
-              "CASE WHEN l.main_sense THEN ' (main sense)' ELSE '' END")
+              "CASE WHEN l.main_sense THEN ' (main sense)' ELSE '' END || "
+              "coalesce(' (built on ' || md.stem || ')', '')")
+    # the pairs of which one term is built on the other (a lexicon synonym there is not decisive)
+    derived = ("LEFT JOIN (SELECT a_id, b_id, detail AS stem FROM morphology_links WHERE relation = 'derived') md "
+               "USING (a_id, b_id)")
     rules = [
         # 0: inflections of one lemma
         "SELECT c.a_id, c.b_id, 'variant' AS label, 'morphology' AS evidence, 'inflections of ' || m.detail "
@@ -50,7 +57,7 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float) -> str:
         # 1: a decisive wordnet link
         f"SELECT c.a_id, c.b_id, CASE WHEN l.relation = 'gloss' THEN 'synonym' ELSE l.relation END, 'lexicon', "
         f"{detail}, 1 FROM candidates c "
-        f"JOIN lexicon_links l USING (a_id, b_id) WHERE {decisive}",
+        f"JOIN lexicon_links l USING (a_id, b_id) {derived} WHERE {decisive}",
         # 2: a form and its negation
         "SELECT c.a_id, c.b_id, 'antonym', 'morphology', 'negation (' || m.detail || ')', 2 "
         "FROM candidates c JOIN morphology_links m USING (a_id, b_id) WHERE m.relation = 'opposite'",
@@ -61,7 +68,8 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float) -> str:
         "WHEN r.p_synonym >= greatest(r.p_cohyponym, r.p_unrelated) THEN 'synonym' "
         "WHEN r.p_cohyponym >= r.p_unrelated THEN 'cohyponym' ELSE 'unrelated' END, "
         f"'model', {detail}, 3 FROM candidates c "
-        f"JOIN lexicon_links l USING (a_id, b_id) JOIN relations r USING (a_id, b_id) WHERE NOT ({decisive})",
+        f"JOIN lexicon_links l USING (a_id, b_id) JOIN relations r USING (a_id, b_id) {derived} "
+        f"WHERE NOT ({decisive})",
     ]
     if closed:
         # 4: both terms in the wordnet, linked in no way

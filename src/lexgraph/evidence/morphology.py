@@ -11,7 +11,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from lexgraph.morphology import get_analyser, opposite_pairs, variant_pairs
+from lexgraph.morphology import derived_pairs, get_analyser, opposite_pairs, variant_pairs
+
+#: What ``morphology_links.relation`` may say, strongest first (a pair keeps its first); part of the
+#: evidence stage's parameters, so a file written before a relation existed is brought up to date.
+MORPHOLOGY_RELATIONS: tuple[str, ...] = ("variant", "opposite", "derived")
 
 #: Columns of the ``morphology`` table, after ``term_id``.
 ANALYSIS_COLUMNS = ("term", "lemma", "root", "pos", "derivation", "negated", "negation", "base", "parsed")
@@ -26,7 +30,7 @@ class MorphologyEvidence:
 
 
 def morphology_evidence(lang: str, terms: pl.DataFrame) -> MorphologyEvidence:
-    """Analyse ``terms`` (``term_id``, ``term``) and relate them: ``variant`` and ``opposite`` pairs."""
+    """Analyse ``terms`` (``term_id``, ``term``) and relate them: ``variant``, ``opposite`` and ``derived`` pairs."""
     analysis = get_analyser(lang).analyse(terms["term"].to_list())
     analysis = pl.concat([terms.select(pl.col("term_id").cast(pl.Int32)), analysis], how="horizontal")
     ids = terms.select(pl.col("term_id").cast(pl.Int32), "term")
@@ -34,7 +38,10 @@ def morphology_evidence(lang: str, terms: pl.DataFrame) -> MorphologyEvidence:
                                               pl.col("lemma").alias("detail"))
     opposites = opposite_pairs(analysis).select("term_a", "term_b", pl.lit("opposite").alias("relation"),
                                                 pl.col("rule").alias("detail"))
-    links = (pl.concat([variants, opposites])
+    derived = derived_pairs(analysis).select("term_a", "term_b", pl.lit("derived").alias("relation"),
+                                             pl.col("stem").alias("detail"))
+    # One relation per pair, the first of MORPHOLOGY_RELATIONS: a variant or an opposite is also derived.
+    links = (pl.concat([variants, opposites, derived])
              .join(ids.rename({"term_id": "a_id", "term": "term_a"}), on="term_a")
              .join(ids.rename({"term_id": "b_id", "term": "term_b"}), on="term_b")
              .unique(["a_id", "b_id"], keep="first", maintain_order=True)

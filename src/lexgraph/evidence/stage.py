@@ -10,7 +10,7 @@ from typing import Any
 
 from lexgraph.config import BuildConfig
 from lexgraph.evidence.lexicon import lexicon_evidence
-from lexgraph.evidence.morphology import morphology_evidence
+from lexgraph.evidence.morphology import MORPHOLOGY_RELATIONS, morphology_evidence
 from lexgraph.lexicon.wordnet import load_wordnet, wordnet_path
 from lexgraph.store import StageRun, Store
 
@@ -43,6 +43,8 @@ class EvidenceStage:
     def params(self, config: BuildConfig) -> dict[str, Any]:
         params: dict[str, Any] = {"lexicon": lexicon_name(config), "morphology": config.morphology,
                                   "lang": config.lang}
+        if config.morphology:
+            params["morphology_relations"] = list(MORPHOLOGY_RELATIONS)
         if params["lexicon"] is not None:
             path = lexicon_file(config.lang)
             params.update(file=path.name, bytes=path.stat().st_size)
@@ -56,7 +58,7 @@ class EvidenceStage:
             store.append("morphology", morph.analysis)
             store.append("morphology_links", morph.links)
             for relation, n in morph.links.group_by("relation").len().sort("relation").iter_rows():
-                run.counts[f"{relation}s"] = int(n)
+                run.counts["derived" if relation == "derived" else f"{relation}s"] = int(n)
         if lexicon_name(config) is None:
             run.counts["links"] = 0
             return

@@ -12,6 +12,7 @@ import polars as pl
 
 PAIR_SCHEMA_VARIANT: dict[str, pl.DataType] = {"term_a": pl.String(), "term_b": pl.String(), "lemma": pl.String()}
 PAIR_SCHEMA_OPPOSITE: dict[str, pl.DataType] = {"term_a": pl.String(), "term_b": pl.String(), "rule": pl.String()}
+PAIR_SCHEMA_DERIVED: dict[str, pl.DataType] = {"term_a": pl.String(), "term_b": pl.String(), "stem": pl.String()}
 
 
 def _terms(analysis: pl.DataFrame) -> pl.DataFrame:
@@ -62,3 +63,19 @@ def opposite_pairs(analysis: pl.DataFrame) -> pl.DataFrame:
     positive = terms.filter(~pl.col("negated")).select(term_pos="term", key="lemma", inflection="inflection")
     pairs = negated.join(positive, on=["key", "inflection"])
     return _ordered(pairs, "term_neg", "term_pos", "rule").cast(PAIR_SCHEMA_OPPOSITE)
+
+
+def derived_pairs(analysis: pl.DataFrame) -> pl.DataFrame:
+    """Pairs where one term is built on the other: the other is a lemma or root of one of its readings.
+
+    *köylü* (köy+WITH) is built on *köy*, *geceleri* (gece+PL+P3SG, also an adverb) on *gece*,
+    *kesinlikle* on *kesin*, *happiness* on *happy*. Such a pair shares a stem, not a meaning:
+    a wordnet that puts the two in one synset (KeNet does, through its cross-POS dictionary
+    senses) does not make them synonyms a reader would swap. Inflections of one lemma are
+    :func:`variant_pairs` as well; the caller keeps whichever relation it ranks first.
+    Returns ``term_a < term_b, stem`` (``stem`` is the term the other is built on).
+    """
+    terms = _terms(analysis).select("term", "stems").explode("stems").drop_nulls("stems")
+    pairs = terms.join(_terms(analysis).select(stem="term"), left_on="stems", right_on="stem").select(
+        "term", term_b="stems", stem="stems")
+    return _ordered(pairs, "term", "term_b", "stem").cast(PAIR_SCHEMA_DERIVED)

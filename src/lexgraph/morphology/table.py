@@ -18,6 +18,10 @@ Columns (``ANALYSIS_SCHEMA``):
                 gelmiyor -> gelmek, unhappy -> happy, careless -> careful); null when none can be formed
 ``inflection``  the inflection the term carries, polarity left out ("" for a citation form);
                 used to pair a negated form with the positive form in the same paradigm cell
+``stems``       every lemma and root that some reading of the term gives, the term itself left out
+                (geceleri -> [gece, geceleri's own readings' roots], köylü -> [köy]; English: the
+                chosen lemma and root); a term built on another input term is *derived* from it
+                (:func:`~lexgraph.morphology.relations.derived_pairs`)
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ ANALYSIS_SCHEMA: dict[str, pl.DataType] = {
     "negation": pl.String(),
     "base": pl.String(),
     "inflection": pl.String(),
+    "stems": pl.List(pl.String()),
 }
 
 #: A multi-word term: everything up to the last space or hyphen, then the head word.
@@ -57,6 +62,7 @@ class WordAnalysis:
     negation: str | None = None
     base: str | None = None
     inflection: str | None = ""
+    stems: tuple[str, ...] = ()        # lemmas and roots of the other readings (see the module's doc)
 
     @classmethod
     def unparsed(cls, word: str) -> WordAnalysis:
@@ -77,6 +83,7 @@ class WordAnalysis:
             negation=self.negation,
             base=None if self.base is None else prefix + self.base,
             inflection=self.inflection,
+            stems=tuple(prefix + stem for stem in self.stems),
         )
 
 
@@ -98,7 +105,9 @@ def to_frame(terms: list[str], rows: list[WordAnalysis]) -> pl.DataFrame:
     names = [f.name for f in fields(WordAnalysis)]
     columns: dict[str, list] = {"term": list(terms)}
     columns.update({name: [] for name in names})
-    for row in rows:
+    for term, row in zip(terms, rows):
         for name, value in zip(names, astuple(row)):
+            if name == "stems":                # the chosen reading's lemma and root count too
+                value = sorted({*value, row.lemma, row.root} - {term})
             columns[name].append(value)
     return pl.DataFrame(columns, schema=ANALYSIS_SCHEMA)

@@ -133,6 +133,7 @@ class TurkishAnalyser:
             negation=best.negation,
             base=best.base,
             inflection=best.inflection,
+            stems=tuple(sorted({s for r in readings if not (r.spurious or r.proper) for s in (r.lemma, r.root)})),
         ).with_prefix(prefix)
 
     def _compound_form(self, lemma: str, pos: str) -> str | None:
