@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -16,7 +17,8 @@ import pytest
 
 from lexgraph.config import BuildConfig
 from lexgraph.engine import EngineError, LocalEngine, open_engine
-from lexgraph.pipeline import build, default_stages
+from lexgraph.pipeline import _run, build, default_stages
+from lexgraph.store import StageRun, Store
 from lexgraph.store.compare import differing_tables
 
 
@@ -31,6 +33,50 @@ def test_local_map_keeps_order_and_builds_its_worker_once_and_only_for_work() ->
     assert made == [1]
     assert list(LocalEngine().map(factory, [])) == []
     assert made == [1]                                   # no batch, no model load
+
+
+@dataclass
+class LoggingEngine(LocalEngine):
+    """The local engine, noting in ``log`` when the build gives it back."""
+
+    log: list[str] = field(default_factory=list)
+
+    def stop(self) -> None:
+        self.log.append("stop")
+
+
+@dataclass
+class LoggingStage:
+    """A stage that writes nothing and notes its runs in ``log``; made with an engine or without."""
+
+    name: str
+    log: list[str]
+    engine: LoggingEngine | None = None
+    clears: tuple[str, ...] = ()
+
+    def params(self, config: BuildConfig) -> dict[str, str]:
+        return {"name": self.name}
+
+    def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
+        self.log.append(self.name)
+
+
+def test_the_engine_is_given_back_once_no_stage_needs_it(tmp_path: Path) -> None:
+    # A Ray cluster the build started goes before the clusters and the tree, which run on the driver.
+    log: list[str] = []
+    engine = LoggingEngine(log=log)
+    stages = [LoggingStage("embed", log, engine), LoggingStage("relations", log, engine),
+              LoggingStage("clusters", log), LoggingStage("tree", log)]
+    config = BuildConfig(db=tmp_path / "e.duckdb", progress=False)
+    params = [stage.params(config) for stage in stages]
+    _run(config, [], stages, params, release=engine.stop)
+    assert log == ["embed", "relations", "stop", "clusters", "tree"]
+    log.clear()
+    _run(config, ["tree"], stages, params, release=engine.stop)   # engine stages up to date: given back at once
+    assert log == ["stop", "tree"]
+    log.clear()
+    build(config, force=["tree"], stages=stages)         # stages the caller made keep the caller's engine running
+    assert log == ["tree"]
 
 
 def test_engine_options_are_checked(tmp_path: Path) -> None:

@@ -28,7 +28,8 @@ from lexgraph.relations.features import (
     lexical_features,
     opposite_forms,
 )
-from lexgraph.relations.model import PairClassifier, PairSet, load_model
+from lexgraph.relations import model as relations_model
+from lexgraph.relations.model import PairClassifier, PairSet, load_model, project_table, project_vectors
 from lexgraph.relations.training import dataset_config
 
 #: The AntSynNET files beside the checkout (../shared/benchmarks/antsynnet); the package never guesses this path.
@@ -314,6 +315,22 @@ def test_scoring_leaves_the_model_unchanged_and_clone_works(shipped_en, small_ta
     twin = clone(shipped_en).set_params(hidden=8)
     assert twin.get_params() == {**params, "hidden": 8} and not hasattr(twin, "W1_")
     assert shipped_en.hidden == params["hidden"]
+
+
+def test_projection_by_row_blocks_and_a_table_projected_on_loading_score_the_same(shipped_en, small_table,
+                                                                                  monkeypatch):
+    # The relations stage projects each encoder as it reads it, in row blocks (1M terms: no n x d temporaries).
+    X = small_table.vectors["usem3"]
+    m, C = shipped_en.proj_["usem3"]
+    pairs = PairSet(small_table, [0, 1, 2], [3, 4, 5])
+    whole = ((X - m) @ C).astype(np.float32)
+    assert np.array_equal(project_vectors(X, (m, C)), whole)           # one block (under ROW_BLOCK rows)
+    monkeypatch.setattr(relations_model, "ROW_BLOCK", 500)             # four blocks: BLAS may sum in another
+    assert np.allclose(project_vectors(X, (m, C)), whole, rtol=0, atol=1e-6)   # order for a smaller matrix
+    assert project_vectors(X, None) is X
+    monkeypatch.undo()
+    projected = shipped_en.scorer(project_table(small_table, shipped_en.proj_), projected=True)
+    assert np.array_equal(projected.predict_proba(pairs.a, pairs.b), shipped_en.predict_proba(pairs))
 
 
 def test_fit_save_load_round_trip(small_dataset, small_table, tmp_path):

@@ -15,7 +15,7 @@ prints them on stderr unless ``--quiet``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -84,17 +84,33 @@ def build(config: BuildConfig, force: Sequence[str] = (), stages: Sequence[Stage
         raise ValueError(f"unknown stage(s) {', '.join(unknown)} for --force; stages are {', '.join(names)}")
     every_params = [stage.params(config) for stage in chosen]      # checked before any stage runs
     with open_engine(config.engine, config.ray_address) as engine:
-        return _run(config, force, chosen if stages is not None else default_stages(engine), every_params)
+        if stages is not None:                 # the caller's stages and engines: the caller's to stop
+            return _run(config, force, chosen, every_params)
+        return _run(config, force, default_stages(engine), every_params, release=engine.stop)
+
+
+def _uses_engine(stage: Stage) -> bool:
+    """Whether ``stage`` hands work to an engine (the stages made with one keep it as ``engine``)."""
+    return getattr(stage, "engine", None) is not None
 
 
 def _run(config: BuildConfig, force: Sequence[str], stages: list[Stage],
-         every_params: list[dict[str, Any]]) -> list[StageOutcome]:
-    """Run ``stages`` over ``config.db`` in order, skipping those up to date."""
+         every_params: list[dict[str, Any]], release: Callable[[], None] | None = None) -> list[StageOutcome]:
+    """Run ``stages`` over ``config.db`` in order, skipping those up to date.
+
+    ``release`` is called once no remaining stage uses the engine: a Ray cluster the build started then
+    goes before the clusters and the tree, which run in this process, and takes its object store's memory
+    with it (at 1M terms ~4-6 GB of the driver's and the store's pages).
+    """
+    last_engine_stage = max((i for i, stage in enumerate(stages) if _uses_engine(stage)), default=-1)
     outcomes: list[StageOutcome] = []
     config.db.parent.mkdir(parents=True, exist_ok=True)
     with Store(config.db) as store:
         upstream: list[int] = []
         for number, (stage, params) in enumerate(zip(stages, every_params), start=1):
+            if release is not None and number - 1 > last_engine_stage:
+                release()                   # the engine's work is done (or there was none)
+                release = None
             fp = fingerprint({"params": params, "upstream": upstream})
             last = store.last_completed(stage.name)
             if stage.name not in force and last is not None and last.fingerprint == fp:

@@ -40,3 +40,7 @@ class Engine(Protocol):
         workers on a GPU where the engine has one (the embedding models use it).
         """
         ...
+
+    def stop(self) -> None:
+        """Give back what the engine holds (a cluster it started); the build calls it once no stage needs it."""
+        ...

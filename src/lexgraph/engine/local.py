@@ -22,3 +22,6 @@ class LocalEngine:
             if worker is None:
                 worker = factory()
             yield worker(batch)
+
+    def stop(self) -> None:
+        """Nothing to give back: the work ran in this process."""

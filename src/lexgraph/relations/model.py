@@ -197,20 +197,24 @@ class PairClassifier(BaseEstimator):
         """
         return self.scorer(pairs.table).predict_proba(pairs.a, pairs.b, chunk)
 
-    def scorer(self, table: TermTable) -> PairScorer:
+    def scorer(self, table: TermTable, projected: bool = False) -> PairScorer:
         """The fitted model bound to ``table``: projection and per-term first-layer products done once.
 
         The ``u+v`` part of the first layer is linear, so it is applied once per term
-        (``S = X @ W_sum``) and gathered per pair as ``S[a] + S[b]``.
+        (``S = X @ W_sum``) and gathered per pair as ``S[a] + S[b]``. ``projected``: the table's
+        vectors already went through :meth:`project` (the relations stage projects each encoder as
+        it loads it, so a million terms' raw vectors are never all held at once).
         """
         self._check_fitted()
-        table = project_table(table, self.proj_)
+        if not projected:
+            table = project_table(table, self.proj_)
         blocks = []
         S = np.zeros((len(table.terms), self.W1_.shape[1]), dtype=np.float32)
         row = 0
         for enc in self.encoders:
             d = table.vectors[enc].shape[1]
-            S += table.vectors[enc] @ self.W1_[row:row + d]
+            for rows in _row_blocks(len(table.terms)):      # no n x hidden temporary per encoder
+                S[rows] += table.vectors[enc][rows] @ self.W1_[row:row + d]
             blocks.append((enc, self.W1_[row + d:row + 2 * d], self.W1_[row + 2 * d:row + 3 * d],
                            self.W1_[row + 3 * d:row + 3 * d + 1]))
             row += 3 * d + 1
@@ -303,11 +307,31 @@ class PairScorer:
         return out
 
 
+#: Rows per block where a per-term product would otherwise make an n x d temporary (1M terms: ~2 GB each).
+ROW_BLOCK = 65_536
+
+
+def _row_blocks(n: int) -> list[slice]:
+    """Slices of ``ROW_BLOCK`` rows covering ``range(n)``."""
+    return [slice(i, min(i + ROW_BLOCK, n)) for i in range(0, n, ROW_BLOCK)]
+
+
+def project_vectors(X: np.ndarray, proj: tuple[np.ndarray, np.ndarray] | None) -> np.ndarray:
+    """``X`` on the principal directions ``proj = (mean, components)`` (``X`` itself when None), by row blocks."""
+    if proj is None:
+        return X
+    m, C = proj
+    out = np.empty((X.shape[0], C.shape[1]), dtype=np.float32)
+    for rows in _row_blocks(X.shape[0]):
+        out[rows] = (X[rows] - m) @ C
+    return out
+
+
 def project_table(table: TermTable, proj: dict[str, tuple[np.ndarray, np.ndarray]]) -> TermTable:
     """``table`` with each encoder of ``proj`` projected on its principal directions (a new table)."""
     if not proj:
         return table
-    vectors = {e: ((table.vectors[e] - m) @ C).astype(np.float32) for e, (m, C) in proj.items()}
+    vectors = {e: project_vectors(table.vectors[e], p) for e, p in proj.items()}
     return dataclasses.replace(table, vectors=vectors)
 
 
