@@ -130,6 +130,7 @@ class TimedStage:
     def __init__(self, inner: Stage, monitor: RSSMonitor, records: list[StageRecord]) -> None:
         self.inner, self.monitor, self.records = inner, monitor, records
         self.name, self.clears = inner.name, inner.clears
+        self.engine = getattr(inner, "engine", None)       # so that the build gives the engine back as lexgraph's does
 
     def params(self, config: BuildConfig) -> dict[str, Any]:
         return self.inner.params(config)
@@ -252,7 +253,7 @@ def main() -> None:
     # The engine is opened here so that the timed stages run on it (the wrapped stages keep theirs).
     with open_engine(args.engine, None) as engine:
         stages = [TimedStage(s, monitor, records) for s in default_stages(engine)]
-        outcomes = build(config, force=args.force, stages=stages)
+        outcomes = build(config, force=args.force, stages=stages, release=engine.stop)
     total = time.perf_counter() - start
     monitor.stop()
     peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, max((r.peak_rss for r in records), default=0))

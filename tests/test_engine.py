@@ -17,7 +17,7 @@ import pytest
 
 from lexgraph.config import BuildConfig
 from lexgraph.engine import EngineError, LocalEngine, open_engine
-from lexgraph.pipeline import _run, build, default_stages
+from lexgraph.pipeline import build, default_stages
 from lexgraph.store import StageRun, Store
 from lexgraph.store.compare import differing_tables
 
@@ -68,14 +68,13 @@ def test_the_engine_is_given_back_once_no_stage_needs_it(tmp_path: Path) -> None
     stages = [LoggingStage("embed", log, engine), LoggingStage("relations", log, engine),
               LoggingStage("clusters", log), LoggingStage("tree", log)]
     config = BuildConfig(db=tmp_path / "e.duckdb", progress=False)
-    params = [stage.params(config) for stage in stages]
-    _run(config, [], stages, params, release=engine.stop)
+    build(config, stages=stages, release=engine.stop)
     assert log == ["embed", "relations", "stop", "clusters", "tree"]
     log.clear()
-    _run(config, ["tree"], stages, params, release=engine.stop)   # engine stages up to date: given back at once
+    build(config, force=["tree"], stages=stages, release=engine.stop)   # engine stages up to date: at once
     assert log == ["stop", "tree"]
     log.clear()
-    build(config, force=["tree"], stages=stages)         # stages the caller made keep the caller's engine running
+    build(config, force=["tree"], stages=stages)         # without release, the caller's engine keeps running
     assert log == ["tree"]
 
 

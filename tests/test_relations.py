@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from lexgraph.relations import model as relations_model
 from lexgraph.relations.dataset import (
     LABELS,
     build_dataset,
@@ -28,8 +29,13 @@ from lexgraph.relations.features import (
     lexical_features,
     opposite_forms,
 )
-from lexgraph.relations import model as relations_model
-from lexgraph.relations.model import PairClassifier, PairSet, load_model, project_table, project_vectors
+from lexgraph.relations.model import (
+    PairClassifier,
+    PairSet,
+    load_model,
+    project_table,
+    project_vectors,
+)
 from lexgraph.relations.training import dataset_config
 
 #: The AntSynNET files beside the checkout (../shared/benchmarks/antsynnet); the package never guesses this path.

@@ -70,12 +70,15 @@ class StageOutcome:
     counts: dict[str, Any] = field(default_factory=dict)
 
 
-def build(config: BuildConfig, force: Sequence[str] = (), stages: Sequence[Stage] | None = None) -> list[StageOutcome]:
+def build(config: BuildConfig, force: Sequence[str] = (), stages: Sequence[Stage] | None = None,
+          release: Callable[[], None] | None = None) -> list[StageOutcome]:
     """Run every stage that is not up to date; returns one outcome per stage.
 
     The default stages run on the engine ``config.engine`` names, which is checked (the extra
-    installed, the cluster reachable) before any stage runs; ``stages`` given here keep the
-    engine they were made with. The engine is no stage parameter, so a build resumes on either.
+    installed, the cluster reachable) before any stage runs, and which is stopped once no remaining
+    stage uses it; ``stages`` given here keep the engine they were made with, and ``release`` (say
+    that engine's ``stop``) is then called at that point if given. The engine is no stage parameter,
+    so a build resumes on either.
     """
     chosen = list(stages) if stages is not None else default_stages()
     names = [s.name for s in chosen]
@@ -85,7 +88,7 @@ def build(config: BuildConfig, force: Sequence[str] = (), stages: Sequence[Stage
     every_params = [stage.params(config) for stage in chosen]      # checked before any stage runs
     with open_engine(config.engine, config.ray_address) as engine:
         if stages is not None:                 # the caller's stages and engines: the caller's to stop
-            return _run(config, force, chosen, every_params)
+            return _run(config, force, chosen, every_params, release)
         return _run(config, force, default_stages(engine), every_params, release=engine.stop)
 
 

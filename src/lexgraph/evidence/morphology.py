@@ -11,7 +11,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from lexgraph.morphology import derived_pairs, get_analyser, opposite_pairs, variant_pairs
+from lexgraph.morphology import (
+    derived_pairs,
+    get_analyser,
+    opposite_pairs,
+    variant_pairs,
+)
 
 #: What ``morphology_links.relation`` may say, strongest first (a pair keeps its first); part of the
 #: evidence stage's parameters, so a file written before a relation existed is brought up to date.
