@@ -75,7 +75,8 @@ def derived_pairs(analysis: pl.DataFrame) -> pl.DataFrame:
     :func:`variant_pairs` as well; the caller keeps whichever relation it ranks first.
     Returns ``term_a < term_b, stem`` (``stem`` is the term the other is built on).
     """
-    terms = _terms(analysis).select("term", "stems").explode("stems").drop_nulls("stems")
-    pairs = terms.join(_terms(analysis).select(stem="term"), left_on="stems", right_on="stem").select(
+    terms = _terms(analysis)
+    stems = terms.select("term", "stems").explode("stems").drop_nulls("stems")
+    pairs = stems.join(terms.select(stem="term"), left_on="stems", right_on="stem").select(
         "term", term_b="stems", stem="stems")
     return _ordered(pairs, "term", "term_b", "stem").cast(PAIR_SCHEMA_DERIVED)

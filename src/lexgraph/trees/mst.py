@@ -91,6 +91,11 @@ class MRDSpanningTree(NamedTuple):
     knn_distances: np.ndarray
 
 
+def _rows_per_block(dims: int) -> int:
+    """Rows of ``dims`` coordinates that make about ``KNN_BLOCK_ENTRIES`` numbers (at least one)."""
+    return max(1, KNN_BLOCK_ENTRIES // max(dims, 1))
+
+
 def _prepare(X: np.ndarray, metric: str) -> np.ndarray:
     X = np.asarray(X, dtype=np.float64)
     if metric == "cosine":
@@ -255,7 +260,7 @@ def knn_graph_mst(X: np.ndarray, core: np.ndarray, knn_indices: np.ndarray, knn_
         member = csr_matrix((np.ones(n), (label, np.arange(n))), shape=(n_comp, n))
         mean = np.asarray(member @ X) / np.bincount(label, minlength=n_comp)[:, None]
         gap = np.empty(n)
-        step = max(1, KNN_BLOCK_ENTRIES // max(X.shape[1], 1))
+        step = _rows_per_block(X.shape[1])
         for start in range(0, n, step):
             off = X[start:start + step] - mean[label[start:start + step]]
             gap[start:start + step] = np.einsum("ij,ij->i", off, off)
@@ -351,7 +356,7 @@ def _pair_distances(X: np.ndarray, a: np.ndarray, b: np.ndarray, metric: str) ->
     In blocks of pairs (at most ``KNN_BLOCK_ENTRIES`` coordinates gathered at once): the approximate
     engine asks for 16 pairs per point, 8.1M pairs at 506K points, 31 GiB gathered in one go.
     """
-    step = max(1, KNN_BLOCK_ENTRIES // max(X.shape[1], 1))
+    step = _rows_per_block(X.shape[1])
     dots = np.empty(a.size, np.float64)
     for start in range(0, a.size, step):
         dots[start:start + step] = np.einsum("ij,ij->i", X[a[start:start + step]], X[b[start:start + step]])
