@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
@@ -112,6 +113,33 @@ def test_a_wordnet_synonym_between_a_word_and_one_built_on_it_is_not_decisive(tm
     assert got[("gece", "geceleri")][1] == "model" and "built on gece" in got[("gece", "geceleri")][2]
     assert got[("köy", "köylü")][1] == "model"
     assert got[("kent", "şehir")][:2] == ("synonym", "lexicon")       # a wordnet synonym of two stems stands
+
+
+def test_a_link_through_one_of_many_senses_needs_support(tmp_path: Path) -> None:
+    # KeNet: gün (day, 11 synsets) ~ sıra (turn, 10) and kulak (ear, 8) ~ kök (root, 10) share a synset through
+    # rare senses; neither is either word's main sense, and neither the cosine nor the model backs them (< 0.5).
+    # konuk ~ misafir (guest, 2 synsets each) is no main sense either, but a link between words of few senses stands.
+    words = ["gün", "sıra", "kulak", "kök", "konuk", "misafir"]
+    path = tmp_path / "w.txt"
+    path.write_text("\n".join(words) + "\n", encoding="utf-8")
+    db = tmp_path / "d.duckdb"
+    config = BuildConfig(db=db, sources=[str(path)], lang="tr", k=5, min_cosine=0.0, tree=False, progress=False)
+    build(config)
+    query = ("SELECT r.term_a, r.term_b, r.evidence, r.detail, r.p_synonym, c.cosine, "
+             "greatest(ka.synsets, kb.synsets) AS senses FROM relations r JOIN candidates c USING (a_id, b_id) "
+             "JOIN lexicon_terms ka ON ka.term_id = r.a_id JOIN lexicon_terms kb ON kb.term_id = r.b_id")
+    with Store(db, read_only=True) as store:
+        got = {(r[0], r[1]): r[2:] for r in store.frame(query).iter_rows()}
+    for pair in [("gün", "sıra"), ("kulak", "kök")]:
+        evidence, detail, p, cosine, senses = got[pair]
+        assert senses > config.lexicon_max_senses and max(p, cosine) < config.lexicon_polysemous_support
+        assert evidence == "model" and detail.startswith("wordnet synonym")     # the model decides, the link is shown
+    assert got[("konuk", "misafir")][0] == "lexicon"
+    # the knob: allowing more senses makes the same links decisive again (the relations stage reruns)
+    build(replace(config, lexicon_max_senses=20))
+    with Store(db, read_only=True) as store:
+        got = {(r[0], r[1]): r[2:] for r in store.frame(query).iter_rows()}
+    assert got[("gün", "sıra")][0] == got[("kulak", "kök")][0] == "lexicon"
 
 
 def test_without_lexicon_the_model_decides_everything(tmp_path: Path) -> None:

@@ -67,6 +67,12 @@ class BuildConfig:
     lexicon_min_cosine: float = _option(0.35, "Without sense counts (KeNet), a wordnet synonym that is not both "
                                               "terms' main sense decides only at this cosine or more under the "
                                               "build's encoder.")
+    lexicon_max_senses: int = _option(5, "Without sense counts, a wordnet synonym that is not both terms' main "
+                                         "sense, between terms of which one has more synsets than this, decides "
+                                         "only when its cosine or the model's P(synonym) reaches "
+                                         "--lexicon-polysemous-support.")
+    lexicon_polysemous_support: float = _option(0.5, "The cosine or P(synonym) such a link through one of many "
+                                                     "senses needs.")
     synonym_gate: float = _option(0.70, "Keep a synonym edge when its score >= this.")
     edge_score: str = _option("p_synonym", "Edge score the gate applies to: p_synonym, or p_synonym*cosine "
                                            "(try gate 0.35).")
@@ -109,6 +115,8 @@ class BuildConfig:
             raise ValueError(f"join_share ({self.join_share}) must lie in [0, 1)")
         if not 0.0 <= self.lexicon_min_share <= 1.0:
             raise ValueError(f"lexicon_min_share ({self.lexicon_min_share}) must lie in [0, 1]")
+        if self.lexicon_max_senses < 1:
+            raise ValueError(f"lexicon_max_senses ({self.lexicon_max_senses}) must be at least 1")
         if self.engine not in ENGINES:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}; got {self.engine!r}")
         if self.ray_address is not None and self.engine != "ray":

@@ -8,14 +8,20 @@ it knows, in this order (first match wins):
    (*anlamlı* ~ *anlamsız*, *happy* ~ *unhappy*) unless the wordnet links them otherwise;
 1. a ``lexicon_links`` row of relation ``synonym``, ``antonym``, ``gloss`` or ``hypernym``: the
    relation becomes the label (a ``gloss`` link, where KeNet's definition of one term's main sense
-   lists the other, is a ``synonym``), except that a synonym through a minor sense of either term
-   (``sense_share < min_share``: *deal* ~ *pot*, but also *fast* ~ *quick*; where the wordnet has no
-   sense counts, a cosine under ``min_cosine``: *devlet* ~ *şans*, unless the synset is both terms'
-   ``main_sense``: *soru* ~ *sual*), a gloss link under ``min_cosine`` (one side's sense is not
-   known), and a synonym or gloss link between a term and a term built on it (a ``derived``
-   morphology link: KeNet's cross-POS senses put *gece* ~ *geceleri*, *köy* ~ *köylü* in one
-   synset) are not decisive.  Links that are not decisive (minor-sense synonyms, ``troponym``, ``similar``: near-synonyms
-   the wordnet keeps apart, such as *acquire* ~ *obtain* or *authentic* ~ *genuine*) leave the
+   lists the other, is a ``synonym``), except that these links are not decisive:
+
+   * a synonym through a minor sense of either term (``sense_share < min_share``: *deal* ~ *pot*,
+     but also *fast* ~ *quick*); where the wordnet has no sense counts, a synonym under
+     ``min_cosine`` (*devlet* ~ *şans*) unless the synset is both terms' ``main_sense``
+     (*soru* ~ *sual*), and one between terms of which either has more than ``max_senses``
+     synsets unless the cosine or the model's P(synonym) reaches ``polysemous_support`` (a link
+     through one of *gün*'s eleven senses, *gün* ~ *sıra*, is a guess at the sense a reader means);
+   * a gloss link under ``min_cosine`` (one side's sense is not known);
+   * a synonym or gloss link between a term and a term built on it (a ``derived`` morphology
+     link: KeNet's cross-POS senses put *gece* ~ *geceleri*, *köy* ~ *köylü* in one synset).
+
+   Links that are not decisive (those above, ``troponym``, ``similar``: near-synonyms the
+   wordnet keeps apart, such as *acquire* ~ *obtain* or *authentic* ~ *genuine*) leave the
    pair to the model, and the ``detail`` column says which link the pair has;
 2. *closed world* (optional): both terms are in the wordnet (``lexicon_terms``) and it links
    them in no way: ``unrelated``.  WordNet-style resources are precise but incomplete, so
@@ -31,15 +37,24 @@ from __future__ import annotations
 DECIDING: tuple[str, ...] = ("synonym", "antonym", "gloss", "hypernym")
 
 
-def decisions_sql(closed: bool, min_share: float, min_cosine: float) -> str:
+def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses: int = 5,
+                  polysemous_support: float = 0.5) -> str:
     """A query yielding ``(a_id, b_id, label, evidence, detail)`` for the candidate pairs the evidence decides.
 
-    Every rule yields rows with a priority; each pair keeps its first rule's row.
+    Every rule yields rows with a priority; each pair keeps its first rule's row.  ``max_senses`` and
+    ``polysemous_support``: without sense counts, a synonym link that is not both terms' main sense,
+    between terms of which one has more than ``max_senses`` synsets, needs a cosine or a model
+    P(synonym) of ``polysemous_support`` (chosen on KeNet links read by hand: BENCHMARKS).
     """
     # coalesce, not OR: a NULL share must fall through to the cosine test, never make the rule NULL.
     weak = (f"(l.relation = 'synonym' AND NOT coalesce(l.main_sense, false) AND "
             f"coalesce(l.sense_share < {float(min_share)}, c.cosine < {float(min_cosine)})) "
             f"OR (l.relation = 'gloss' AND coalesce(c.cosine, 0) < {float(min_cosine)})")
+    # no sense counts: a term's senses are taken as equally likely, so a link through one of many needs more support
+    weak += (f" OR (l.relation = 'synonym' AND l.sense_share IS NULL AND NOT coalesce(l.main_sense, false) AND "
+             f"greatest(ka.synsets, kb.synsets) > {int(max_senses)} AND "
+             f"coalesce(c.cosine, 0) < {float(polysemous_support)} AND "
+             f"coalesce(r.p_synonym, 0) < {float(polysemous_support)})")
     weak += " OR (l.relation IN ('synonym', 'gloss') AND md.stem IS NOT NULL)"
     decisive = f"l.relation IN ({', '.join(repr(r) for r in DECIDING)}) AND NOT ({weak})"
     detail = ("'wordnet ' || l.relation || coalesce(' ' || l.synset, '') || "
@@ -48,7 +63,8 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float) -> str:
               "coalesce(' (built on ' || md.stem || ')', '')")
     # the pairs of which one term is built on the other (a lexicon synonym there is not decisive)
     derived = ("LEFT JOIN (SELECT a_id, b_id, detail AS stem FROM morphology_links WHERE relation = 'derived') md "
-               "USING (a_id, b_id)")
+               "USING (a_id, b_id) LEFT JOIN lexicon_terms ka ON ka.term_id = c.a_id "
+               "LEFT JOIN lexicon_terms kb ON kb.term_id = c.b_id")
     rules = [
         # 0: inflections of one lemma
         "SELECT c.a_id, c.b_id, 'variant' AS label, 'morphology' AS evidence, 'inflections of ' || m.detail "
@@ -57,7 +73,7 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float) -> str:
         # 1: a decisive wordnet link
         f"SELECT c.a_id, c.b_id, CASE WHEN l.relation = 'gloss' THEN 'synonym' ELSE l.relation END, 'lexicon', "
         f"{detail}, 1 FROM candidates c "
-        f"JOIN lexicon_links l USING (a_id, b_id) {derived} WHERE {decisive}",
+        f"JOIN lexicon_links l USING (a_id, b_id) JOIN relations r USING (a_id, b_id) {derived} WHERE {decisive}",
         # 2: a form and its negation
         "SELECT c.a_id, c.b_id, 'antonym', 'morphology', 'negation (' || m.detail || ')', 2 "
         "FROM candidates c JOIN morphology_links m USING (a_id, b_id) WHERE m.relation = 'opposite'",
@@ -81,7 +97,9 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float) -> str:
             "QUALIFY row_number() OVER (PARTITION BY a_id, b_id ORDER BY priority) = 1")
 
 
-def apply_decisions_sql(closed: bool, min_share: float, min_cosine: float) -> str:
+def apply_decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses: int = 5,
+                        polysemous_support: float = 0.5) -> str:
     """An UPDATE that writes the evidence's decisions into ``relations``."""
+    decided = decisions_sql(closed, min_share, min_cosine, max_senses, polysemous_support)
     return (f"UPDATE relations AS r SET label = d.label, evidence = d.evidence, detail = d.detail "
-            f"FROM ({decisions_sql(closed, min_share, min_cosine)}) AS d WHERE r.a_id = d.a_id AND r.b_id = d.b_id")
+            f"FROM ({decided}) AS d WHERE r.a_id = d.a_id AND r.b_id = d.b_id")

@@ -59,7 +59,9 @@ class RelationsStage:
     def params(self, config: BuildConfig) -> dict[str, Any]:
         name, digest = model_identity(config)
         return {"model": name, "model_hash": digest, "lang": config.lang, "lexicon_closed": config.lexicon_closed,
-                "lexicon_min_share": config.lexicon_min_share, "lexicon_min_cosine": config.lexicon_min_cosine}
+                "lexicon_min_share": config.lexicon_min_share, "lexicon_min_cosine": config.lexicon_min_cosine,
+                "lexicon_max_senses": config.lexicon_max_senses,
+                "lexicon_polysemous_support": config.lexicon_polysemous_support}
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
         model = load_model(config.relations_model, config.lang)
@@ -81,7 +83,8 @@ class RelationsStage:
             bar.update(rows.num_rows)
         bar.close()
         store.con.execute(apply_decisions_sql(config.lexicon_closed, config.lexicon_min_share,
-                                              config.lexicon_min_cosine))
+                                              config.lexicon_min_cosine, config.lexicon_max_senses,
+                                              config.lexicon_polysemous_support))
         run.counts["pairs"] = scored
         for lab, source, n in store.con.execute(
                 "SELECT label, evidence, count(*) FROM relations GROUP BY ALL ORDER BY ALL").fetchall():
