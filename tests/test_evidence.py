@@ -142,6 +142,13 @@ def test_a_link_through_one_of_many_senses_needs_support(tmp_path: Path) -> None
     assert got[("gün", "sıra")][0] == got[("kulak", "kök")][0] == "lexicon"
 
 
+def test_the_polysemy_rule_rejects_impossible_settings(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"lexicon_max_senses \(0\) must be at least 1"):
+        BuildConfig(db=tmp_path / "d.duckdb", lexicon_max_senses=0)
+    with pytest.raises(ValueError, match=r"lexicon_polysemous_support \(1.5\) must lie in \[0, 1\]"):
+        BuildConfig(db=tmp_path / "d.duckdb", lexicon_polysemous_support=1.5)
+
+
 def test_without_lexicon_the_model_decides_everything(tmp_path: Path) -> None:
     words = tmp_path / "w.txt"
     words.write_text("\n".join(WORDS) + "\n", encoding="utf-8")

@@ -117,6 +117,8 @@ class BuildConfig:
             raise ValueError(f"lexicon_min_share ({self.lexicon_min_share}) must lie in [0, 1]")
         if self.lexicon_max_senses < 1:
             raise ValueError(f"lexicon_max_senses ({self.lexicon_max_senses}) must be at least 1")
+        if not 0.0 <= self.lexicon_polysemous_support <= 1.0:
+            raise ValueError(f"lexicon_polysemous_support ({self.lexicon_polysemous_support}) must lie in [0, 1]")
         if self.engine not in ENGINES:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}; got {self.engine!r}")
         if self.ray_address is not None and self.engine != "ray":

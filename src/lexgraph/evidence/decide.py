@@ -37,8 +37,8 @@ from __future__ import annotations
 DECIDING: tuple[str, ...] = ("synonym", "antonym", "gloss", "hypernym")
 
 
-def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses: int = 5,
-                  polysemous_support: float = 0.5) -> str:
+def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses: int,
+                  polysemous_support: float) -> str:
     """A query yielding ``(a_id, b_id, label, evidence, detail)`` for the candidate pairs the evidence decides.
 
     Every rule yields rows with a priority; each pair keeps its first rule's row.  ``max_senses`` and
@@ -97,8 +97,8 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
             "QUALIFY row_number() OVER (PARTITION BY a_id, b_id ORDER BY priority) = 1")
 
 
-def apply_decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses: int = 5,
-                        polysemous_support: float = 0.5) -> str:
+def apply_decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses: int,
+                        polysemous_support: float) -> str:
     """An UPDATE that writes the evidence's decisions into ``relations``."""
     decided = decisions_sql(closed, min_share, min_cosine, max_senses, polysemous_support)
     return (f"UPDATE relations AS r SET label = d.label, evidence = d.evidence, detail = d.detail "
