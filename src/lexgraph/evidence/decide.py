@@ -46,15 +46,15 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
     between terms of which one has more than ``max_senses`` synsets, needs a cosine or a model
     P(synonym) of ``polysemous_support`` (chosen on KeNet links read by hand: BENCHMARKS).
     """
-    # coalesce, not OR: a NULL share must fall through to the cosine test, never make the rule NULL.
+    # A synonym that is not both terms' main sense: through a minor sense (coalesce, not OR: a NULL share must fall
+    # through to the cosine test, never make the rule NULL), or, without sense counts, where a term's senses are
+    # taken as equally likely, through one of many senses with neither the cosine nor the model behind it.
+    polysemous = (f"l.sense_share IS NULL AND greatest(ka.synsets, kb.synsets) > {int(max_senses)} AND "
+                  f"coalesce(c.cosine, 0) < {float(polysemous_support)} AND "
+                  f"coalesce(r.p_synonym, 0) < {float(polysemous_support)}")
     weak = (f"(l.relation = 'synonym' AND NOT coalesce(l.main_sense, false) AND "
-            f"coalesce(l.sense_share < {float(min_share)}, c.cosine < {float(min_cosine)})) "
+            f"(coalesce(l.sense_share < {float(min_share)}, c.cosine < {float(min_cosine)}) OR ({polysemous}))) "
             f"OR (l.relation = 'gloss' AND coalesce(c.cosine, 0) < {float(min_cosine)})")
-    # no sense counts: a term's senses are taken as equally likely, so a link through one of many needs more support
-    weak += (f" OR (l.relation = 'synonym' AND l.sense_share IS NULL AND NOT coalesce(l.main_sense, false) AND "
-             f"greatest(ka.synsets, kb.synsets) > {int(max_senses)} AND "
-             f"coalesce(c.cosine, 0) < {float(polysemous_support)} AND "
-             f"coalesce(r.p_synonym, 0) < {float(polysemous_support)})")
     weak += " OR (l.relation IN ('synonym', 'gloss') AND md.stem IS NOT NULL)"
     decisive = f"l.relation IN ({', '.join(repr(r) for r in DECIDING)}) AND NOT ({weak})"
     detail = ("'wordnet ' || l.relation || coalesce(' ' || l.synset, '') || "
