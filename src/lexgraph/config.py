@@ -13,6 +13,7 @@ from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lexgraph.candidates import INDEX_KINDS
 from lexgraph.trees.params import TreeParams
 
 if TYPE_CHECKING:
@@ -104,8 +105,8 @@ class BuildConfig:
             raise ValueError(f"k ({self.k}) must be at least 1")
         if not -1.0 <= self.min_cosine <= 1.0:
             raise ValueError(f"min_cosine ({self.min_cosine}) must lie in [-1, 1]")
-        if self.index not in ("auto", "exact", "hnsw", "ivf", "ivfpq"):
-            raise ValueError(f"index must be one of auto, exact, hnsw, ivf, ivfpq; got {self.index!r}")
+        if self.index not in INDEX_KINDS:
+            raise ValueError(f"index must be one of {', '.join(INDEX_KINDS)}; got {self.index!r}")
         if not 0.0 <= self.synonym_gate <= 1.0:
             raise ValueError(f"synonym_gate ({self.synonym_gate}) must lie in [0, 1]")
         if self.tree_method not in TREE_METHODS:

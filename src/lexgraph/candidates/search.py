@@ -33,10 +33,9 @@ from typing import ClassVar
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from lexgraph.candidates import INDEX_KINDS
 from lexgraph.store.pairs import orient_arrays
 from lexgraph.store.params import Interval, Options, Rule, check_params
-
-INDEX_KINDS = ("auto", "exact", "hnsw", "ivf", "ivfpq")
 
 #: The first faiss release whose HNSW ``add`` builds the same graph whatever the thread count (its lock-free
 #: build became the only one: faiss PR #5611). Before it, two builds of the same vectors with several
