@@ -37,6 +37,9 @@ from lexgraph.candidates import INDEX_KINDS
 from lexgraph.store.pairs import orient_arrays
 from lexgraph.store.params import Interval, Options, Rule, check_params
 
+#: Numbers gathered at a time when 'ivfpq' re-scores its shortlists (64 MB of float32).
+RERANK_ENTRIES = 1 << 24
+
 #: The first faiss release whose HNSW ``add`` builds the same graph whatever the thread count (its lock-free
 #: build became the only one: faiss PR #5611). Before it, two builds of the same vectors with several
 #: threads give different graphs, hence different neighbours (seen with faiss 1.14.3: 4 graphs in 4 builds).
@@ -201,7 +204,13 @@ class CandidateSearch(BaseEstimator):
             raise ValueError("index 'ivfpq' re-scores its shortlist with the indexed vectors: pass X to neighbours")
         Q = np.ascontiguousarray(Q, dtype=np.float32)
         _, short = self.search(Q, self.rerank * (self.k + 1))
-        exact = np.einsum("qd,qkd->qk", Q, X[np.maximum(short, 0)]).astype(np.float32)
+        exact = np.empty(short.shape, dtype=np.float32)
+        # the gathered shortlist vectors, q x shortlist x d, in slices of ~RERANK_ENTRIES numbers (a whole
+        # query block of 16,384 x 84 x 512 would be a 2.8 GB temporary)
+        step = max(1, RERANK_ENTRIES // (short.shape[1] * Q.shape[1]))
+        for i in range(0, Q.shape[0], step):
+            rows = slice(i, i + step)
+            exact[rows] = np.einsum("qd,qkd->qk", Q[rows], X[np.maximum(short[rows], 0)])
         exact[short < 0] = -np.inf
         order = np.argsort(-exact, axis=1, kind="stable")[:, :min(self.k + 1, self.n_indexed_)]
         return np.take_along_axis(exact, order, axis=1), np.take_along_axis(short, order, axis=1)
