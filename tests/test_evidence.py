@@ -10,7 +10,7 @@ import pytest
 
 from lexgraph.config import BuildConfig
 from lexgraph.evidence.lexicon import gloss_words, lexicon_evidence, sense_shares
-from lexgraph.lexicon.wordnet import load_wordnet
+from lexgraph.lexicon.wordnet import WordNet, load_wordnet
 from lexgraph.pipeline import build
 from lexgraph.store import Store
 
@@ -19,9 +19,14 @@ WORDS = ["airplane", "big", "cold", "dog", "canine", "flat", "happy", "hot", "la
 
 
 @pytest.fixture(scope="module")
-def en_links() -> pl.DataFrame:
+def wn_en() -> WordNet:
+    return load_wordnet("en")
+
+
+@pytest.fixture(scope="module")
+def en_links(wn_en: WordNet) -> pl.DataFrame:
     terms = pl.DataFrame({"term_id": range(len(WORDS)), "term": sorted(WORDS)})
-    return lexicon_evidence(load_wordnet("en"), terms).links
+    return lexicon_evidence(wn_en, terms).links
 
 
 def link(links: pl.DataFrame, a: str, b: str) -> dict[str, object]:
@@ -37,6 +42,19 @@ def test_wordnet_links_between_input_terms(en_links: pl.DataFrame) -> None:
     assert link(en_links, "dog", "canine")["relation"] == "hypernym"
     assert link(en_links, "acquire", "obtain")["relation"] in ("synonym", "troponym")
     assert (en_links["term_a"] < en_links["term_b"]).all() and (en_links["a_id"] < en_links["b_id"]).all()
+
+
+def test_adjective_position_markers_are_not_part_of_the_term(wn_en: WordNet) -> None:
+    # WordNet writes afraid(p), main(a), galore(ip); read as terms, 1,054 senses (afraid's and alike's head synsets,
+    # main's main sense) matched no input word, and closed-world evidence then called afraid ~ scared unrelated.
+    assert not wn_en.senses["term"].str.contains(r"\((a|p|ip)\)$").any()
+    assert wn_en.senses.filter(pl.col("lemma") == "afraid(p)")["term"].to_list() == ["afraid"]
+    words = ["afraid", "scared", "alike", "similar", "main", "principal"]
+    links = lexicon_evidence(wn_en, pl.DataFrame({"term_id": range(len(words)), "term": words})).links
+    assert link(links, "afraid", "scared")["relation"] == "similar"     # scared SIMILAR_TO afraid(p)
+    assert link(links, "alike", "similar")["relation"] == "synonym"     # one synset: alike(p), similar, like
+    main = link(links, "main", "principal")                             # chief, main(a), primary(a), principal(a)
+    assert main["relation"] == "synonym" and main["sense_share"] > 0.5  # main's most used sense, by the counts
 
 
 def test_sense_shares_tell_main_senses_from_rare_ones(en_links: pl.DataFrame) -> None:
