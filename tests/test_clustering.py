@@ -400,11 +400,11 @@ def test_votes_of_explains_every_term_of_a_real_build(en_build: Path) -> None:
             assert rest["decided_by"].null_count() == rest.height
             (hard,) = store.frame(f"SELECT cluster_id FROM cluster_of('{term}')")["cluster_id"].to_list()
             assert win["cluster_id"] == hard
-            best = max((r["synonyms"], r["confidence"], r["cohesion"]) for r in rest.iter_rows(named=True))
-            assert (win["synonyms"], win["confidence"], win["cohesion"]) >= best
+            best = max((r["synonyms"], r["cohesion"], r["confidence"]) for r in rest.iter_rows(named=True))
+            assert (win["synonyms"], win["cohesion"], win["confidence"]) >= best
             expected = ("most synonyms" if win["synonyms"] > best[0] else
-                        "tie on synonyms: higher summed P(synonym)" if win["confidence"] > best[1] else
-                        "tie on synonyms and P(synonym): more cohesive" if win["cohesion"] > best[2] else
+                        "tie on synonyms: more cohesive" if win["cohesion"] > best[1] else
+                        "tie on synonyms and cohesion: higher summed P(synonym)" if win["confidence"] > best[2] else
                         "full tie: stronger seed")
             assert win["decided_by"] == expected
 

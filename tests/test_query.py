@@ -98,7 +98,7 @@ def test_macros_from_the_plain_duckdb_client(demo_db: Path) -> None:
     senses = cli_json(demo_db, "SELECT cluster_id, chosen FROM senses_of('cool')")
     assert senses == [{"cluster_id": 4, "chosen": True}, {"cluster_id": 16, "chosen": False}]
     votes = cli_json(demo_db, "SELECT cluster_id, chosen, decided_by FROM votes_of('Cool')")
-    assert votes == [{"cluster_id": 4, "chosen": True, "decided_by": "tie on synonyms: higher summed P(synonym)"},
+    assert votes == [{"cluster_id": 4, "chosen": True, "decided_by": "tie on synonyms and cohesion: higher summed P(synonym)"},
                      {"cluster_id": 16, "chosen": False, "decided_by": None}]
     assert cli_json(demo_db, "SELECT decided_by FROM votes_of('big')") == [{"decided_by": "only cluster it joined"}]
     assert cli_json(demo_db, "SELECT * FROM synonyms('no such word')") == []

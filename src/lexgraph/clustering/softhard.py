@@ -15,8 +15,11 @@ two uncovered terms are neighbours.  A term may sit in several candidates (polys
 these are the ``senses``.
 
 Stage 2, pruning by topological voting (hard).  Each term stays in the one candidate that
-holds most of its synonyms; ties go to the larger summed confidence, then to the more
-cohesive cluster (internal edge density), then to the stronger seed.  Candidates hold no
+holds most of its synonyms; ties go to the more cohesive cluster (internal edge density),
+then to the larger summed confidence, then to the stronger seed.  Cohesion before
+confidence: a real synset is a clique, while a sum of P(synonym) rewards confident model
+edges through rare senses (*big* ~ *great*, *big* ~ *heavy* outweighed *big* ~ *large* and
+its tight group {broad, extensive, large, wide}).  Candidates hold no
 cannot-link pair (joins are blocked and same-round conflicts resolved), so neither do the
 hard clusters, which are subsets of them.  Every vote is kept in ``votes_``.
 
@@ -258,7 +261,7 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         internal = np.bincount(clus, weights=syn, minlength=k) / 2.0
         with np.errstate(invalid="ignore", divide="ignore"):
             cohesion = np.where(size >= 2, internal / np.maximum(size * (size - 1) / 2.0, 1), 0.0)
-        order = np.lexsort((-clus, cohesion[clus], conf, syn, node))   # the best vote of a node comes last
+        order = np.lexsort((-clus, conf, cohesion[clus], syn, node))   # the best vote of a node comes last
         last = np.r_[node[order][1:] != node[order][:-1], True] if order.size else np.zeros(0, bool)
         chosen = np.zeros(codes.size, dtype=bool)
         chosen[order[last]] = True
