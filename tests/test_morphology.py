@@ -206,6 +206,19 @@ def test_variant_pairs_english(en: EnglishAnalyser) -> None:
     assert got == {("mark", "marks"), ("mark", "marked"), ("marked", "marks"), ("stop", "stops")}
 
 
+def test_british_and_american_spellings_are_variants(en: EnglishAnalyser) -> None:
+    # centre ~ center share a synset in WordNet 3.1 and were a synonym pair of the default build; a spelling rule
+    # alone would also make four ~ for and acre ~ acer (a genus) one word, which WordNet never puts in one synset.
+    words = ["centre", "centres", "center", "colour", "color", "programme", "program", "organised", "organize",
+             "four", "for", "acre", "acer", "tour", "tor", "city centre"]
+    got = pair_set(variant_pairs(en.analyse(words)))
+    assert {("center", "centre"), ("center", "centres"), ("color", "colour"), ("program", "programme"),
+            ("organised", "organize")} <= got
+    assert not got & {("for", "four"), ("acer", "acre"), ("tor", "tour")}
+    assert rows(en, ["city centre"])["city centre"]["lemma"] == "city center"      # through its last word
+    assert EnglishAnalyser(spelling_variants=False).analyse(["centre"])["lemma"].to_list() == ["centre"]
+
+
 def test_negated_inflection_is_not_a_variant(tr: TurkishAnalyser) -> None:
     analysis = tr.analyse(["geliyor", "gelmiyor", "geldi", "gelmek", "gelmemek"])
     variants = pair_set(variant_pairs(analysis))

@@ -11,11 +11,12 @@ un-ion and in-sight from being read as negations.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
 
+from .spelling import spelling_variants
 from .table import WordAnalysis, split_multiword, to_frame
 
 #: Parts of speech in lemminflect's dictionary, in the order used to break ties. ADJ comes first
@@ -74,6 +75,11 @@ class EnglishAnalyser:
         word keeps itself as lemma, as any other dictionary form does.
     min_stem:
         Shortest remainder accepted when an affix is taken off (keeps un-ion, in-k out).
+    spelling_variants:
+        A British spelling takes the American lemma (centre, centres -> center; colour -> color)
+        when the bundled WordNet lists both in one synset (:mod:`.spelling`), so the two
+        spellings are variants of one word, not a synonym pair. The WordNet is read on the
+        first :meth:`analyse` call (about 3 s).
 
     lemminflect keeps its tables in process-wide singletons; this class fetches them on the
     first :meth:`analyse` call (about 0.5 s) and caches word look-ups per instance.
@@ -81,9 +87,12 @@ class EnglishAnalyser:
 
     lang = "en"
 
-    def __init__(self, prefer_verb_for_participles: bool = True, min_stem: int = 3) -> None:
+    def __init__(self, prefer_verb_for_participles: bool = True, min_stem: int = 3,
+                 spelling_variants: bool = True) -> None:
         self.prefer_verb_for_participles = prefer_verb_for_participles
         self.min_stem = min_stem
+        self.spelling_variants = spelling_variants
+        self._american: dict[str, str] | None = None
         self._lemmatizer: Any = None
         self._inflections: Any = None
         self._lemma_cache: dict[str, dict[str, tuple[str, ...]]] = {}
@@ -230,8 +239,25 @@ class EnglishAnalyser:
             form = peel.stem
         return form, derivation, negation, base
 
+    @property
+    def american(self) -> dict[str, str]:
+        """British -> American spellings of one word (empty when ``spelling_variants`` is off)."""
+        if self._american is None:
+            self._american = {}
+            if self.spelling_variants:
+                from lexgraph.lexicon.wordnet import load_wordnet
+
+                self._american = spelling_variants(load_wordnet("en").senses)
+        return self._american
+
     def analyse_word(self, term: str) -> WordAnalysis:
         """Analyse one term (a multi-word term through its last word)."""
+        row = self._analyse_word(term)
+        prefix, head = split_multiword(row.lemma)
+        american = self.american.get(row.lemma) or (prefix + self.american[head] if head in self.american else None)
+        return row if american is None else replace(row, lemma=american)
+
+    def _analyse_word(self, term: str) -> WordAnalysis:
         prefix, head = split_multiword(term)
         word = head.lower()
         chosen = self.choose_lemma(word, participles=not prefix) if word.isalpha() or "'" in word else None
