@@ -77,6 +77,13 @@ def test_turkish_dictionary_forms_map_to_themselves(tr: TurkishAnalyser) -> None
     assert r["yazı"]["lemma"] != "yazmak"
 
 
+def test_a_dictionary_plural_is_read_as_one_only_when_its_stem_is_the_commoner_word(tr: TurkishAnalyser) -> None:
+    # the dictionary lists yüzler and arkadaşlar as nouns (plurals of yüz, arkadaş); dolar (dollar) and the
+    # pronoun onlar (they) parse as do+PL and on+PL too, but do (the note) and on (ten) are rarer than the form
+    r = rows(tr, ["yüzler", "arkadaşlar", "dolar", "onlar"])
+    assert [r[w]["lemma"] for w in ("yüzler", "arkadaşlar", "dolar", "onlar")] == ["yüz", "arkadaş", "dolar", "onlar"]
+
+
 def test_turkish_verb_negation(tr: TurkishAnalyser) -> None:
     r = rows(tr, ["gelmemek", "gelmek", "anlaşılmaz"])
     assert r["gelmemek"]["negated"] and r["gelmemek"]["negation"] == "NEG"

@@ -213,6 +213,13 @@ def _rank(reading: Reading, word: str, root_hint: str | None = None) -> tuple:
     )
 
 
+def _more_frequent(stem: str, word: str) -> bool:
+    """Whether ``stem`` is more frequent than ``word`` in Turkish text (wordfreq's Zipf scale)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(stem, "tr") > zipf_frequency(word, "tr")
+
+
 def choose_reading(readings: Sequence[Reading], word: str, root_hint: str | None = None) -> Reading:
     """Pick one reading by :func:`_rank`, with three corrections for the analyser's habits.
 
@@ -222,7 +229,9 @@ def choose_reading(readings: Sequence[Reading], word: str, root_hint: str | None
     * ADJ+ALMOST (-sI, "-ish") after a vowel is the analyser reading every P3SG noun
       (tehlike-si, hava-sı) as a new adjective equal to the term; such readings are dropped.
     * The dictionary lists some plurals as nouns (yüzler, kayıtlar, arkadaşlar): a bare -lar/-ler
-      root loses to a reading "stem + plural (+ more inflection)" when that stem is a word.
+      root loses to a reading "stem + plural (+ more inflection)" when that stem is a word used
+      more often than the form (wordfreq): *dolar* (dollar) is no plural of *do* (the note), nor
+      the pronoun *onlar* (they) one of *on* (ten).
     * ``anlaşılmaz`` is in the dictionary as an adjective, so its own bare parse wins and carries no
       NEG tag; when another parse reads it as verb+NEG+aorist participle, the chosen reading is
       marked negated with that verb (anlaşılmak) as its positive counterpart.
@@ -233,7 +242,7 @@ def choose_reading(readings: Sequence[Reading], word: str, root_hint: str | None
     best = min(readings, key=lambda r: _rank(r, word, root_hint))
     if root_hint is None and best.depth == 0 and best.lemma.endswith(("lar", "ler")):
         plural = [r for r in readings if r.lemma == best.lemma[:-3] and "A3PL" in r.inflection.split("+")]
-        if plural:
+        if plural and _more_frequent(best.lemma[:-3], best.lemma):
             return min(plural, key=lambda r: _rank(r, word))
     if best.negation is None and best.depth == 0 and best.lemma == word:
         for other in readings:
