@@ -137,7 +137,11 @@ def test_a_link_through_one_of_many_senses_needs_support(tmp_path: Path) -> None
     # KeNet: gün (day, 11 synsets) ~ sıra (turn, 10) and kulak (ear, 8) ~ kök (root, 10) share a synset through
     # rare senses; neither is either word's main sense, and neither the cosine nor the model backs them (< 0.5).
     # konuk ~ misafir (guest, 2 synsets each) is no main sense either, but a link between words of few senses stands.
-    words = ["gün", "sıra", "kulak", "kök", "konuk", "misafir"]
+    # almak (take, 44 synsets) ~ çekmek (pull): cosine and P back it, but beyond lexicon_polysemous_cap synsets
+    # nothing tells which sense the link means.
+    # kalmak (22 synsets) ~ olmak (24): KeNet links them through rare senses and the model, which learned KeNet's
+    # pairs, says synonym (P >= 0.7); beyond the cap that is the same link remembered, so no synonym edge.
+    words = ["gün", "sıra", "kulak", "kök", "konuk", "misafir", "almak", "çekmek", "kalmak", "olmak"]
     path = tmp_path / "w.txt"
     path.write_text("\n".join(words) + "\n", encoding="utf-8")
     db = tmp_path / "d.duckdb"
@@ -153,6 +157,18 @@ def test_a_link_through_one_of_many_senses_needs_support(tmp_path: Path) -> None
         assert senses > config.lexicon_max_senses and max(p, cosine) < config.lexicon_polysemous_support
         assert evidence == "model" and detail.startswith("wordnet synonym")     # the model decides, the link is shown
     assert got[("konuk", "misafir")][0] == "lexicon"
+    evidence, detail, p, cosine, senses = got[("almak", "çekmek")]
+    assert senses > config.lexicon_polysemous_cap and min(p, cosine) >= config.lexicon_polysemous_support
+    assert evidence == "model" and detail.startswith("wordnet synonym")
+    with Store(db, read_only=True) as store:
+        (label, p_syn, detail), = store.frame("SELECT label, p_synonym, detail FROM relations "
+                                              "WHERE term_a = 'kalmak' AND term_b = 'olmak'").iter_rows()
+        cid = dict(store.frame("SELECT term, cluster_id FROM clusters").iter_rows())
+    assert p_syn >= config.synonym_gate and label != "synonym" and detail.endswith("senses: no synonym)")
+    assert cid["kalmak"] != cid["olmak"]
+    build(replace(config, lexicon_polysemous_cap=100))
+    with Store(db, read_only=True) as store:
+        assert {(r[0], r[1]): r[2] for r in store.frame(query).iter_rows()}[("almak", "çekmek")] == "lexicon"
     # the knob: allowing more senses makes the same links decisive again (the relations stage reruns)
     build(replace(config, lexicon_max_senses=20))
     with Store(db, read_only=True) as store:
@@ -163,6 +179,8 @@ def test_a_link_through_one_of_many_senses_needs_support(tmp_path: Path) -> None
 def test_the_polysemy_rule_rejects_impossible_settings(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"lexicon_max_senses \(0\) must be at least 1"):
         BuildConfig(db=tmp_path / "d.duckdb", lexicon_max_senses=0)
+    with pytest.raises(ValueError, match=r"lexicon_polysemous_cap \(0\) must be at least 1"):
+        BuildConfig(db=tmp_path / "d.duckdb", lexicon_polysemous_cap=0)
     with pytest.raises(ValueError, match=r"lexicon_polysemous_support \(1.5\) must lie in \[0, 1\]"):
         BuildConfig(db=tmp_path / "d.duckdb", lexicon_polysemous_support=1.5)
 

@@ -75,6 +75,10 @@ class BuildConfig:
                                          "--lexicon-polysemous-support.")
     lexicon_polysemous_support: float = _option(0.5, "The cosine or P(synonym) such a link through one of many "
                                                      "senses needs.")
+    lexicon_polysemous_cap: int = _option(16, "Beyond this many synsets such a link never decides, whatever its "
+                                              "support, and the pair is no synonym edge even when the model says "
+                                              "so (it learned the wordnet's pairs: its P there is the link "
+                                              "remembered).")
     synonym_gate: float = _option(0.70, "Keep a synonym edge when its score >= this.")
     edge_score: str = _option("p_synonym", "Edge score the gate applies to: p_synonym, or p_synonym*cosine "
                                            "(try gate 0.35).")
@@ -119,6 +123,8 @@ class BuildConfig:
             raise ValueError(f"lexicon_min_share ({self.lexicon_min_share}) must lie in [0, 1]")
         if self.lexicon_max_senses < 1:
             raise ValueError(f"lexicon_max_senses ({self.lexicon_max_senses}) must be at least 1")
+        if self.lexicon_polysemous_cap < 1:
+            raise ValueError(f"lexicon_polysemous_cap ({self.lexicon_polysemous_cap}) must be at least 1")
         if not 0.0 <= self.lexicon_polysemous_support <= 1.0:
             raise ValueError(f"lexicon_polysemous_support ({self.lexicon_polysemous_support}) must lie in [0, 1]")
         if self.engine not in ENGINES:

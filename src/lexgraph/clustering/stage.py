@@ -53,9 +53,12 @@ def load_graph(store: Store, gate: float, with_candidates: bool = True,
     # gate and 1 by the pair's cosine (so a tie between a term's senses goes to the one nearer in the
     # embedding space: fakir ~ yoksul 0.80 over fakir ~ garip), or 1 when the synset is both terms' main
     # sense (the strongest evidence there is: gelecek ~ istikbal, cosine 0.17, over gelecek ~ yarın 0.50);
-    # its other labels are never edges.
+    # its other labels are never edges. The model's pairs are edges by P(synonym), except where the evidence
+    # overruled its synonym label (a pair linked through one of a hub's many senses: kalmak ~ olmak).
     relations = store.frame(
-        "SELECT r.a_id, r.b_id, r.label, CASE WHEN r.evidence = 'model' THEN r.p_synonym "
+        "SELECT r.a_id, r.b_id, r.label, CASE WHEN r.evidence = 'model' AND r.label <> 'synonym' "
+        "AND r.p_synonym >= greatest(r.p_antonym, r.p_cohyponym, r.p_unrelated) THEN 0.0 "
+        "WHEN r.evidence = 'model' THEN r.p_synonym "
         "WHEN r.label = 'synonym' AND r.evidence = 'lexicon' "
         f"AND coalesce(l.main_sense, l.sense_share >= {MAIN_SENSE_SHARE}, false) THEN 1.0 "
         "WHEN r.label = 'synonym' THEN ?::FLOAT + (1 - ?::FLOAT) * greatest(0, least(1, coalesce(c.cosine, 0))) "

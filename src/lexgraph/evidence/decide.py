@@ -15,14 +15,18 @@ it knows, in this order (first match wins):
      ``min_cosine`` (*devlet* ~ *şans*) unless the synset is both terms' ``main_sense``
      (*soru* ~ *sual*), and one between terms of which either has more than ``max_senses``
      synsets unless the cosine or the model's P(synonym) reaches ``polysemous_support`` (a link
-     through one of *gün*'s eleven senses, *gün* ~ *sıra*, is a guess at the sense a reader means);
+     through one of *gün*'s eleven senses, *gün* ~ *sıra*, is a guess at the sense a reader means), and
+     never beyond ``polysemous_cap`` synsets (*almak* ~ *çekmek*, cosine 0.74, through one of 44 senses);
    * a gloss link under ``min_cosine`` (one side's sense is not known);
    * a synonym or gloss link between a term and a term built on it (a ``derived`` morphology
      link: KeNet's cross-POS senses put *gece* ~ *geceleri*, *köy* ~ *köylü* in one synset).
 
    Links that are not decisive (those above, ``troponym``, ``similar``: near-synonyms the
    wordnet keeps apart, such as *acquire* ~ *obtain* or *authentic* ~ *genuine*) leave the
-   pair to the model, and the ``detail`` column says which link the pair has;
+   pair to the model, and the ``detail`` column says which link the pair has; where the
+   wordnet has no sense counts, a pair it links through one of more than ``polysemous_cap``
+   senses of a term is never a synonym (the model's next class stands: it learned the
+   wordnet's pairs, so its P there is the same link remembered);
 2. *closed world* (optional): both terms are in the wordnet (``lexicon_terms``) and it links
    them in no way: ``unrelated``.  WordNet-style resources are precise but incomplete, so
    this is the precision-first choice; ``lexicon_closed=False`` leaves such pairs to the model.
@@ -38,20 +42,24 @@ DECIDING: tuple[str, ...] = ("synonym", "antonym", "gloss", "hypernym")
 
 
 def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses: int,
-                  polysemous_support: float) -> str:
+                  polysemous_support: float, polysemous_cap: int, sense_counts: bool) -> str:
     """A query yielding ``(a_id, b_id, label, evidence, detail)`` for the candidate pairs the evidence decides.
 
     Every rule yields rows with a priority; each pair keeps its first rule's row.  ``max_senses`` and
     ``polysemous_support``: without sense counts, a synonym link that is not both terms' main sense,
     between terms of which one has more than ``max_senses`` synsets, needs a cosine or a model
-    P(synonym) of ``polysemous_support`` (chosen on KeNet links read by hand: BENCHMARKS).
+    P(synonym) of ``polysemous_support`` (chosen on KeNet links read by hand: BENCHMARKS); beyond
+    ``polysemous_cap`` synsets nothing backs it (no cosine tells which of *almak*'s 44 senses a link means).
+    Without ``sense_counts``, the model cannot make such a pair a synonym either: it learned the wordnet's own
+    pairs, so its P(synonym) on a rare sense of a hub is the same link remembered (*kalmak* ~ *olmak* 0.74).
     """
     # A synonym that is not both terms' main sense: through a minor sense (coalesce, not OR: a NULL share must fall
     # through to the cosine test, never make the rule NULL), or, without sense counts, where a term's senses are
     # taken as equally likely, through one of many senses with neither the cosine nor the model behind it.
-    polysemous = (f"l.sense_share IS NULL AND greatest(ka.synsets, kb.synsets) > {int(max_senses)} AND "
-                  f"coalesce(c.cosine, 0) < {float(polysemous_support)} AND "
-                  f"coalesce(r.p_synonym, 0) < {float(polysemous_support)}")
+    senses = "greatest(ka.synsets, kb.synsets)"
+    polysemous = (f"l.sense_share IS NULL AND {senses} > {int(max_senses)} AND "
+                  f"((coalesce(c.cosine, 0) < {float(polysemous_support)} AND "
+                  f"coalesce(r.p_synonym, 0) < {float(polysemous_support)}) OR {senses} > {int(polysemous_cap)})")
     weak = (f"(l.relation = 'synonym' AND NOT coalesce(l.main_sense, false) AND "
             f"(coalesce(l.sense_share < {float(min_share)}, c.cosine < {float(min_cosine)}) OR ({polysemous}))) "
             f"OR (l.relation = 'gloss' AND coalesce(c.cosine, 0) < {float(min_cosine)})")
@@ -65,6 +73,13 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
     derived = ("LEFT JOIN (SELECT a_id, b_id, detail AS stem FROM morphology_links WHERE relation = 'derived') md "
                "USING (a_id, b_id) LEFT JOIN lexicon_terms ka ON ka.term_id = c.a_id "
                "LEFT JOIN lexicon_terms kb ON kb.term_id = c.b_id")
+    # a pair linked through one of too many senses of a term (no counts to tell which): never a synonym
+    # (a gloss link comes from the defining term's main sense by construction)
+    capped = ("false" if sense_counts else
+              f"l.relation <> 'gloss' AND NOT coalesce(l.main_sense, false) AND "
+              f"greatest(ka.synsets, kb.synsets) > {int(polysemous_cap)}")
+    detail_3 = (f"{detail} || CASE WHEN {capped} THEN ' (one of ' || greatest(ka.synsets, kb.synsets) || "
+                "' senses: no synonym)' ELSE '' END")
     rules = [
         # 0: inflections of one lemma
         "SELECT c.a_id, c.b_id, 'variant' AS label, 'morphology' AS evidence, 'inflections of ' || m.detail "
@@ -80,10 +95,12 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
         # 3: a wordnet link that is not decisive: the model's label stands, except that the wordnet says the
         # two are related in meaning, so the model cannot call them opposites (hot ~ live, hot ~ good are
         # SIMILAR_TO links): an antonym becomes the model's best other class
-        "SELECT c.a_id, c.b_id, CASE WHEN r.label <> 'antonym' THEN r.label "
+        f"SELECT c.a_id, c.b_id, CASE WHEN r.label = 'synonym' AND {capped} THEN "
+        "CASE WHEN r.p_cohyponym >= r.p_unrelated THEN 'cohyponym' ELSE 'unrelated' END "
+        "WHEN r.label <> 'antonym' THEN r.label "
         "WHEN r.p_synonym >= greatest(r.p_cohyponym, r.p_unrelated) THEN 'synonym' "
         "WHEN r.p_cohyponym >= r.p_unrelated THEN 'cohyponym' ELSE 'unrelated' END, "
-        f"'model', {detail}, 3 FROM candidates c "
+        f"'model', {detail_3}, 3 FROM candidates c "
         f"JOIN lexicon_links l USING (a_id, b_id) JOIN relations r USING (a_id, b_id) {derived} "
         f"WHERE NOT ({decisive})",
     ]
@@ -98,8 +115,9 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
 
 
 def apply_decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses: int,
-                        polysemous_support: float) -> str:
+                        polysemous_support: float, polysemous_cap: int, sense_counts: bool) -> str:
     """An UPDATE that writes the evidence's decisions into ``relations``."""
-    decided = decisions_sql(closed, min_share, min_cosine, max_senses, polysemous_support)
+    decided = decisions_sql(closed, min_share, min_cosine, max_senses, polysemous_support, polysemous_cap,
+                            sense_counts)
     return (f"UPDATE relations AS r SET label = d.label, evidence = d.evidence, detail = d.detail "
             f"FROM ({decided}) AS d WHERE r.a_id = d.a_id AND r.b_id = d.b_id")

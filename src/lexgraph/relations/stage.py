@@ -20,6 +20,7 @@ from lexgraph.config import BuildConfig
 from lexgraph.embed.cache import vectors_for
 from lexgraph.engine import Engine, LocalEngine
 from lexgraph.evidence.decide import apply_decisions_sql
+from lexgraph.evidence.lexicon import SENSE_COUNT_FILES
 from lexgraph.relations.dataset import LABELS
 from lexgraph.relations.features import TermTable
 from lexgraph.relations.model import PairClassifier, PairScorer, ShippedModel, load_model, project_vectors
@@ -61,7 +62,8 @@ class RelationsStage:
         return {"model": name, "model_hash": digest, "lang": config.lang, "lexicon_closed": config.lexicon_closed,
                 "lexicon_min_share": config.lexicon_min_share, "lexicon_min_cosine": config.lexicon_min_cosine,
                 "lexicon_max_senses": config.lexicon_max_senses,
-                "lexicon_polysemous_support": config.lexicon_polysemous_support}
+                "lexicon_polysemous_support": config.lexicon_polysemous_support,
+                "lexicon_polysemous_cap": config.lexicon_polysemous_cap}
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
         model = load_model(config.relations_model, config.lang)
@@ -84,7 +86,8 @@ class RelationsStage:
         bar.close()
         store.con.execute(apply_decisions_sql(config.lexicon_closed, config.lexicon_min_share,
                                               config.lexicon_min_cosine, config.lexicon_max_senses,
-                                              config.lexicon_polysemous_support))
+                                              config.lexicon_polysemous_support,
+                                              config.lexicon_polysemous_cap, config.lang in SENSE_COUNT_FILES))
         run.counts["pairs"] = scored
         for lab, source, n in store.con.execute(
                 "SELECT label, evidence, count(*) FROM relations GROUP BY ALL ORDER BY ALL").fetchall():
