@@ -232,6 +232,8 @@ def main() -> None:
     ap.add_argument("--candidate-encoders", default=None, help="as lexgraph build's option (default: its default)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--db", type=Path, default=Path("/tmp/scale/bench.duckdb"))
+    ap.add_argument("--index", default="auto", help="as lexgraph build --index (auto, exact, hnsw, ivf, ivfpq)")
+    ap.add_argument("--until", default=None, help="stop after this stage (e.g. candidates: time one index)")
     ap.add_argument("--force", nargs="*", default=[], help="stages to rerun even when up to date")
     ap.add_argument("--json", type=Path, help="also write the records here")
     ap.add_argument("--recall-queries", type=int, default=0,
@@ -248,11 +250,17 @@ def main() -> None:
     monitor.start()
     records: list[StageRecord] = []
     config = BuildConfig(db=args.db, sources=[source], lang="en", random_state=args.seed,
-                         encoder=args.encoder, candidate_encoders=args.candidate_encoders)
+                         encoder=args.encoder, candidate_encoders=args.candidate_encoders, index=args.index)
     start = time.perf_counter()
     # The engine is opened here so that the timed stages run on it (the wrapped stages keep theirs).
     with open_engine(args.engine, None) as engine:
-        stages = [TimedStage(s, monitor, records) for s in default_stages(engine)]
+        chosen = default_stages(engine)
+        if args.until is not None:
+            names = [s.name for s in chosen]
+            if args.until not in names:
+                raise SystemExit(f"--until {args.until!r}: no such stage; stages are {', '.join(names)}")
+            chosen = chosen[:names.index(args.until) + 1]
+        stages = [TimedStage(s, monitor, records) for s in chosen]
         outcomes = build(config, force=args.force, stages=stages, release=engine.stop)
     total = time.perf_counter() - start
     monitor.stop()
