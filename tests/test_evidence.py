@@ -91,6 +91,19 @@ def test_dictionary_definitions_that_list_synonyms_are_gloss_links() -> None:
     assert link(links, "enteresan", "ilginç")["relation"] == "gloss"
     # KeNet defines a figurative sense of demir (iron) as "sert": not its main sense, so no link
     assert links.filter((pl.col("term_a") == "demir") & (pl.col("term_b") == "sert")).height == 0
+    assert link(links, "affetmek", "bağışlamak")["main_sense"] is None       # from affetmek's main sense
+
+
+def test_words_whose_definitions_list_each_other_are_gloss_links() -> None:
+    # aktif: "Çok çalışan, canlı, hareketli, etkin" and etkin: "Canlı, hareketli, aktif", neither a main sense;
+    # bütün ~ tüm the same. One direction alone (demir's figurative "sert") is no link.
+    words = ["aktif", "etkin", "bütün", "tüm", "demir", "sert"]
+    terms = pl.DataFrame({"term_id": range(len(words)), "term": sorted(words)})
+    links = lexicon_evidence(load_wordnet("tr"), terms).links
+    for a, b in [("aktif", "etkin"), ("bütün", "tüm")]:
+        row = link(links, a, b)
+        assert (row["relation"], row["main_sense"]) == ("gloss", False)
+    assert links.filter((pl.col("term_a") == "demir") & (pl.col("term_b") == "sert")).height == 0
 
 
 def test_a_build_lets_the_evidence_decide_and_records_who(tmp_path: Path) -> None:

@@ -17,7 +17,8 @@ it knows, in this order (first match wins):
      synsets unless the cosine or the model's P(synonym) reaches ``polysemous_support`` (a link
      through one of *gün*'s eleven senses, *gün* ~ *sıra*, is a guess at the sense a reader means), and
      never beyond ``polysemous_cap`` synsets (*almak* ~ *çekmek*, cosine 0.74, through one of 44 senses);
-   * a gloss link under ``min_cosine`` (one side's sense is not known);
+   * a gloss link under ``min_cosine`` (one side's sense is not known), or a mutual gloss
+     (``main_sense`` false) through one of more than ``polysemous_cap`` senses;
    * a synonym or gloss link between a term and a term built on it (a ``derived`` morphology
      link: KeNet's cross-POS senses put *gece* ~ *geceleri*, *köy* ~ *köylü* in one synset).
 
@@ -62,22 +63,23 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
                   f"coalesce(r.p_synonym, 0) < {float(polysemous_support)}) OR {senses} > {int(polysemous_cap)})")
     weak = (f"(l.relation = 'synonym' AND NOT coalesce(l.main_sense, false) AND "
             f"(coalesce(l.sense_share < {float(min_share)}, c.cosine < {float(min_cosine)}) OR ({polysemous}))) "
-            f"OR (l.relation = 'gloss' AND coalesce(c.cosine, 0) < {float(min_cosine)})")
+            f"OR (l.relation = 'gloss' AND (coalesce(c.cosine, 0) < {float(min_cosine)} OR "
+            f"(NOT coalesce(l.main_sense, true) AND {senses} > {int(polysemous_cap)})))")
     weak += " OR (l.relation IN ('synonym', 'gloss') AND md.stem IS NOT NULL)"
     decisive = f"l.relation IN ({', '.join(repr(r) for r in DECIDING)}) AND NOT ({weak})"
     detail = ("'wordnet ' || l.relation || coalesce(' ' || l.synset, '') || "
               "coalesce(' (sense share ' || round(l.sense_share, 3) || ')', '') || "
-              "CASE WHEN l.main_sense THEN ' (main sense)' ELSE '' END || "
+              "CASE WHEN l.main_sense THEN ' (main sense)' "
+              "WHEN l.relation = 'gloss' AND NOT l.main_sense THEN ' (each lists the other)' ELSE '' END || "
               "coalesce(' (built on ' || md.stem || ')', '')")
     # the pairs of which one term is built on the other (a lexicon synonym there is not decisive)
     derived = ("LEFT JOIN (SELECT a_id, b_id, detail AS stem FROM morphology_links WHERE relation = 'derived') md "
                "USING (a_id, b_id) LEFT JOIN lexicon_terms ka ON ka.term_id = c.a_id "
                "LEFT JOIN lexicon_terms kb ON kb.term_id = c.b_id")
     # a pair linked through one of too many senses of a term (no counts to tell which): never a synonym
-    # (a gloss link comes from the defining term's main sense by construction)
+    # (a gloss link with main_sense NULL comes from the defining term's main sense; a mutual one is false)
     capped = ("false" if sense_counts else
-              f"l.relation <> 'gloss' AND NOT coalesce(l.main_sense, false) AND "
-              f"greatest(ka.synsets, kb.synsets) > {int(polysemous_cap)}")
+              f"NOT coalesce(l.main_sense, l.relation = 'gloss') AND {senses} > {int(polysemous_cap)}")
     detail_3 = (f"{detail} || CASE WHEN {capped} THEN ' (one of ' || greatest(ka.synsets, kb.synsets) || "
                 "' senses: no synonym)' ELSE '' END")
     rules = [
