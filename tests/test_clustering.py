@@ -108,6 +108,17 @@ def test_an_orphan_offers_its_hub_a_sense_and_the_hub_takes_the_stronger_one(orp
 
 
 @FAST
+@given(graphs())
+def test_every_linked_term_joins_some_candidate(g: SynonymGraph) -> None:
+    # an orphan whose candidate grew past what it may join keeps the core {orphan, partner} (bütün ~ tüm: tüm was
+    # left in no candidate at all, and bütün never got to choose it)
+    est = SoftHardClustering().fit(g)
+    linked = np.unique(np.concatenate([g.src, g.dst]))
+    if est.n_unseeded_ == 0:
+        assert set(linked.tolist()) <= set(est.senses_["node"].to_list())
+
+
+@FAST
 @given(graphs(), st.integers(0, 3))
 def test_same_input_and_seed_same_clusters(g: SynonymGraph, seed: int) -> None:
     for method in ("softhard", "leiden", "chinese-whispers", "watset", "components"):

@@ -83,7 +83,8 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         takes the one it is more strongly tied to.  Without it a polysemous hub's first
         candidate is final for every term that needs it.  The hub never moves to a candidate
         holding fewer of its synonyms, so a weak orphan cannot pull it out of a good cluster, and a
-        candidate that grows until its orphan would fail the join rule is dropped.
+        candidate that grows until its orphan would fail the join rule falls back to its core, the
+        orphan and that neighbour.
     random_state:
         Seed of the tie-break order (None: alphabetical order of the names).
 
@@ -200,11 +201,15 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         node, clus = self._expand(graph, A, np.concatenate([orphans, partner]), np.concatenate([cid, cid]),
                                   orphans.size, rank)
         # a seed never leaves its candidate, so an orphan could end in one it would not be let into
-        # (a 4-clique joins {e, a} through a): keep only candidates the orphan still passes.
+        # (a 4-clique joins {e, a} through a): such a candidate falls back to its core, the orphan and its
+        # partner (tüm, whose partner bütün pulls in tam, he and tamam, keeps {tüm, bütün} to offer bütün).
         M = sp.csr_matrix((np.ones(node.size, np.int64), (node, clus)), shape=(graph.n, orphans.size))
         own = _values_at(A @ M, orphans, cid)
         fair = own > self.join_share * (np.bincount(clus, minlength=orphans.size) - 1)
-        return node[fair[clus]], clus[fair[clus]]
+        keep = fair[clus]
+        core_node, core_clus = np.concatenate([orphans, partner]), np.concatenate([cid, cid])
+        back = ~fair[core_clus]
+        return np.concatenate([node[keep], core_node[back]]), np.concatenate([clus[keep], core_clus[back]])
 
     def _expand(self, graph: SynonymGraph, A: sp.csr_matrix, core_node: np.ndarray, core_clus: np.ndarray,
                 k: int, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
