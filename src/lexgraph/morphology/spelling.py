@@ -40,7 +40,10 @@ def spelling_variants(senses: pl.DataFrame) -> dict[str, str]:
     ``senses`` has ``synset_id`` and ``term`` (a wordnet's ``senses`` table).
     """
     s = senses.select("synset_id", "term").unique()
-    pairs = s.join(s, on="synset_id", suffix="_b").filter(pl.col("term") != pl.col("term_b"))
+    # no rule changes the length by more than two: a cheap filter before the rules
+    pairs = s.join(s, on="synset_id", suffix="_b").filter(
+        (pl.col("term") != pl.col("term_b"))
+        & ((pl.col("term").str.len_chars() - pl.col("term_b").str.len_chars()).abs() <= 2))
     found: dict[str, str] = {}
     for term, other in pairs.select("term", "term_b").unique().sort("term", "term_b").iter_rows():
         if other in american_spellings(term):
