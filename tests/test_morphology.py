@@ -226,6 +226,15 @@ def test_british_and_american_spellings_are_variants(en: EnglishAnalyser) -> Non
     assert EnglishAnalyser(spelling_variants=False).analyse(["centre"])["lemma"].to_list() == ["centre"]
 
 
+def test_the_shipped_spelling_table_is_what_the_wordnet_gives() -> None:
+    from lexgraph.lexicon.wordnet import load_wordnet
+    from lexgraph.morphology.spelling import shipped_spellings, spelling_variants
+
+    shipped = shipped_spellings()
+    assert shipped == spelling_variants(load_wordnet("en").senses)
+    assert shipped["centre"] == "center" and "four" not in shipped
+
+
 def test_negated_inflection_is_not_a_variant(tr: TurkishAnalyser) -> None:
     analysis = tr.analyse(["geliyor", "gelmiyor", "geldi", "gelmek", "gelmemek"])
     variants = pair_set(variant_pairs(analysis))

@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from .spelling import spelling_variants
+from .spelling import shipped_spellings
 from .table import WordAnalysis, split_multiword, to_frame
 
 #: Parts of speech in lemminflect's dictionary, in the order used to break ties. ADJ comes first
@@ -77,9 +77,8 @@ class EnglishAnalyser:
         Shortest remainder accepted when an affix is taken off (keeps un-ion, in-k out).
     spelling_variants:
         A British spelling takes the American lemma (centre, centres -> center; colour -> color)
-        when the bundled WordNet lists both in one synset (:mod:`.spelling`), so the two
-        spellings are variants of one word, not a synonym pair. The WordNet is read on the
-        first :meth:`analyse` call (about 3 s).
+        when the bundled WordNet lists both in one synset (:mod:`.spelling`, a shipped table),
+        so the two spellings are variants of one word, not a synonym pair.
 
     lemminflect keeps its tables in process-wide singletons; this class fetches them on the
     first :meth:`analyse` call (about 0.5 s) and caches word look-ups per instance.
@@ -245,9 +244,7 @@ class EnglishAnalyser:
         if self._american is None:
             self._american = {}
             if self.spelling_variants:
-                from lexgraph.lexicon.wordnet import load_wordnet
-
-                self._american = spelling_variants(load_wordnet("en").senses)
+                self._american = shipped_spellings()
         return self._american
 
     def analyse_word(self, term: str) -> WordAnalysis:
