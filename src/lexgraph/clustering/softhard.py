@@ -198,8 +198,8 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         at = np.isin(row, orphans)
         partner = _partners(A, rank, orphans, row[at], A.indices[at], w_bits[at])
         cid = np.arange(orphans.size, dtype=np.int64)
-        node, clus = self._expand(graph, A, np.concatenate([orphans, partner]), np.concatenate([cid, cid]),
-                                  orphans.size, rank)
+        core_node, core_clus = np.concatenate([orphans, partner]), np.concatenate([cid, cid])
+        node, clus = self._expand(graph, A, core_node, core_clus, orphans.size, rank)
         # a seed never leaves its candidate, so an orphan could end in one it would not be let into
         # (a 4-clique joins {e, a} through a): such a candidate falls back to its core, the orphan and its
         # partner (tüm, whose partner bütün pulls in tam, he and tamam, keeps {tüm, bütün} to offer bütün).
@@ -207,7 +207,6 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         own = _values_at(A @ M, orphans, cid)
         fair = own > self.join_share * (np.bincount(clus, minlength=orphans.size) - 1)
         keep = fair[clus]
-        core_node, core_clus = np.concatenate([orphans, partner]), np.concatenate([cid, cid])
         back = ~fair[core_clus]
         return np.concatenate([node[keep], core_node[back]]), np.concatenate([clus[keep], core_clus[back]])
 

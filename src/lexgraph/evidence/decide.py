@@ -54,17 +54,21 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
     Without ``sense_counts``, the model cannot make such a pair a synonym either: it learned the wordnet's own
     pairs, so its P(synonym) on a rare sense of a hub is the same link remembered (*kalmak* ~ *olmak* 0.74).
     """
-    # A synonym that is not both terms' main sense: through a minor sense (coalesce, not OR: a NULL share must fall
-    # through to the cosine test, never make the rule NULL), or, without sense counts, where a term's senses are
-    # taken as equally likely, through one of many senses with neither the cosine nor the model behind it.
+    # Without sense counts a term's senses are taken as equally likely. A link that is not both terms' main sense
+    # (a gloss link with main_sense NULL comes from the defining term's main sense; a mutual one is false) through
+    # one of many senses needs the cosine or the model behind it, and beyond the cap nothing backs it.
     senses = "greatest(ka.synsets, kb.synsets)"
-    polysemous = (f"l.sense_share IS NULL AND {senses} > {int(max_senses)} AND "
-                  f"((coalesce(c.cosine, 0) < {float(polysemous_support)} AND "
-                  f"coalesce(r.p_synonym, 0) < {float(polysemous_support)}) OR {senses} > {int(polysemous_cap)})")
+    unsupported = capped = "false"
+    if not sense_counts:
+        unsupported = (f"{senses} > {int(max_senses)} AND coalesce(c.cosine, 0) < {float(polysemous_support)} AND "
+                       f"coalesce(r.p_synonym, 0) < {float(polysemous_support)}")
+        capped = f"NOT coalesce(l.main_sense, l.relation = 'gloss') AND {senses} > {int(polysemous_cap)}"
+    # A synonym through a minor sense (coalesce, not OR: a NULL share must fall through to the cosine test, never
+    # make the rule NULL), or through one of many senses without support; a gloss under the cosine; either capped.
     weak = (f"(l.relation = 'synonym' AND NOT coalesce(l.main_sense, false) AND "
-            f"(coalesce(l.sense_share < {float(min_share)}, c.cosine < {float(min_cosine)}) OR ({polysemous}))) "
-            f"OR (l.relation = 'gloss' AND (coalesce(c.cosine, 0) < {float(min_cosine)} OR "
-            f"(NOT coalesce(l.main_sense, true) AND {senses} > {int(polysemous_cap)})))")
+            f"(coalesce(l.sense_share < {float(min_share)}, c.cosine < {float(min_cosine)}) OR ({unsupported}))) "
+            f"OR (l.relation = 'gloss' AND coalesce(c.cosine, 0) < {float(min_cosine)}) "
+            f"OR (l.relation IN ('synonym', 'gloss') AND {capped})")
     weak += " OR (l.relation IN ('synonym', 'gloss') AND md.stem IS NOT NULL)"
     decisive = f"l.relation IN ({', '.join(repr(r) for r in DECIDING)}) AND NOT ({weak})"
     detail = ("'wordnet ' || l.relation || coalesce(' ' || l.synset, '') || "
@@ -76,11 +80,8 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
     derived = ("LEFT JOIN (SELECT a_id, b_id, detail AS stem FROM morphology_links WHERE relation = 'derived') md "
                "USING (a_id, b_id) LEFT JOIN lexicon_terms ka ON ka.term_id = c.a_id "
                "LEFT JOIN lexicon_terms kb ON kb.term_id = c.b_id")
-    # a pair linked through one of too many senses of a term (no counts to tell which): never a synonym
-    # (a gloss link with main_sense NULL comes from the defining term's main sense; a mutual one is false)
-    capped = ("false" if sense_counts else
-              f"NOT coalesce(l.main_sense, l.relation = 'gloss') AND {senses} > {int(polysemous_cap)}")
-    detail_3 = (f"{detail} || CASE WHEN {capped} THEN ' (one of ' || greatest(ka.synsets, kb.synsets) || "
+    # a capped pair is never a synonym, whoever says so (rule 3)
+    detail_3 = (f"{detail} || CASE WHEN {capped} THEN ' (one of ' || {senses} || "
                 "' senses: no synonym)' ELSE '' END")
     rules = [
         # 0: inflections of one lemma

@@ -80,6 +80,11 @@ def sense_shares(lang: str) -> pl.DataFrame:
     return counts.select("term", "synset_id", (pl.col("c") / pl.col("c").sum().over("term")).alias("share"))
 
 
+def listed_words(definition: str | None) -> list[str]:
+    """Every comma- or semicolon-separated item of a definition, in order, as written (phrases included)."""
+    return [p.strip() for p in re.split(r"[;,]", definition or "") if p.strip()]
+
+
 def gloss_words(definition: str | None) -> list[str]:
     """The words a dictionary-style definition lists as synonyms (as written, not normalised).
 
@@ -87,11 +92,9 @@ def gloss_words(definition: str | None) -> list[str]:
     list after its last semicolon when that is made of single words ("...vazgeçmek; bağışlamak").
     A phrase anywhere ("...işaret ettiğini kavramak") is a description, not a synonym.
     """
-    if not definition:
-        return []
-    parts = [p.strip() for p in re.split(r"[;,]", definition)]
+    parts = listed_words(definition)
     if all(len(p.split()) <= 1 for p in parts):
-        return [p for p in parts if p]
+        return parts
     if ";" in definition:
         tail = [p.strip() for p in definition.rsplit(";", 1)[1].split(",")]
         if all(len(p.split()) <= 1 for p in tail):
@@ -112,9 +115,6 @@ def gloss_links(wn: WordNet, main: pl.DataFrame, terms: pl.DataFrame) -> pl.Data
     return pl.DataFrame(rows, schema={"x": pl.Int32, "y": pl.Int32, "synset": pl.Utf8}, orient="row")
 
 
-def listed_words(definition: str | None) -> set[str]:
-    """Every comma- or semicolon-separated item of a definition, as written (phrases included)."""
-    return {p.strip() for p in re.split(r"[;,]", definition or "") if p.strip()}
 
 
 def mutual_gloss_links(wn: WordNet, terms: pl.DataFrame) -> pl.DataFrame:
