@@ -109,10 +109,10 @@ def make_demo_store(path: Path) -> Path:
         cid = cluster_of[t]
         mates = [m for m in CLUSTERS[cid][0] if m != t]
         syn = [m for m in mates if labelled[tuple(sorted((t, m)))][0] == "synonym"]
-        votes.append({"term_id": tid[t], "cluster_id": cid, "synonyms": len(syn), "confidence": 0.9 * len(syn),
-                      "cohesion": 1.0, "chosen": True})
-    votes.append({"term_id": tid["cool"], "cluster_id": 16, "synonyms": 1, "confidence": 0.72, "cohesion": 1.0,
-                  "chosen": False})
+        votes.append({"term_id": tid[t], "cluster_id": cid, "synonyms": len(syn), "main_synonyms": 0,
+                      "confidence": 0.9 * len(syn), "cohesion": 1.0, "chosen": True})
+    votes.append({"term_id": tid["cool"], "cluster_id": 16, "synonyms": 1, "main_synonyms": 0, "confidence": 0.72,
+                  "cohesion": 1.0, "chosen": False})
 
     nodes, members = [], []
     for node, (parent, layer, label, _) in TREE.items():

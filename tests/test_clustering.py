@@ -154,6 +154,29 @@ def test_softhard_blocks_a_weak_chain_and_keeps_polysemy() -> None:
     assert votes.filter(pl.col("chosen"))["synonyms"].to_list() == [2]     # c sits with its 2 synonyms
 
 
+def test_a_hub_keeps_the_partner_of_its_main_sense() -> None:
+    # change ~ alter through change's most used sense; change ~ shift and ~ switch (a pair themselves) through
+    # rarer ones. By numbers change sits with {shift, switch} and alter is left alone; the main link wins the vote.
+    names = ["alter", "change", "shift", "switch"]
+    a, b = np.array([1, 1, 1, 2]), np.array([0, 2, 3, 3])
+    p, label = np.full(4, 0.9), np.array(["synonym"] * 4)
+    plain = SoftHardClustering().fit(build_synonym_graph(4, a, b, p, label, names=names))
+    assert partition(plain.labels_, np.array(names)) == {frozenset({"change", "shift", "switch"}), frozenset({"alter"})}
+    g = build_synonym_graph(4, a, b, p, label, names=names, main=(np.array([1, 0]), np.array([0, 1])))
+    est = SoftHardClustering().fit(g)
+    assert partition(est.labels_, g.names) == {frozenset({"alter", "change"}), frozenset({"shift", "switch"})}
+    won = est.votes_.filter((pl.col("node") == 1) & pl.col("chosen")).row(0, named=True)
+    assert won["main_synonyms"] == 1 and won["synonyms"] == 1
+    # a main link that is not a synonym edge (under the gate) counts for nothing
+    gated = build_synonym_graph(4, a, b, np.array([0.5, 0.9, 0.9, 0.9]), label, names=names,
+                                main=(np.array([1]), np.array([0])))
+    assert gated.main_links.nnz == 0
+    # renaming the nodes renames the result and nothing else
+    perm = np.array([2, 0, 3, 1])
+    moved = SoftHardClustering().fit(g.permuted(perm))
+    assert np.array_equal(moved.labels_[perm], est.labels_)
+
+
 def test_join_share_rule() -> None:
     # a 4-clique {a,b,c,d}; e is a synonym of a and b only: 2 of 4 = 50%, not more than 51% -> e stays out
     names = list("abcde")
@@ -393,7 +416,8 @@ def test_compare_methods_tunes_the_cosine_baseline_on_gold(tmp_path) -> None:
 
 def test_votes_of_explains_every_term_of_a_real_build(en_build: Path) -> None:
     # votes_of(term) on the full pipeline's file: one chosen row per voting term, and its decided_by
-    # names the first criterion on which it beats the runner-up (pruning's order: synonyms, P(synonym), cohesion).
+    # names the first criterion on which it beats the runner-up (pruning's order: main-sense synonyms, synonyms,
+    # cohesion, P(synonym)).
     from lexgraph.store import Store
 
     with Store(en_build, read_only=True) as store:
@@ -411,11 +435,13 @@ def test_votes_of_explains_every_term_of_a_real_build(en_build: Path) -> None:
             assert rest["decided_by"].null_count() == rest.height
             (hard,) = store.frame(f"SELECT cluster_id FROM cluster_of('{term}')")["cluster_id"].to_list()
             assert win["cluster_id"] == hard
-            best = max((r["synonyms"], r["cohesion"], r["confidence"]) for r in rest.iter_rows(named=True))
-            assert (win["synonyms"], win["cohesion"], win["confidence"]) >= best
-            expected = ("most synonyms" if win["synonyms"] > best[0] else
-                        "tie on synonyms: more cohesive" if win["cohesion"] > best[1] else
-                        "tie on synonyms and cohesion: higher summed P(synonym)" if win["confidence"] > best[2] else
+            key = ("main_synonyms", "synonyms", "cohesion", "confidence")
+            best = max(tuple(r[k] for k in key) for r in rest.iter_rows(named=True))
+            assert tuple(win[k] for k in key) >= best
+            expected = ("most synonyms through its main sense" if win["main_synonyms"] > best[0] else
+                        "most synonyms" if win["synonyms"] > best[1] else
+                        "tie on synonyms: more cohesive" if win["cohesion"] > best[2] else
+                        "tie on synonyms and cohesion: higher summed P(synonym)" if win["confidence"] > best[3] else
                         "full tie: stronger seed")
             assert win["decided_by"] == expected
 

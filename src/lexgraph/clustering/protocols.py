@@ -20,7 +20,8 @@ SENSES_SCHEMA: dict[str, pl.DataType] = {"node": pl.Int64, "cluster": pl.Int64, 
 
 #: Columns of ``votes_``: every vote a node cast in the hard stage, and whether it won (``chosen``).
 VOTES_SCHEMA: dict[str, pl.DataType] = {"node": pl.Int64, "cluster": pl.Int64, "synonyms": pl.Int64,
-                                        "confidence": pl.Float64, "cohesion": pl.Float64, "chosen": pl.Boolean}
+                                        "main_synonyms": pl.Int64, "confidence": pl.Float64, "cohesion": pl.Float64,
+                                        "chosen": pl.Boolean}
 
 
 @runtime_checkable

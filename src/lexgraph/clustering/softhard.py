@@ -15,8 +15,11 @@ two uncovered terms are neighbours.  A term may sit in several candidates (polys
 these are the ``senses``.
 
 Stage 2, pruning by topological voting (hard).  Each term stays in the one candidate that
-holds most of its synonyms; ties go to the more cohesive cluster (internal edge density),
-then to the larger summed confidence, then to the stronger seed.  Cohesion before
+holds most of its *main-sense* synonyms (partners linked through the term's most used sense,
+where the graph has :attr:`~SynonymGraph.main_links`: *change* keeps *alter* rather than
+{shift, switch}, two partners through its rarer senses), then most of its synonyms; ties go to
+the more cohesive cluster (internal edge density), then to the larger summed confidence,
+then to the stronger seed.  Cohesion before
 confidence: a real synset is a clique, while a sum of P(synonym) rewards confident model
 edges through rare senses (*big* ~ *great*, *big* ~ *heavy* outweighed *big* ~ *large* and
 its tight group {broad, extensive, large, wide}).  Candidates hold no
@@ -82,7 +85,8 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         *ölüm* already sits in {ölüm, son}, offers ölüm the candidate {ölüm, vefat}, and ölüm
         takes the one it is more strongly tied to.  Without it a polysemous hub's first
         candidate is final for every term that needs it.  The hub never moves to a candidate
-        holding fewer of its synonyms, so a weak orphan cannot pull it out of a good cluster, and a
+        holding fewer of its synonyms (unless it holds more of its main-sense ones: *alter* offers
+        *change* {alter, change}), so a weak orphan cannot pull it out of a good cluster, and a
         candidate that grows until its orphan would fail the join rule falls back to its core, the
         orphan and that neighbour.
     random_state:
@@ -94,7 +98,7 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
     n_clusters_ : int
     n_candidates_ : int             candidate clusters after expansion
     senses_ : DataFrame             node, cluster, synonyms, score: every candidate a node joined
-    votes_ : DataFrame              node, cluster, synonyms, confidence, cohesion, chosen
+    votes_ : DataFrame              node, cluster, synonyms, main_synonyms, confidence, cohesion, chosen
                                     (the :class:`~lexgraph.clustering.protocols.SoftClusterer` schemas)
     n_passes_, n_rounds_ : int      passes run, expansion rounds run in total
     n_unseeded_ : int               uncovered terms still linked to each other when the
@@ -257,15 +261,16 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         n = graph.n
         node, clus = np.divmod(codes, max(k, 1))
         M = sp.csr_matrix((np.ones(codes.size, np.int64), (node, clus)), shape=(n, max(k, 1)))
-        syn, conf = np.zeros(0, np.int64), np.zeros(0)
+        syn, conf, main = np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64)
         if codes.size:
             syn = _values_at(A @ M, node, clus).astype(np.int64)
             conf = _values_at(W @ M, node, clus) / _MICRO
+            main = _values_at(graph.main_links @ M, node, clus).astype(np.int64)
         size = np.bincount(clus, minlength=k)
         internal = np.bincount(clus, weights=syn, minlength=k) / 2.0
         with np.errstate(invalid="ignore", divide="ignore"):
             cohesion = np.where(size >= 2, internal / np.maximum(size * (size - 1) / 2.0, 1), 0.0)
-        order = np.lexsort((-clus, conf, cohesion[clus], syn, node))   # the best vote of a node comes last
+        order = np.lexsort((-clus, conf, cohesion[clus], syn, main, node))   # the best vote of a node comes last
         last = np.r_[node[order][1:] != node[order][:-1], True] if order.size else np.zeros(0, bool)
         chosen = np.zeros(codes.size, dtype=bool)
         chosen[order[last]] = True
@@ -289,8 +294,9 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         share = np.where(size[clus] > 1, syn / np.maximum(size[clus] - 1, 1), 1.0)
         self.senses_ = pl.DataFrame({"node": node, "cluster": fid, "synonyms": syn, "score": share},
                                     schema=SENSES_SCHEMA)
-        self.votes_ = pl.DataFrame({"node": node, "cluster": fid, "synonyms": syn, "confidence": conf,
-                                    "cohesion": cohesion[clus], "chosen": chosen}, schema=VOTES_SCHEMA)
+        self.votes_ = pl.DataFrame({"node": node, "cluster": fid, "synonyms": syn, "main_synonyms": main,
+                                    "confidence": conf, "cohesion": cohesion[clus], "chosen": chosen},
+                                   schema=VOTES_SCHEMA)
 
 
 _MICRO = 1_000_000

@@ -66,13 +66,23 @@ def load_graph(store: Store, gate: float, with_candidates: bool = True,
         "LEFT JOIN lexicon_links l USING (a_id, b_id) ORDER BY r.a_id, r.b_id", [gate, gate])
     need = with_candidates or score != "p_synonym"
     candidates = store.frame("SELECT a_id, b_id, cosine FROM candidates") if need else None
+    main = store.frame(MAIN_LINKS_SQL)
     if skip is not None and skip.height:
         gone = skip["term_id"].cast(pl.Int32).implode()
         terms = terms.filter(~pl.col("term_id").is_in(gone))
         relations = relations.filter(~pl.col("a_id").is_in(gone) & ~pl.col("b_id").is_in(gone))
+        main = main.filter(~pl.col("from_id").is_in(gone) & ~pl.col("to_id").is_in(gone))
         if candidates is not None:
             candidates = candidates.filter(~pl.col("a_id").is_in(gone) & ~pl.col("b_id").is_in(gone))
-    return graph_from_frames(terms, relations, candidates, gate=gate, score=score), terms
+    return graph_from_frames(terms, relations, candidates, gate=gate, score=score, main=main), terms
+
+
+#: Directed main links ``from_id, to_id``: a wordnet synonym link whose synset is ``from``'s most used
+#: sense (``lexicon_terms.main_synset``, English); the hard vote counts them first.
+MAIN_LINKS_SQL = """
+    SELECT k.term_id AS from_id, CASE WHEN k.term_id = l.a_id THEN l.b_id ELSE l.a_id END AS to_id
+    FROM lexicon_links l JOIN lexicon_terms k ON k.term_id IN (l.a_id, l.b_id) AND k.main_synset = l.synset
+    WHERE l.relation = 'synonym' ORDER BY from_id, to_id"""
 
 
 #: Inflected forms that follow another form of their lemma: ``term_id, term, head_id, head`` (the
@@ -127,7 +137,8 @@ def cluster_tables(graph: SynonymGraph, terms: pl.DataFrame, estimator: Any, met
     summary = summary.with_columns(pl.col("cohesion").fill_nan(None))
     senses = pl.DataFrame(schema={"term_id": pl.Int32, "term": pl.Utf8, "cluster_id": pl.Int32, "score": pl.Float64})
     votes = pl.DataFrame(schema={"term_id": pl.Int32, "cluster_id": pl.Int32, "synonyms": pl.Int32,
-                                 "confidence": pl.Float64, "cohesion": pl.Float64, "chosen": pl.Boolean})
+                                 "main_synonyms": pl.Int32, "confidence": pl.Float64, "cohesion": pl.Float64,
+                                 "chosen": pl.Boolean})
     if isinstance(est, SoftClusterer):              # any method with senses and votes, whatever its class
         n_clusters = est.n_clusters_
         s = est.senses_.filter(pl.col("cluster") < n_clusters)          # candidates that survived
@@ -136,7 +147,8 @@ def cluster_tables(graph: SynonymGraph, terms: pl.DataFrame, estimator: Any, met
                               schema=senses.schema)
         v = est.votes_
         votes = pl.DataFrame({"term_id": ids[v["node"].to_numpy()], "cluster_id": v["cluster"].to_numpy(),
-                              "synonyms": v["synonyms"].to_numpy(), "confidence": v["confidence"].to_numpy(),
+                              "synonyms": v["synonyms"].to_numpy(), "main_synonyms": v["main_synonyms"].to_numpy(),
+                              "confidence": v["confidence"].to_numpy(),
                               "cohesion": v["cohesion"].to_numpy(), "chosen": v["chosen"].to_numpy()},
                              schema=votes.schema)
     return ClusterResult(clusters, summary, senses, votes)

@@ -11,7 +11,10 @@ the baselines on igraph, and both must see exactly the same graph.
 * cannot-link  -- a relations row labelled ``antonym``; such a pair is never a synonym
   edge and no cluster may hold both ends;
 * candidate    -- every candidate pair with its cosine (optional), for the cosine-threshold
-  baseline, which clusters the embedding graph rather than the discriminator's.
+  baseline, which clusters the embedding graph rather than the discriminator's;
+* main link    -- a directed pair ``t -> u`` (optional): the edge t ~ u goes through t's most
+  used sense (a wordnet with sense counts says which), so of t's clusters the one holding such
+  partners is its everyday meaning (*change* ~ *alter*, not *change* ~ *switch*).
 """
 
 from __future__ import annotations
@@ -58,6 +61,8 @@ class SynonymGraph:
     cand_src: np.ndarray | None = None     # int32, every candidate pair
     cand_dst: np.ndarray | None = None
     cand_cosine: np.ndarray | None = None  # float32
+    main_from: np.ndarray | None = None    # int32, directed main links: from's main sense ...
+    main_to: np.ndarray | None = None      # int32, ... links it to this node
 
     @property
     def n_edges(self) -> int:
@@ -81,6 +86,21 @@ class SynonymGraph:
     def cannot_link(self) -> sp.csr_matrix:
         """Symmetric int32 CSR of the cannot-link pairs."""
         return symmetric_csr(self.n, self.cannot_src, self.cannot_dst, np.ones(self.cannot_src.size, dtype=np.int32))
+
+    @cached_property
+    def main_links(self) -> sp.csr_matrix:
+        """Directed int32 CSR: 1 at (t, u) when the synonym edge t ~ u goes through t's main sense.
+
+        Only synonym edges count (a main link that the gate or an antonym removed is dropped).
+        """
+        if self.main_from is None or self.main_to is None or self.main_from.size == 0:
+            return sp.csr_matrix((self.n, self.n), dtype=np.int32)
+        m = sp.coo_matrix((np.ones(self.main_from.size, dtype=np.int32), (self.main_from, self.main_to)),
+                          shape=(self.n, self.n)).tocsr()
+        m.data[:] = 1                                      # duplicates count once
+        m = m.multiply(self._binary).tocsr()
+        m.eliminate_zeros()
+        return m.astype(np.int32)
 
     def order_key(self, random_state: int | None = None) -> np.ndarray:
         """A unique int64 rank per node used for every tie-break (higher wins).
@@ -126,7 +146,9 @@ class SynonymGraph:
         if self.names is not None:
             names = np.empty(self.n, dtype=object)
             names[perm] = self.names
-        return SynonymGraph(self.n, s, d, w, cs, cd, names)
+        mf = None if self.main_from is None else perm[self.main_from].astype(np.int32)
+        mt = None if self.main_to is None else perm[self.main_to].astype(np.int32)
+        return SynonymGraph(self.n, s, d, w, cs, cd, names, main_from=mf, main_to=mt)
 
 
 def cluster_cohesion(graph: SynonymGraph, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -178,11 +200,13 @@ def canonical_pairs(a: np.ndarray, b: np.ndarray, w: np.ndarray | None = None
 
 def build_synonym_graph(n: int, a: np.ndarray, b: np.ndarray, p_synonym: np.ndarray, label: np.ndarray,
                         gate: float = 0.70, names: np.ndarray | list[str] | None = None,
-                        candidates: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> SynonymGraph:
+                        candidates: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+                        main: tuple[np.ndarray, np.ndarray] | None = None) -> SynonymGraph:
     """The synonym graph from relations arrays over nodes ``0 .. n-1``.
 
     ``a``, ``b`` are node indices, ``p_synonym`` the discriminator's P(synonym), ``label``
-    its label per pair; ``candidates`` is ``(a, b, cosine)`` of every candidate pair.
+    its label per pair; ``candidates`` is ``(a, b, cosine)`` of every candidate pair;
+    ``main`` is ``(t, u)``, the directed main links (see :attr:`SynonymGraph.main_links`).
     A pair labelled antonym is a cannot-link and never an edge, whatever its P(synonym).
     """
     if not 0.0 <= gate <= 1.0:
@@ -206,12 +230,20 @@ def build_synonym_graph(n: int, a: np.ndarray, b: np.ndarray, p_synonym: np.ndar
     name_arr = None if names is None else np.asarray(names, dtype=object)
     if name_arr is not None and name_arr.size != n:
         raise ValueError(f"names has {name_arr.size} entries for {n} nodes")
-    return SynonymGraph(n, s, d, w, cs, cd, name_arr, *cand)
+    mf = mt = None
+    if main is not None:
+        mf, mt = (np.asarray(x, dtype=np.int64) for x in main)
+        if mf.size and (min(mf.min(), mt.min()) < 0 or max(mf.max(), mt.max()) >= n):
+            raise ValueError(f"main link node indices must lie in [0, {n})")
+        mf, mt = mf.astype(np.int32), mt.astype(np.int32)
+    return SynonymGraph(n, s, d, w, cs, cd, name_arr, *cand, main_from=mf, main_to=mt)
 
 
 def graph_from_frames(terms: pl.DataFrame, relations: pl.DataFrame, candidates: pl.DataFrame | None = None,
-                      gate: float = 0.70, score: str = "p_synonym") -> SynonymGraph:
+                      gate: float = 0.70, score: str = "p_synonym", main: pl.DataFrame | None = None) -> SynonymGraph:
     """The synonym graph of a build: ``terms(term_id, term)``, ``relations``, optional ``candidates``.
+
+    ``main`` (``from_id, to_id``, optional) are the directed main links (:attr:`SynonymGraph.main_links`).
 
     Term ids are mapped to node indices in ``term_id`` order (which is term order).  ``score``
     (one of ``EDGE_SCORES``) is what ``gate`` applies to and what weights the edges;
@@ -239,6 +271,9 @@ def graph_from_frames(terms: pl.DataFrame, relations: pl.DataFrame, candidates: 
     cand = None
     if candidates is not None and candidates.height:
         cand = (index(candidates["a_id"]), index(candidates["b_id"]), candidates["cosine"].to_numpy())
+    links = None
+    if main is not None:
+        links = (index(main["from_id"]), index(main["to_id"]))
     return build_synonym_graph(ids.size, index(relations["a_id"]), index(relations["b_id"]),
                                relations["p_synonym"].to_numpy(), relations["label"].to_numpy(), gate=gate,
-                               names=names, candidates=cand)
+                               names=names, candidates=cand, main=links)

@@ -5,7 +5,7 @@ it to the words that resource lacks.  This module reads the relations the wordne
 *between two input terms* and returns them as plain tables:
 
 ``links``   a_id, b_id, term_a, term_b, relation, synset, sense_share, main_sense   (one row per pair, ``a_id < b_id``)
-``known``   term_id, term, synsets                         (input terms the wordnet has)
+``known``   term_id, term, synsets, main_synset            (input terms the wordnet has)
 
 Relations, strongest first (a pair linked in several ways keeps the first):
 
@@ -38,6 +38,12 @@ it is the term's first headed synset, or when the term heads no synset at all (*
 synset is both terms' main sense (``main_sense``) is decisive whatever the cosine: *soru* ~
 *sual* (cosine 0.16), *zira* ~ *çünkü*, *gelecek* ~ *istikbal*; *devlet* (18th literal of
 the luck synset) ~ *şans* is not.
+
+With counts, a term's ``main_synset`` is its most used synset (the unique largest share): the
+clustering keeps a polysemous term with the partners its everyday sense links it to (*change*
+~ *alter*, 20% of *change*'s tagged uses, the largest of its 20 senses, over *change* ~ *switch*).  Not for KeNet: its
+dictionary order put *hayat* apart from *yaşam* and *şüpheli* beside *çirkin* when it was
+tried as that key (docs/BENCHMARKS.md, session 15).
 
 Everything is joins on polars tables, so a build of a million terms costs seconds.
 """
@@ -152,6 +158,19 @@ def main_senses(senses: pl.DataFrame) -> pl.DataFrame:
             .select("synset_id", "term"))
 
 
+def most_used_synsets(ranked: pl.DataFrame) -> pl.DataFrame:
+    """``term_id, main_synset``: each term's synset with the unique largest share of its tagged uses.
+
+    ``ranked`` has ``synset_id, term_id, share`` (share NULL: the counts do not list the term, so
+    it has one synset, which is then its main one).  A tie at the top (polysemous terms that no
+    tagged text uses, all shares equal) gives no row: no sense is the main one.
+    """
+    r = ranked.unique(["term_id", "synset_id"]).with_columns(pl.col("share").fill_null(1.0))
+    top = r.filter(pl.col("share") == pl.col("share").max().over("term_id"))
+    return (top.group_by("term_id").agg(pl.col("synset_id").first().alias("main_synset"), pl.len().alias("n"))
+            .filter(pl.col("n") == 1).select(pl.col("term_id").cast(pl.Int32), "main_synset"))
+
+
 @dataclass(frozen=True)
 class LexiconEvidence:
     """Links between input terms, and which input terms the wordnet knows."""
@@ -164,12 +183,15 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
     """The wordnet's links among ``terms`` (columns ``term_id``, ``term``, normalised as ingest does)."""
     terms = terms.select(pl.col("term_id").cast(pl.Int32), "term")
     senses = wn.senses.select("synset_id", "term").unique().join(terms, on="term", how="inner")
-    known = (senses.group_by("term_id", "term").agg(pl.col("synset_id").n_unique().alias("synsets"))
-             .sort("term_id").with_columns(pl.col("synsets").cast(pl.Int32)))
-    ts = senses.select("synset_id", "term_id")
-
     ranked = senses.join(sense_shares(wn.lang), on=["term", "synset_id"], how="left").select(
         "synset_id", "term_id", "share")
+    known = (senses.group_by("term_id", "term").agg(pl.col("synset_id").n_unique().alias("synsets"))
+             .with_columns(pl.col("synsets").cast(pl.Int32))
+             .join(most_used_synsets(ranked) if wn.lang in SENSE_COUNT_FILES else
+                   pl.DataFrame(schema={"term_id": pl.Int32, "main_synset": pl.Utf8}), on="term_id", how="left")
+             .sort("term_id"))
+    ts = senses.select("synset_id", "term_id")
+
     same = ranked.join(ranked, on="synset_id", suffix="_b").filter(pl.col("term_id") < pl.col("term_id_b"))
     synonym = same.select(pl.col("term_id").alias("x"), pl.col("term_id_b").alias("y"),
                           pl.lit("synonym").alias("relation"), pl.col("synset_id").alias("synset"),

@@ -111,29 +111,32 @@ CREATE OR REPLACE MACRO senses_of(word) AS TABLE
     ORDER BY score DESC, cluster_id;
 
 -- Why a term landed in its cluster: every cluster it voted for in the pruning stage (cluster_votes), best
--- first, and on the chosen row the rule that decided against the runner-up: more synonyms among the members,
--- then cohesion, then the larger summed P(synonym), then the stronger seed. size is NULL for a candidate
+-- first, and on the chosen row the rule that decided against the runner-up: more synonyms through the term's
+-- main sense (lexicon_terms.main_synset), then more synonyms among the members, then cohesion, then the larger
+-- summed P(synonym), then the stronger seed. size is NULL for a candidate
 -- that lost all its members to other clusters. Empty for methods without votes (the baselines).
 CREATE OR REPLACE MACRO votes_of(word) AS TABLE
     WITH q AS (SELECT term_id, term FROM terms WHERE term = lexgraph_norm(word)),
     v AS (
-        SELECT q.term AS term, v.cluster_id AS cluster_id, v.chosen AS chosen, v.synonyms AS synonyms,
+        SELECT q.term AS term, v.cluster_id AS cluster_id, v.chosen AS chosen,
+               v.main_synonyms AS main_synonyms, v.synonyms AS synonyms,
                v.confidence AS confidence, v.cohesion AS cohesion, cs.size AS size,
                cs.representative AS representative
         FROM cluster_votes v JOIN q ON v.term_id = q.term_id
         LEFT JOIN cluster_summary cs ON cs.cluster_id = v.cluster_id),
     runner_up AS (
-        SELECT synonyms, confidence, cohesion FROM v WHERE NOT chosen
-        ORDER BY synonyms DESC, cohesion DESC, confidence DESC LIMIT 1)
+        SELECT main_synonyms, synonyms, confidence, cohesion FROM v WHERE NOT chosen
+        ORDER BY main_synonyms DESC, synonyms DESC, cohesion DESC, confidence DESC LIMIT 1)
     SELECT v.*,
            CASE WHEN NOT v.chosen THEN NULL
                 WHEN r.synonyms IS NULL THEN 'only cluster it joined'
+                WHEN v.main_synonyms > r.main_synonyms THEN 'most synonyms through its main sense'
                 WHEN v.synonyms > r.synonyms THEN 'most synonyms'
                 WHEN v.cohesion > r.cohesion THEN 'tie on synonyms: more cohesive'
                 WHEN v.confidence > r.confidence THEN 'tie on synonyms and cohesion: higher summed P(synonym)'
                 ELSE 'full tie: stronger seed' END AS decided_by
     FROM v LEFT JOIN runner_up r ON true
-    ORDER BY v.chosen DESC, v.synonyms DESC, v.cohesion DESC, v.confidence DESC, v.cluster_id;
+    ORDER BY v.chosen DESC, v.main_synonyms DESC, v.synonyms DESC, v.cohesion DESC, v.confidence DESC, v.cluster_id;
 
 -- Each item of a tree once, under its lowest node: the smallest node holding it (tree_members lists an item
 -- under every node above it too); ties, which only an uncondensed tree has, go to the lower node id.

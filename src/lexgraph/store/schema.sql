@@ -71,9 +71,11 @@ CREATE TABLE IF NOT EXISTS lexicon_links (
 
 -- Input terms the bundled wordnet knows, with their number of synsets.
 CREATE TABLE IF NOT EXISTS lexicon_terms (
-    term_id   INTEGER NOT NULL,
-    term      VARCHAR NOT NULL,
-    synsets   INTEGER NOT NULL
+    term_id     INTEGER NOT NULL,
+    term        VARCHAR NOT NULL,
+    synsets     INTEGER NOT NULL,
+    main_synset VARCHAR                    -- its most used synset by the sense counts (English: the unique largest
+                                           -- share, a monosemous term's only one); NULL on a tie or without counts
 );
 
 -- Morphological analysis of every term (the evidence stage; empty with morphology off).
@@ -158,6 +160,7 @@ CREATE TABLE IF NOT EXISTS cluster_votes (
     term_id     INTEGER NOT NULL,
     cluster_id  INTEGER NOT NULL,
     synonyms    INTEGER NOT NULL,          -- how many of the cluster's members are its synonyms
+    main_synonyms INTEGER NOT NULL,        -- how many of those through its main sense (lexicon_terms.main_synset)
     confidence  DOUBLE NOT NULL,           -- summed P(synonym) to those members
     cohesion    DOUBLE NOT NULL,
     chosen      BOOLEAN NOT NULL
