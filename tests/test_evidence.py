@@ -205,6 +205,31 @@ def test_a_link_through_one_of_many_senses_needs_support(tmp_path: Path) -> None
     assert got[("gün", "sıra")][0] == got[("kulak", "kök")][0] == "lexicon"
 
 
+def test_names_and_abbreviations_need_the_cosine(tmp_path: Path) -> None:
+    # lower-cased, oh and or meet WordNet's OH (Ohio) and OR (operating room); nothing in the embedding space
+    # backs those links, and the model learned them, so they are no synonyms. tv ~ television (TV) has the support.
+    words = ["oh", "ohio", "or", "surgery", "tv", "television"]
+    path = tmp_path / "w.txt"
+    path.write_text("\n".join(words) + "\n", encoding="utf-8")
+    db = tmp_path / "d.duckdb"
+    config = BuildConfig(db=db, sources=[str(path)], lang="en", k=5, min_cosine=0.0, tree=False, progress=False)
+    build(config)
+    with Store(db, read_only=True) as store:
+        links = {(r[0], r[1]): r[2] for r in store.frame("SELECT term_a, term_b, cased FROM lexicon_links "
+                                                          "WHERE relation = 'synonym'").iter_rows()}
+        got = {(r[0], r[1]): r[2:] for r in store.frame(
+            "SELECT r.term_a, r.term_b, r.label, r.evidence, r.detail, c.cosine FROM relations r "
+            "JOIN candidates c USING (a_id, b_id)").iter_rows()}
+        cid = dict(store.frame("SELECT term, cluster_id FROM clusters").iter_rows())
+    assert links[("oh", "ohio")] and links[("or", "surgery")]
+    for pair in [("oh", "ohio"), ("or", "surgery")]:
+        label, evidence, detail, cosine = got[pair]
+        assert cosine < config.lexicon_min_cosine and label != "synonym" and evidence == "model"
+        assert "(a capitalised spelling)" in detail and detail.endswith(": no synonym)")
+        assert cid[pair[0]] != cid[pair[1]]
+    assert got[("television", "tv")][0] == "synonym" and cid["television"] == cid["tv"]
+
+
 def test_the_polysemy_rule_rejects_impossible_settings(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"lexicon_max_senses \(0\) must be at least 1"):
         BuildConfig(db=tmp_path / "d.duckdb", lexicon_max_senses=0)

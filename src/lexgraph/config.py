@@ -68,7 +68,8 @@ class BuildConfig:
                                              "share of both terms' tagged uses (English).")
     lexicon_min_cosine: float = _option(0.35, "Without sense counts (KeNet), a wordnet synonym that is not both "
                                               "terms' main sense decides only at this cosine or more under the "
-                                              "build's encoder.")
+                                              "build's encoder; so does, in any language, one that meets a term "
+                                              "only as a capitalised spelling (oh as Ohio's OH).")
     lexicon_max_senses: int = _option(5, "Without sense counts, a wordnet synonym that is not both terms' main "
                                          "sense, between terms of which one has more synsets than this, decides "
                                          "only when its cosine or the model's P(synonym) reaches "

@@ -20,7 +20,9 @@ it knows, in this order (first match wins):
    * a gloss link under ``min_cosine`` (one side's sense is not known), or a mutual gloss
      (``main_sense`` false) through one of more than ``polysemous_cap`` senses;
    * a synonym or gloss link between a term and a term built on it (a ``derived`` morphology
-     link: KeNet's cross-POS senses put *gece* ~ *geceleri*, *köy* ~ *köylü* in one synset).
+     link: KeNet's cross-POS senses put *gece* ~ *geceleri*, *köy* ~ *köylü* in one synset);
+   * a synonym that meets a term only as a capitalised spelling (``cased``: *oh* ~ *ohio* through
+     Ohio's *OH*, *sun* ~ *sunday*) under ``min_cosine``: a lower-case input word is the common word.
 
    Links that are not decisive (those above, ``troponym``, ``similar``: near-synonyms the
    wordnet keeps apart, such as *acquire* ~ *obtain* or *authentic* ~ *genuine*) leave the
@@ -70,9 +72,15 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
             f"OR (l.relation = 'gloss' AND coalesce(c.cosine, 0) < {float(min_cosine)}) "
             f"OR (l.relation IN ('synonym', 'gloss') AND {capped})")
     weak += " OR (l.relation IN ('synonym', 'gloss') AND md.stem IS NOT NULL)"
+    # a link through a name's or abbreviation's capitals (oh ~ ohio through OH) without the cosine's support: the
+    # model learned that very link, so it cannot make the pair a synonym either (oh ~ ohio P 0.73)
+    cased = f"l.relation = 'synonym' AND coalesce(l.cased, false) AND coalesce(c.cosine, 0) < {float(min_cosine)}"
+    capped = f"(({capped}) OR ({cased}))"
+    weak += f" OR ({cased})"
     decisive = f"l.relation IN ({', '.join(repr(r) for r in DECIDING)}) AND NOT ({weak})"
     detail = ("'wordnet ' || l.relation || coalesce(' ' || l.synset, '') || "
               "coalesce(' (sense share ' || round(l.sense_share, 3) || ')', '') || "
+              "CASE WHEN l.cased THEN ' (a capitalised spelling)' ELSE '' END || "
               "CASE WHEN l.main_sense THEN ' (main sense)' "
               "WHEN l.relation = 'gloss' AND NOT l.main_sense THEN ' (each lists the other)' ELSE '' END || "
               "coalesce(' (built on ' || md.stem || ')', '')")
@@ -81,8 +89,9 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
                "USING (a_id, b_id) LEFT JOIN lexicon_terms ka ON ka.term_id = c.a_id "
                "LEFT JOIN lexicon_terms kb ON kb.term_id = c.b_id")
     # a capped pair is never a synonym, whoever says so (rule 3)
-    detail_3 = (f"{detail} || CASE WHEN {capped} THEN ' (one of ' || {senses} || "
-                "' senses: no synonym)' ELSE '' END")
+    detail_3 = (f"{detail} || CASE WHEN {cased} THEN ' (cosine ' || round(coalesce(c.cosine, 0), 2) || "
+                "': no synonym)' "
+                f"WHEN {capped} THEN ' (one of ' || {senses} || ' senses: no synonym)' ELSE '' END")
     rules = [
         # 0: inflections of one lemma
         "SELECT c.a_id, c.b_id, 'variant' AS label, 'morphology' AS evidence, 'inflections of ' || m.detail "

@@ -4,7 +4,8 @@ A thesaurus builder starts from the best human-curated resource and lets the mod
 it to the words that resource lacks.  This module reads the relations the wordnet states
 *between two input terms* and returns them as plain tables:
 
-``links``   a_id, b_id, term_a, term_b, relation, synset, sense_share, main_sense   (one row per pair, ``a_id < b_id``)
+``links``   a_id, b_id, term_a, term_b, relation, synset, sense_share, main_sense, cased
+            (one row per pair, ``a_id < b_id``)
 ``known``   term_id, term, synsets, main_synset            (input terms the wordnet has)
 
 Relations, strongest first (a pair linked in several ways keeps the first):
@@ -39,6 +40,11 @@ synset is both terms' main sense (``main_sense``) is decisive whatever the cosin
 *sual* (cosine 0.16), *zira* ~ *çünkü*, *gelecek* ~ *istikbal*; *devlet* (18th literal of
 the luck synset) ~ *şans* is not.
 
+Terms are lower-cased, so *oh*, *or*, *sun* meet *OH* (Ohio), *OR* (operating room), *Sun* (Sunday):
+a synonym link where one term meets the synset only as a capitalised spelling (a name or an
+abbreviation) is ``cased``, and it decides only with the cosine's support (*tv* ~ *television*,
+*uk* ~ *britain* have it; *oh* ~ *ohio*, 0.21, does not).
+
 With counts, a term's ``main_synset`` is its most used synset (the unique largest share): the
 clustering keeps a polysemous term with the partners its everyday sense links it to (*change*
 ~ *alter*, 20% of *change*'s tagged uses, the largest of its 20 senses, over *change* ~ *switch*).  Not for KeNet: its
@@ -67,7 +73,8 @@ LINK_RELATIONS: tuple[str, ...] = ("synonym", "antonym", "gloss", "hypernym", "t
 GLOSS_LISTS: frozenset[str] = frozenset({"tr"})
 
 _LINK_SCHEMA = {"a_id": pl.Int32, "b_id": pl.Int32, "term_a": pl.Utf8, "term_b": pl.Utf8,
-                "relation": pl.Utf8, "synset": pl.Utf8, "sense_share": pl.Float32, "main_sense": pl.Boolean}
+                "relation": pl.Utf8, "synset": pl.Utf8, "sense_share": pl.Float32, "main_sense": pl.Boolean,
+                "cased": pl.Boolean}
 
 #: Sense-count tables shipped per wordnet language (terms with two or more senses only).
 SENSE_COUNT_FILES: dict[str, str] = {"en": "wn31_sense_counts.tsv.gz"}
@@ -183,6 +190,10 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
     """The wordnet's links among ``terms`` (columns ``term_id``, ``term``, normalised as ingest does)."""
     terms = terms.select(pl.col("term_id").cast(pl.Int32), "term")
     senses = wn.senses.select("synset_id", "term").unique().join(terms, on="term", how="inner")
+    # a term meets a synset *cased* when every spelling there that folds to it has capitals (OH, Sun)
+    cased = (wn.senses.join(terms, on="term", how="inner")
+             .group_by("synset_id", "term_id").agg((pl.col("lemma") != pl.col("lemma").str.to_lowercase()).all()
+                                                   .alias("cased")))
     ranked = senses.join(sense_shares(wn.lang), on=["term", "synset_id"], how="left").select(
         "synset_id", "term_id", "share")
     known = (senses.group_by("term_id", "term").agg(pl.col("synset_id").n_unique().alias("synsets"))
@@ -192,11 +203,14 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
              .sort("term_id"))
     ts = senses.select("synset_id", "term_id")
 
-    same = ranked.join(ranked, on="synset_id", suffix="_b").filter(pl.col("term_id") < pl.col("term_id_b"))
+    same = (ranked.join(cased, on=["synset_id", "term_id"]).join(
+        ranked.join(cased, on=["synset_id", "term_id"]), on="synset_id", suffix="_b")
+        .filter(pl.col("term_id") < pl.col("term_id_b")))
     synonym = same.select(pl.col("term_id").alias("x"), pl.col("term_id_b").alias("y"),
                           pl.lit("synonym").alias("relation"), pl.col("synset_id").alias("synset"),
                           pl.min_horizontal(pl.col("share").fill_null(1.0), pl.col("share_b").fill_null(1.0))
-                          .cast(pl.Float32).alias("sense_share"))
+                          .cast(pl.Float32).alias("sense_share"),
+                          (pl.col("cased") | pl.col("cased_b")).alias("cased"))
     main = main_senses(wn.senses.join(terms, on="term", how="semi")).join(terms, on="term").select(
         "synset_id", "term_id", pl.lit(True).alias("main"))
     if wn.lang in SENSE_COUNT_FILES:             # counts decide; the structural rule is for wordnets without them
@@ -244,8 +258,8 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
              .filter(pl.col("x") != pl.col("y"))
              .with_columns(pl.min_horizontal("x", "y").alias("a_id"), pl.max_horizontal("x", "y").alias("b_id"),
                            pl.col("relation").replace_strict(rank, return_dtype=pl.Int32).alias("_rank"))
-             .sort(["a_id", "b_id", "_rank", "main_sense", "sense_share", "synset"],
-                   descending=[False, False, False, True, True, False], nulls_last=True)
+             .sort(["a_id", "b_id", "_rank", "main_sense", "sense_share", "cased", "synset"],
+                   descending=[False, False, False, True, True, False, False], nulls_last=True)
              .unique(["a_id", "b_id"], keep="first", maintain_order=True))
     names = terms.rename({"term_id": "id"})
     links = (links.join(names.rename({"id": "a_id", "term": "term_a"}), on="a_id")

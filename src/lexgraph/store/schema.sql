@@ -65,8 +65,10 @@ CREATE TABLE IF NOT EXISTS lexicon_links (
     synset    VARCHAR,                     -- the synset behind the link (NULL for literal-level antonyms)
     sense_share REAL,                      -- synonyms: the smaller of the two terms' shares of tagged uses for that
                                            -- synset (English; 1 = monosemous; NULL: no counts, as for KeNet)
-    main_sense BOOLEAN                     -- synonyms, wordnets without counts (KeNet): the synset is both terms' main
+    main_sense BOOLEAN,                    -- synonyms, wordnets without counts (KeNet): the synset is both terms' main
                                            -- sense by the dictionary's structure (NULL where counts decide)
+    cased      BOOLEAN                     -- synonyms: a term meets the synset only as a capitalised spelling, a name
+                                           -- or an abbreviation (oh as Ohio's OH, sun as Sunday's Sun)
 );
 
 -- Input terms the bundled wordnet knows, with their number of synsets.
