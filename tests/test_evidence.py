@@ -230,6 +230,26 @@ def test_names_and_abbreviations_need_the_cosine(tmp_path: Path) -> None:
     assert got[("television", "tv")][0] == "synonym" and cid["television"] == cid["tv"]
 
 
+def test_without_sense_counts_a_hub_keeps_its_nearest_sense(tmp_path: Path) -> None:
+    # KeNet links cilt (skin; a book's binding) to deri (skin) and to kap, kapak (cover). By numbers cilt sits with
+    # the two covers; its nearest wordnet partner in the embedding space is deri, so skin is its main sense.
+    words = ["cilt", "deri", "kap", "kapak"]
+    path = tmp_path / "w.txt"
+    path.write_text("\n".join(words) + "\n", encoding="utf-8")
+    db = tmp_path / "d.duckdb"
+    build(BuildConfig(db=db, sources=[str(path)], lang="tr", k=3, min_cosine=0.0, tree=False, progress=False))
+    with Store(db, read_only=True) as store:
+        cosine = dict(store.frame("SELECT term_a || '~' || term_b, cosine FROM candidates").iter_rows())
+        labels = dict(store.frame("SELECT term_a || '~' || term_b, label FROM relations").iter_rows())
+        groups = {frozenset(r[0]) for r in
+                  store.frame("SELECT list(term) FROM clusters GROUP BY cluster_id").iter_rows()}
+        votes = store.frame("SELECT synonyms, main_synonyms, decided_by FROM votes_of('cilt') WHERE chosen")
+    assert all(labels[p] == "synonym" for p in ("cilt~deri", "cilt~kap", "cilt~kapak", "kap~kapak"))
+    assert cosine["cilt~deri"] > max(cosine["cilt~kap"], cosine["cilt~kapak"])
+    assert groups == {frozenset({"cilt", "deri"}), frozenset({"kap", "kapak"})}
+    assert votes.rows() == [(1, 1, "most synonyms through its main sense")]
+
+
 def test_the_polysemy_rule_rejects_impossible_settings(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"lexicon_max_senses \(0\) must be at least 1"):
         BuildConfig(db=tmp_path / "d.duckdb", lexicon_max_senses=0)

@@ -77,12 +77,26 @@ def load_graph(store: Store, gate: float, with_candidates: bool = True,
     return graph_from_frames(terms, relations, candidates, gate=gate, score=score, main=main), terms
 
 
-#: Directed main links ``from_id, to_id``: a wordnet synonym link whose synset is ``from``'s most used
-#: sense (``lexicon_terms.main_synset``, English); the hard vote counts them first.
-MAIN_LINKS_SQL = """
-    SELECT k.term_id AS from_id, CASE WHEN k.term_id = l.a_id THEN l.b_id ELSE l.a_id END AS to_id
-    FROM lexicon_links l JOIN lexicon_terms k ON k.term_id IN (l.a_id, l.b_id) AND k.main_synset = l.synset
-    WHERE l.relation = 'synonym' ORDER BY from_id, to_id"""
+#: Without sense counts, a term's main sense is the synset of its nearest wordnet partner, if that is this near.
+MAIN_SENSE_COSINE = 0.5
+
+#: Directed main links ``from_id, to_id``: a wordnet synonym (or KeNet gloss) link through ``from``'s main sense.
+#: The main sense is the most used synset by the sense counts (``lexicon_terms.main_synset``, English); without
+#: counts (KeNet), the synset of the term's nearest partner in the embedding space, when the candidate cosine
+#: reaches MAIN_SENSE_COSINE: an embedding mostly holds a word's everyday sense (*cilt* ~ *deri*, skin, 0.6,
+#: over *cilt* ~ *kapak*, a book's cover). KeNet's own order of senses was tried as the key and read worse.
+#: The hard vote counts these links first.
+MAIN_LINKS_SQL = f"""
+    WITH link AS (SELECT l.a_id, l.b_id, l.synset, c.cosine FROM lexicon_links l JOIN candidates c USING (a_id, b_id)
+                  WHERE l.relation IN ('synonym', 'gloss')),
+    dir AS (SELECT a_id AS t, b_id AS u, synset, cosine FROM link
+            UNION ALL SELECT b_id, a_id, synset, cosine FROM link),
+    nearest AS (SELECT t, synset FROM dir WHERE cosine >= {MAIN_SENSE_COSINE}
+                QUALIFY row_number() OVER (PARTITION BY t ORDER BY cosine DESC, synset) = 1),
+    main AS (SELECT k.term_id AS t, coalesce(k.main_synset, n.synset) AS synset
+             FROM lexicon_terms k LEFT JOIN nearest n ON n.t = k.term_id)
+    SELECT d.t AS from_id, d.u AS to_id FROM dir d JOIN main m ON m.t = d.t AND m.synset = d.synset
+    ORDER BY from_id, to_id"""
 
 
 #: Inflected forms that follow another form of their lemma: ``term_id, term, head_id, head`` (the

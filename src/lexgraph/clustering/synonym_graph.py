@@ -13,7 +13,7 @@ the baselines on igraph, and both must see exactly the same graph.
 * candidate    -- every candidate pair with its cosine (optional), for the cosine-threshold
   baseline, which clusters the embedding graph rather than the discriminator's;
 * main link    -- a directed pair ``t -> u`` (optional): the edge t ~ u goes through t's most
-  used sense (a wordnet with sense counts says which), so of t's clusters the one holding such
+  used sense (the clusters stage says which: MAIN_LINKS_SQL), so of t's clusters the one holding such
   partners is its everyday meaning (*change* ~ *alter*, not *change* ~ *switch*).
 """
 

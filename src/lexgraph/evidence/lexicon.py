@@ -47,9 +47,10 @@ abbreviation) is ``cased``, and it decides only with the cosine's support (*tv* 
 
 With counts, a term's ``main_synset`` is its most used synset (the unique largest share): the
 clustering keeps a polysemous term with the partners its everyday sense links it to (*change*
-~ *alter*, 20% of *change*'s tagged uses, the largest of its 20 senses, over *change* ~ *switch*).  Not for KeNet: its
-dictionary order put *hayat* apart from *yaşam* and *şüpheli* beside *çirkin* when it was
-tried as that key (docs/BENCHMARKS.md, session 15).
+~ *alter*, 20% of *change*'s tagged uses, the largest of its 20 senses, over *change* ~ *switch*).
+Not from KeNet's dictionary order: as that key it put *hayat* apart from *yaşam* and *şüpheli*
+beside *çirkin* (docs/BENCHMARKS.md); without counts the clustering stage takes the synset of
+the term's nearest partner in the embedding space instead.
 
 Everything is joins on polars tables, so a build of a million terms costs seconds.
 """

@@ -112,7 +112,8 @@ CREATE OR REPLACE MACRO senses_of(word) AS TABLE
 
 -- Why a term landed in its cluster: every cluster it voted for in the pruning stage (cluster_votes), best
 -- first, and on the chosen row the rule that decided against the runner-up: more synonyms through the term's
--- main sense (lexicon_terms.main_synset), then more synonyms among the members, then cohesion, then the larger
+-- main sense (English: lexicon_terms.main_synset; Turkish: its nearest wordnet partner's synset), then more
+-- synonyms among the members, then cohesion, then the larger
 -- summed P(synonym), then the stronger seed. size is NULL for a candidate
 -- that lost all its members to other clusters. Empty for methods without votes (the baselines).
 CREATE OR REPLACE MACRO votes_of(word) AS TABLE

@@ -162,7 +162,7 @@ CREATE TABLE IF NOT EXISTS cluster_votes (
     term_id     INTEGER NOT NULL,
     cluster_id  INTEGER NOT NULL,
     synonyms    INTEGER NOT NULL,          -- how many of the cluster's members are its synonyms
-    main_synonyms INTEGER NOT NULL,        -- how many of those through its main sense (lexicon_terms.main_synset)
+    main_synonyms INTEGER NOT NULL,        -- how many of those through its main sense (QUERYING: votes_of)
     confidence  DOUBLE NOT NULL,           -- summed P(synonym) to those members
     cohesion    DOUBLE NOT NULL,
     chosen      BOOLEAN NOT NULL
