@@ -90,6 +90,7 @@ def main() -> None:
         for lexicon in args.lexicon:
             for closed in args.closed if lexicon != "none" else ["yes"]:
                 db = args.out / f"{lang}_{lexicon}_{closed}.duckdb"
+                db.unlink(missing_ok=True)      # a fresh build: a kept file would resume, its stages skipped
                 t = time.perf_counter()
                 build(BuildConfig(db=db, sources=[str(words)], lang=lang, lexicon=lexicon,
                                   lexicon_closed=closed == "yes", progress=False))

@@ -80,6 +80,9 @@ class BuildConfig:
                                               "support, and the pair is no synonym edge even when the model says "
                                               "so (it learned the wordnet's pairs: its P there is the link "
                                               "remembered).")
+    lexicon_similar_cosine: float = _option(0.7, "A wordnet SIMILAR_TO link between two adjectives' most used "
+                                                 "senses (English sense counts) decides synonym at this cosine or "
+                                                 "more (rich ~ wealthy, afraid ~ scared); 1 turns it off.")
     synonym_gate: float = _option(0.70, "Keep a synonym edge when its score >= this.")
     edge_score: str = _option("p_synonym", "Edge score the gate applies to: p_synonym, or p_synonym*cosine "
                                            "(try gate 0.35).")
@@ -126,6 +129,8 @@ class BuildConfig:
             raise ValueError(f"lexicon_max_senses ({self.lexicon_max_senses}) must be at least 1")
         if self.lexicon_polysemous_cap < 1:
             raise ValueError(f"lexicon_polysemous_cap ({self.lexicon_polysemous_cap}) must be at least 1")
+        if not 0.0 <= self.lexicon_similar_cosine <= 1.0:
+            raise ValueError(f"lexicon_similar_cosine ({self.lexicon_similar_cosine}) must lie in [0, 1]")
         if not 0.0 <= self.lexicon_polysemous_support <= 1.0:
             raise ValueError(f"lexicon_polysemous_support ({self.lexicon_polysemous_support}) must lie in [0, 1]")
         if self.engine not in ENGINES:

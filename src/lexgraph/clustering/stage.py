@@ -85,10 +85,12 @@ MAIN_SENSE_COSINE = 0.5
 #: counts (KeNet, or English terms whose counts tie), the synset of the term's nearest partner in the embedding
 #: space, when the candidate cosine reaches MAIN_SENSE_COSINE: an embedding mostly holds a word's everyday sense (*cilt* ~ *deri*, skin, 0.6,
 #: over *cilt* ~ *kapak*, a book's cover). KeNet's own order of senses was tried as the key and read worse.
-#: The hard vote counts these links first.
+#: A ``similar`` link between both terms' most used senses is a main link from the satellite to its head (its
+#: ``synset`` is the satellite's: *huge* counts *big*, while *big* counts *large*, its synset-mate, not *huge*).
+#: The hard vote counts these links first (those that are synonym edges).
 MAIN_LINKS_SQL = f"""
     WITH link AS (SELECT l.a_id, l.b_id, l.synset, c.cosine FROM lexicon_links l JOIN candidates c USING (a_id, b_id)
-                  WHERE l.relation IN ('synonym', 'gloss')),
+                  WHERE l.relation IN ('synonym', 'gloss') OR (l.relation = 'similar' AND l.main_sense)),
     dir AS (SELECT a_id AS t, b_id AS u, synset, cosine FROM link
             UNION ALL SELECT b_id, a_id, synset, cosine FROM link),
     nearest AS (SELECT t, synset FROM dir WHERE cosine >= {MAIN_SENSE_COSINE}

@@ -24,7 +24,10 @@ it knows, in this order (first match wins):
    * a synonym that meets a term only as a capitalised spelling (``cased``: *oh* ~ *ohio* through
      Ohio's *OH*, *sun* ~ *sunday*) under ``min_cosine``: a lower-case input word is the common word.
 
-   Links that are not decisive (those above, ``troponym``, ``similar``: near-synonyms the
+   A ``similar`` link between both terms' most used senses (English counts: ``main_sense``) is a
+   decisive ``synonym`` at ``similar_cosine`` or more (*rich* ~ *wealthy*, *afraid* ~ *scared*:
+   WordNet's satellites of an adjective's everyday sense).
+   Links that are not decisive (those above, ``troponym``, other ``similar`` links: near-synonyms the
    wordnet keeps apart, such as *acquire* ~ *obtain* or *authentic* ~ *genuine*) leave the
    pair to the model, and the ``detail`` column says which link the pair has; where the
    wordnet has no sense counts, a pair it links through one of more than ``polysemous_cap``
@@ -45,7 +48,8 @@ DECIDING: tuple[str, ...] = ("synonym", "antonym", "gloss", "hypernym")
 
 
 def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses: int,
-                  polysemous_support: float, polysemous_cap: int, sense_counts: bool) -> str:
+                  polysemous_support: float, polysemous_cap: int, sense_counts: bool,
+                  similar_cosine: float = 1.0) -> str:
     """A query yielding ``(a_id, b_id, label, evidence, detail)`` for the candidate pairs the evidence decides.
 
     Every rule yields rows with a priority; each pair keeps its first rule's row.  ``max_senses`` and
@@ -55,6 +59,8 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
     ``polysemous_cap`` synsets nothing backs it (no cosine tells which of *almak*'s 44 senses a link means).
     Without ``sense_counts``, the model cannot make such a pair a synonym either: it learned the wordnet's own
     pairs, so its P(synonym) on a rare sense of a hub is the same link remembered (*kalmak* ~ *olmak* 0.74).
+    ``similar_cosine``: a ``similar`` link between both terms' most used senses (``main_sense``) decides
+    ``synonym`` at this cosine or more (1: never).
     """
     # Without sense counts a term's senses are taken as equally likely. A link that is not both terms' main sense
     # (a gloss link with main_sense NULL comes from the defining term's main sense; a mutual one is false) through
@@ -77,7 +83,9 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
     cased = f"l.relation = 'synonym' AND coalesce(l.cased, false) AND coalesce(c.cosine, 0) < {float(min_cosine)}"
     capped = f"(({capped}) OR ({cased}))"
     weak += f" OR ({cased})"
-    decisive = f"l.relation IN ({', '.join(repr(r) for r in DECIDING)}) AND NOT ({weak})"
+    decisive = (f"(l.relation IN ({', '.join(repr(r) for r in DECIDING)}) AND NOT ({weak})) "
+                f"OR (l.relation = 'similar' AND coalesce(l.main_sense, false) "
+                f"AND coalesce(c.cosine, 0) >= {float(similar_cosine)})")
     detail = ("'wordnet ' || l.relation || coalesce(' ' || l.synset, '') || "
               "coalesce(' (sense share ' || round(l.sense_share, 3) || ')', '') || "
               "CASE WHEN l.cased THEN ' (a capitalised spelling)' ELSE '' END || "
@@ -98,7 +106,8 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
         "AS detail, 0 AS priority FROM candidates c JOIN morphology_links m USING (a_id, b_id) "
         "WHERE m.relation = 'variant'",
         # 1: a decisive wordnet link
-        f"SELECT c.a_id, c.b_id, CASE WHEN l.relation = 'gloss' THEN 'synonym' ELSE l.relation END, 'lexicon', "
+        f"SELECT c.a_id, c.b_id, CASE WHEN l.relation IN ('gloss', 'similar') THEN 'synonym' ELSE l.relation END, "
+        "'lexicon', "
         f"{detail}, 1 FROM candidates c "
         f"JOIN lexicon_links l USING (a_id, b_id) JOIN relations r USING (a_id, b_id) {derived} WHERE {decisive}",
         # 2: a form and its negation
@@ -127,9 +136,10 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
 
 
 def apply_decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses: int,
-                        polysemous_support: float, polysemous_cap: int, sense_counts: bool) -> str:
+                        polysemous_support: float, polysemous_cap: int, sense_counts: bool,
+                        similar_cosine: float = 1.0) -> str:
     """An UPDATE that writes the evidence's decisions into ``relations``."""
     decided = decisions_sql(closed, min_share, min_cosine, max_senses, polysemous_support, polysemous_cap,
-                            sense_counts)
+                            sense_counts, similar_cosine)
     return (f"UPDATE relations AS r SET label = d.label, evidence = d.evidence, detail = d.detail "
             f"FROM ({decided}) AS d WHERE r.a_id = d.a_id AND r.b_id = d.b_id")

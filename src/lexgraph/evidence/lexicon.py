@@ -19,7 +19,8 @@ Relations, strongest first (a pair linked in several ways keeps the first):
               (*affetmek*: "Herhangi bir kötü davranış için ceza vermekten vazgeçmek; bağışlamak"),
               or each term lists the other in a definition of any of its senses (*aktif*: "Çok çalışan,
               canlı, hareketli, etkin", *etkin*: "Canlı, hareketli, aktif"; ``main_sense`` false)
-``similar``   SIMILAR_TO between their synsets (adjective clusters: *huge* ~ *large*)
+``similar``   SIMILAR_TO between their synsets (adjective clusters: *huge* ~ *large*; ``main_sense``
+              true when the two synsets are both terms' most used senses, English)
 
 WordNet joins words through rare senses (*ass* ~ *can*, *deal* ~ *pot*, *plane* ~ *flat*).
 For English the bundled ``data/wn31_sense_counts.tsv.gz`` (derived from Princeton WordNet 3.1's
@@ -44,6 +45,10 @@ Terms are lower-cased, so *oh*, *or*, *sun* meet *OH* (Ohio), *OR* (operating ro
 a synonym link where one term meets the synset only as a capitalised spelling (a name or an
 abbreviation) is ``cased``, and it decides only with the cosine's support (*tv* ~ *television*,
 *uk* ~ *britain* have it; *oh* ~ *ohio*, 0.21, does not).
+
+A ``similar`` link between the two terms' most used senses (counts only) has ``main_sense``
+true: WordNet's adjective satellites of an everyday sense (*rich* ~ *wealthy*, *afraid* ~
+*scared*, *dead* ~ *deceased*), which decide ``synonym`` at a high cosine (``decide.py``).
 
 With counts, a term's ``main_synset`` is its most used synset (the unique largest share): the
 clustering keeps a polysemous term with the partners its everyday sense links it to (*change*
@@ -197,10 +202,11 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
                                                    .alias("cased")))
     ranked = senses.join(sense_shares(wn.lang), on=["term", "synset_id"], how="left").select(
         "synset_id", "term_id", "share")
+    most_used = (most_used_synsets(ranked) if wn.lang in SENSE_COUNT_FILES else
+                 pl.DataFrame(schema={"term_id": pl.Int32, "main_synset": pl.Utf8}))
     known = (senses.group_by("term_id", "term").agg(pl.col("synset_id").n_unique().alias("synsets"))
              .with_columns(pl.col("synsets").cast(pl.Int32))
-             .join(most_used_synsets(ranked) if wn.lang in SENSE_COUNT_FILES else
-                   pl.DataFrame(schema={"term_id": pl.Int32, "main_synset": pl.Utf8}), on="term_id", how="left")
+             .join(most_used, on="term_id", how="left")
              .sort("term_id"))
     ts = senses.select("synset_id", "term_id")
 
@@ -225,11 +231,12 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
                                  .alias("main_sense"))
                    .drop("main", "main_b"))
 
-    def synset_links(types: tuple[str, ...], relation: str) -> pl.DataFrame:
+    def synset_links(types: tuple[str, ...], relation: str, target: bool = False) -> pl.DataFrame:
         rel = wn.relations.filter(pl.col("type").is_in(types)).select("source", "target")
         return (rel.join(ts.rename({"synset_id": "source", "term_id": "x"}), on="source")
                 .join(ts.rename({"synset_id": "target", "term_id": "y"}), on="target")
-                .select("x", "y", pl.lit(relation).alias("relation"), pl.col("source").alias("synset")))
+                .select("x", "y", pl.lit(relation).alias("relation"), pl.col("source").alias("synset"),
+                        *(["target"] if target else [])))
 
     term_id = dict(zip(terms["term"].to_list(), terms["term_id"].to_list()))
     ant = wn.antonym_pairs()
@@ -242,7 +249,17 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
     hyper = synset_links(("HYPERNYM", "HYPONYM"), "hypernym").with_columns(
         pl.when(pl.col("synset").is_in(verbs.implode())).then(pl.lit("troponym")).otherwise("relation")
         .alias("relation"))
-    parts = [synonym, antonym, hyper, synset_links(("SIMILAR_TO",), "similar")]
+    # a SIMILAR_TO link between the two terms' most used senses (counts only): rich ~ wealthy, afraid ~ scared.
+    # WordNet 3.1's XML names the satellite by its own id only as a source (a head's SR points at "...-a"), so
+    # ``synset`` is the satellite's.
+    similar = synset_links(("SIMILAR_TO",), "similar", target=True)
+    if wn.lang in SENSE_COUNT_FILES:
+        similar = (similar.join(most_used.rename({"term_id": "x", "main_synset": "mx"}), on="x", how="left")
+                   .join(most_used.rename({"term_id": "y", "main_synset": "my"}), on="y", how="left")
+                   .with_columns(((pl.col("mx") == pl.col("synset")) & (pl.col("my") == pl.col("target")))
+                                 .fill_null(False).alias("main_sense"))
+                   .drop("mx", "my"))
+    parts = [synonym, antonym, hyper, similar.drop("target")]
     if wn.lang in GLOSS_LISTS:
         # a main-sense gloss (main_sense NULL: the defining term's main sense, the other's unknown) over a
         # mutual one through other senses (main_sense false, dropped where the pair has the first)

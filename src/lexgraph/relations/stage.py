@@ -63,7 +63,8 @@ class RelationsStage:
                 "lexicon_min_share": config.lexicon_min_share, "lexicon_min_cosine": config.lexicon_min_cosine,
                 "lexicon_max_senses": config.lexicon_max_senses,
                 "lexicon_polysemous_support": config.lexicon_polysemous_support,
-                "lexicon_polysemous_cap": config.lexicon_polysemous_cap}
+                "lexicon_polysemous_cap": config.lexicon_polysemous_cap,
+                "lexicon_similar_cosine": config.lexicon_similar_cosine}
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
         model = load_model(config.relations_model, config.lang)
@@ -87,7 +88,8 @@ class RelationsStage:
         store.con.execute(apply_decisions_sql(config.lexicon_closed, config.lexicon_min_share,
                                               config.lexicon_min_cosine, config.lexicon_max_senses,
                                               config.lexicon_polysemous_support,
-                                              config.lexicon_polysemous_cap, config.lang in SENSE_COUNT_FILES))
+                                              config.lexicon_polysemous_cap, config.lang in SENSE_COUNT_FILES,
+                                              config.lexicon_similar_cosine))
         run.counts["pairs"] = scored
         for lab, source, n in store.con.execute(
                 "SELECT label, evidence, count(*) FROM relations GROUP BY ALL ORDER BY ALL").fetchall():

@@ -66,7 +66,8 @@ CREATE TABLE IF NOT EXISTS lexicon_links (
     sense_share REAL,                      -- synonyms: the smaller of the two terms' shares of tagged uses for that
                                            -- synset (English; 1 = monosemous; NULL: no counts, as for KeNet)
     main_sense BOOLEAN,                    -- synonyms, wordnets without counts (KeNet): the synset is both terms' main
-                                           -- sense by the dictionary's structure (NULL where counts decide)
+                                           -- sense by the dictionary's structure (NULL where counts decide);
+                                           -- similar (English): the two synsets are both terms' most used senses
     cased      BOOLEAN                     -- synonyms: a term meets the synset only as a capitalised spelling, a name
                                            -- or an abbreviation (oh as Ohio's OH, sun as Sunday's Sun)
 );
