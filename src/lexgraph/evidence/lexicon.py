@@ -200,8 +200,8 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
     cased = (wn.senses.join(terms, on="term", how="inner")
              .group_by("synset_id", "term_id").agg((pl.col("lemma") != pl.col("lemma").str.to_lowercase()).all()
                                                    .alias("cased")))
-    ranked = senses.join(sense_shares(wn.lang), on=["term", "synset_id"], how="left").select(
-        "synset_id", "term_id", "share")
+    ranked = (senses.join(sense_shares(wn.lang), on=["term", "synset_id"], how="left")
+              .join(cased, on=["synset_id", "term_id"]).select("synset_id", "term_id", "share", "cased"))
     most_used = (most_used_synsets(ranked) if wn.lang in SENSE_COUNT_FILES else
                  pl.DataFrame(schema={"term_id": pl.Int32, "main_synset": pl.Utf8}))
     known = (senses.group_by("term_id", "term").agg(pl.col("synset_id").n_unique().alias("synsets"))
@@ -210,9 +210,7 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
              .sort("term_id"))
     ts = senses.select("synset_id", "term_id")
 
-    same = (ranked.join(cased, on=["synset_id", "term_id"]).join(
-        ranked.join(cased, on=["synset_id", "term_id"]), on="synset_id", suffix="_b")
-        .filter(pl.col("term_id") < pl.col("term_id_b")))
+    same = ranked.join(ranked, on="synset_id", suffix="_b").filter(pl.col("term_id") < pl.col("term_id_b"))
     synonym = same.select(pl.col("term_id").alias("x"), pl.col("term_id_b").alias("y"),
                           pl.lit("synonym").alias("relation"), pl.col("synset_id").alias("synset"),
                           pl.min_horizontal(pl.col("share").fill_null(1.0), pl.col("share_b").fill_null(1.0))
