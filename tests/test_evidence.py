@@ -61,7 +61,7 @@ def test_sense_shares_tell_main_senses_from_rare_ones(en_links: pl.DataFrame) ->
     # plane ~ airplane is plane's most used sense; plane ~ flat a rare adjective sense
     assert link(en_links, "airplane", "plane")["sense_share"] > 0.3
     assert link(en_links, "flat", "plane")["sense_share"] < 0.1
-    assert en_links["main_sense"].is_null().all()       # counts decide in English
+    assert en_links.filter(pl.col("relation") == "synonym")["main_sense"].is_null().all()  # counts decide in English
     shares = sense_shares("en")
     assert shares.group_by("term").agg(pl.col("share").sum())["share"].is_between(0.999, 1.001).all()
     assert sense_shares("tr").height == 0           # KeNet has no counts: the cosine rule applies instead
@@ -248,6 +248,25 @@ def test_without_sense_counts_a_hub_keeps_its_nearest_sense(tmp_path: Path) -> N
     assert cosine["cilt~deri"] > max(cosine["cilt~kap"], cosine["cilt~kapak"])
     assert groups == {frozenset({"cilt", "deri"}), frozenset({"kap", "kapak"})}
     assert votes.rows() == [(1, 1, "most synonyms through its main sense")]
+
+
+def test_a_hypernym_between_everyday_senses_is_left_to_the_model(tmp_path: Path) -> None:
+    # aim's and goal's most used senses are a direct hyponym and its hypernym: near-synonyms as often as not in
+    # everyday use, so the model decides; canine ~ dog joins dog's main sense to a rarer sense of canine (the tooth
+    # is canine's everyday sense), and the wordnet's hypernym label stands.
+    words = ["aim", "goal", "canine", "dog", "journey", "trip"]
+    links = lexicon_evidence(load_wordnet("en"), pl.DataFrame({"term_id": range(len(words)), "term": words})).links
+    assert link(links, "aim", "goal")["main_sense"] and link(links, "journey", "trip")["main_sense"]
+    assert link(links, "canine", "dog")["relation"] == "hypernym" and not link(links, "canine", "dog")["main_sense"]
+    path = tmp_path / "w.txt"
+    path.write_text("\n".join(words) + "\n", encoding="utf-8")
+    db = tmp_path / "d.duckdb"
+    build(BuildConfig(db=db, sources=[str(path)], k=5, min_cosine=0.0, tree=False, progress=False))
+    with Store(db, read_only=True) as store:
+        got = {(r[0], r[1]): r[2:] for r in store.frame(
+            "SELECT term_a, term_b, label, evidence, detail FROM relations").iter_rows()}
+    assert got[("aim", "goal")][1] == "model" and got[("aim", "goal")][2].endswith("(main sense)")
+    assert got[("canine", "dog")][:2] == ("hypernym", "lexicon")
 
 
 def test_the_polysemy_rule_rejects_impossible_settings(tmp_path: Path) -> None:

@@ -22,7 +22,10 @@ it knows, in this order (first match wins):
    * a synonym or gloss link between a term and a term built on it (a ``derived`` morphology
      link: KeNet's cross-POS senses put *gece* ~ *geceleri*, *köy* ~ *köylü* in one synset);
    * a synonym that meets a term only as a capitalised spelling (``cased``: *oh* ~ *ohio* through
-     Ohio's *OH*, *sun* ~ *sunday*) under ``min_cosine``: a lower-case input word is the common word.
+     Ohio's *OH*, *sun* ~ *sunday*) under ``min_cosine``: a lower-case input word is the common word;
+   * a hypernym link between both terms' most used senses (English counts: ``main_sense``): read by
+     hand, such pairs are synonyms or near-synonyms in everyday use as often as not (*aim* ~ *goal*,
+     *journey* ~ *trip*, *method* ~ *technique*, *task* ~ *work*), so the model decides them.
 
    A ``similar`` link between both terms' most used senses (English counts: ``main_sense``) is a
    decisive ``synonym`` at ``similar_cosine`` or more (*rich* ~ *wealthy*, *afraid* ~ *scared*:
@@ -78,6 +81,9 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
             f"OR (l.relation = 'gloss' AND coalesce(c.cosine, 0) < {float(min_cosine)}) "
             f"OR (l.relation IN ('synonym', 'gloss') AND {capped})")
     weak += " OR (l.relation IN ('synonym', 'gloss') AND md.stem IS NOT NULL)"
+    # a hypernym between both terms' everyday senses is a near-synonym as often as not (aim ~ goal, journey ~ trip,
+    # method ~ technique beside task ~ work): the model tells which, at its gate
+    weak += " OR (l.relation = 'hypernym' AND coalesce(l.main_sense, false))"
     # a link through a name's or abbreviation's capitals (oh ~ ohio through OH) without the cosine's support: the
     # model learned that very link, so it cannot make the pair a synonym either (oh ~ ohio P 0.73)
     cased = f"l.relation = 'synonym' AND coalesce(l.cased, false) AND coalesce(c.cosine, 0) < {float(min_cosine)}"

@@ -12,7 +12,8 @@ Relations, strongest first (a pair linked in several ways keeps the first):
 
 ``synonym``   the two share a synset (``synset`` names one of them)
 ``antonym``   an ANTONYM link between them (literal-level in English, synset-level in KeNet)
-``hypernym``  one's synset is a direct hypernym of the other's (*car* ~ *vehicle*)
+``hypernym``  one's synset is a direct hypernym of the other's (*car* ~ *vehicle*; ``main_sense``
+              true when the two synsets are both terms' most used senses, English: *aim* ~ *goal*)
 ``troponym``  the same between verb synsets (*acquire* ~ *obtain*: WordNet's verb hierarchy is
               manner-of, and many such pairs are synonyms in everyday use)
 ``gloss``     (KeNet) the definition of one term's main sense lists the other as a synonym
@@ -243,21 +244,26 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
                             "y": [term_id[t] for t in ant["term_b"].to_list()]},
                            schema={"x": pl.Int32, "y": pl.Int32}).with_columns(pl.lit("antonym").alias("relation"))
 
+    def between_main_senses(links: pl.DataFrame) -> pl.DataFrame:
+        """``main_sense``: the link joins x's most used synset (``synset``) to y's (``target``); counts only."""
+        if wn.lang not in SENSE_COUNT_FILES:
+            return links
+        return (links.join(most_used.rename({"term_id": "x", "main_synset": "mx"}), on="x", how="left")
+                .join(most_used.rename({"term_id": "y", "main_synset": "my"}), on="y", how="left")
+                .with_columns(((pl.col("mx") == pl.col("synset")) & (pl.col("my") == pl.col("target")))
+                              .fill_null(False).alias("main_sense"))
+                .drop("mx", "my"))
+
     verbs = wn.synsets.filter(pl.col("pos") == "v").get_column("synset_id")
-    hyper = synset_links(("HYPERNYM", "HYPONYM"), "hypernym").with_columns(
+    # a hypernym link between both terms' most used senses (counts only): aim ~ goal, journey ~ trip
+    hyper = between_main_senses(synset_links(("HYPERNYM", "HYPONYM"), "hypernym", target=True)).with_columns(
         pl.when(pl.col("synset").is_in(verbs.implode())).then(pl.lit("troponym")).otherwise("relation")
         .alias("relation"))
     # a SIMILAR_TO link between the two terms' most used senses (counts only): rich ~ wealthy, afraid ~ scared.
     # WordNet 3.1's XML names the satellite by its own id only as a source (a head's SR points at "...-a"), so
     # ``synset`` is the satellite's.
-    similar = synset_links(("SIMILAR_TO",), "similar", target=True)
-    if wn.lang in SENSE_COUNT_FILES:
-        similar = (similar.join(most_used.rename({"term_id": "x", "main_synset": "mx"}), on="x", how="left")
-                   .join(most_used.rename({"term_id": "y", "main_synset": "my"}), on="y", how="left")
-                   .with_columns(((pl.col("mx") == pl.col("synset")) & (pl.col("my") == pl.col("target")))
-                                 .fill_null(False).alias("main_sense"))
-                   .drop("mx", "my"))
-    parts = [synonym, antonym, hyper, similar.drop("target")]
+    similar = between_main_senses(synset_links(("SIMILAR_TO",), "similar", target=True))
+    parts = [synonym, antonym, hyper.drop("target"), similar.drop("target")]
     if wn.lang in GLOSS_LISTS:
         # a main-sense gloss (main_sense NULL: the defining term's main sense, the other's unknown) over a
         # mutual one through other senses (main_sense false, dropped where the pair has the first)
