@@ -41,7 +41,12 @@ def graphs(draw: st.DrawFn) -> SynonymGraph:
     p = np.array([p[2] for p in pairs] + [0.05] * len(ants), dtype=np.float32)
     label = np.array(["synonym"] * len(pairs) + ["antonym"] * len(ants))
     names = [f"t{i:02d}" for i in draw(st.permutations(range(n)))]
-    return build_synonym_graph(n, a, b, p, label, names=names)
+    # main links: some synonym pairs go through one end's main sense (either direction, or both)
+    picks = draw(st.lists(st.tuples(st.integers(0, max(len(pairs) - 1, 0)), st.booleans()), max_size=10))
+    picks = [(i, flip) for i, flip in picks if i < len(pairs)]
+    main = (np.array([pairs[i][1] if flip else pairs[i][0] for i, flip in picks], dtype=np.int64),
+            np.array([pairs[i][0] if flip else pairs[i][1] for i, flip in picks], dtype=np.int64))
+    return build_synonym_graph(n, a, b, p, label, names=names, main=main)
 
 
 def partition(labels: np.ndarray, names: np.ndarray) -> set[frozenset[str]]:
@@ -152,6 +157,32 @@ def test_softhard_blocks_a_weak_chain_and_keeps_polysemy() -> None:
     assert make_estimator("components", cosine_threshold=0.5).fit(g).labels_.max() == 0
     votes = est.votes_.filter(pl.col("node") == 2)
     assert votes.filter(pl.col("chosen"))["synonyms"].to_list() == [2]     # c sits with its 2 synonyms
+
+
+def test_a_lone_term_offers_its_partner_the_partners_main_sense() -> None:
+    # sick sits in the triangle {mad, sick, upset}; ill's link to sick goes through sick's main sense (and ill's),
+    # but ill cannot join the triangle (one synonym of two), and badly, ill's other partner, keeps its main sense
+    # with seriously.  Alone, ill offers sick {ill, sick}, and sick takes it: none of its triangle partners is main.
+    names = ["badly", "ill", "mad", "seriously", "sick", "upset"]
+    ix = {t: i for i, t in enumerate(names)}
+    edges = [("sick", "upset", 0.85), ("sick", "mad", 0.92), ("ill", "sick", 0.87), ("badly", "ill", 0.78),
+             ("badly", "seriously", 0.83), ("mad", "upset", 0.8)]
+    a, b = np.array([ix[x] for x, _, _ in edges]), np.array([ix[y] for _, y, _ in edges])
+    p, label = np.array([w for _, _, w in edges]), np.array(["synonym"] * len(edges))
+    main = (np.array([ix["ill"], ix["sick"], ix["badly"]]), np.array([ix["sick"], ix["ill"], ix["seriously"]]))
+    g = build_synonym_graph(6, a, b, p, label, names=names, main=main)
+    alone = SoftHardClustering(pair_lone=False).fit(g)
+    assert frozenset({"ill"}) in partition(alone.labels_, g.names) and alone.n_lone_pairs_ == 0
+    est = SoftHardClustering().fit(g)
+    assert partition(est.labels_, g.names) == {frozenset({"ill", "sick"}), frozenset({"mad", "upset"}),
+                                               frozenset({"badly", "seriously"})}
+    assert est.n_lone_pairs_ == 1
+    won = est.votes_.filter((pl.col("node") == ix["sick"]) & pl.col("chosen")).row(0, named=True)
+    assert (won["cluster"], won["main_synonyms"], won["synonyms"]) == (est.labels_[ix["ill"]], 1, 1)
+    assert est.votes_.filter(pl.col("node") == ix["sick"])["chosen"].sum() == 1
+    # without a main link through sick's sense the offer is not made: sick's triangle holds more synonyms
+    g2 = build_synonym_graph(6, a, b, p, label, names=names, main=(main[0][[0, 2]], main[1][[0, 2]]))
+    assert frozenset({"ill"}) in partition(SoftHardClustering().fit(g2).labels_, g2.names)
 
 
 def test_a_hub_keeps_the_partner_of_its_main_sense() -> None:

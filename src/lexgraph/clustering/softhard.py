@@ -26,6 +26,11 @@ its tight group {broad, extensive, large, wide}).  Candidates hold no
 cannot-link pair (joins are blocked and same-round conflicts resolved), so neither do the
 hard clusters, which are subsets of them.  Every vote is kept in ``votes_``.
 
+Then each term the vote left alone offers a pair to a partner whose link to it goes through the
+partner's main sense, and the partner casts one more vote (``pair_lone``): *ill* cannot join
+{mad, sick, upset} (one synonym of two others), but its link is *sick*'s everyday sense, which
+that triangle does not hold, so sick takes {ill, sick}.  A pair holds no antonyms either.
+
 Everything is sparse-matrix algebra over all candidates at once (``A @ M`` with ``M`` the
 node-by-candidate membership matrix), so a round costs one sparse product; the Python
 loops run over passes and rounds (a few dozen iterations), never over nodes or edges.
@@ -89,6 +94,15 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         *change* {alter, change}), so a weak orphan cannot pull it out of a good cluster, and a
         candidate that grows until its orphan would fail the join rule falls back to its core, the
         orphan and that neighbour.
+    pair_lone:
+        After the vote, each term it left alone (a singleton with synonym edges) offers a pair to
+        a partner whose link to it goes through the *partner's* main sense, and the partner takes
+        the pair when that is its better vote (the same key as the hard stage: the pair holds one
+        main-sense synonym, and its current cluster none, or one with fewer synonyms ...): *ill*,
+        alone because *sick* sits with *upset* and two of two are needed to join them, offers
+        *sick* {ill, sick}, the link through sick's everyday sense; {sick, upset} was not.  The
+        partner's vote decides, never the lone term's, so a term cannot pull a hub out of a cluster
+        that holds its main sense (that was half wrong, measured three times: BENCHMARKS).
     random_state:
         Seed of the tie-break order (None: alphabetical order of the names).
 
@@ -105,6 +119,7 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
                                     pass cap stopped seeding (0 unless it did)
     n_orphan_seeds_ : int           candidates seeded by terms left outside every candidate
                                     (``seed_orphans``)
+    n_lone_pairs_ : int             pairs a lone term and its partner formed after the vote (``pair_lone``)
 
     Cluster ids in ``senses_`` / ``votes_`` are in the same id space as ``labels_``;
     candidates that lost every member to other clusters get ids ``>= n_clusters_``.
@@ -116,16 +131,19 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         "max_passes": Interval(Integral, 1, 1000, none_ok=True),
         "tol": Interval(Real, 0.0, 1.0),
         "seed_orphans": Options((True, False)),
+        "pair_lone": Options((True, False)),
         "random_state": Interval(Integral, 0, 2**63 - 1, none_ok=True),
     }
 
     def __init__(self, *, join_share: float = 0.51, max_rounds: int = 10, max_passes: int | None = 100,
-                 tol: float = 0.01, seed_orphans: bool = True, random_state: int | None = 0) -> None:
+                 tol: float = 0.01, seed_orphans: bool = True, pair_lone: bool = True,
+                 random_state: int | None = 0) -> None:
         self.join_share = join_share
         self.max_rounds = max_rounds
         self.max_passes = max_passes
         self.tol = tol
         self.seed_orphans = seed_orphans
+        self.pair_lone = pair_lone
         self.random_state = random_state
 
     def fit(self, graph: SynonymGraph, y: None = None) -> SoftHardClustering:
@@ -141,6 +159,7 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         codes, k = self._expand_all(graph, A, rank)
         self.n_candidates_ = k
         self._prune(graph, A, W, codes, k, rank)
+        self.n_lone_pairs_ = self._pair_lone(graph, A, W, rank) if self.pair_lone else 0
         return self
 
     # -- stage 1 ---------------------------------------------------------------------------------
@@ -298,6 +317,65 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
                                     "confidence": conf, "cohesion": cohesion[clus], "chosen": chosen},
                                    schema=VOTES_SCHEMA)
 
+    def _pair_lone(self, graph: SynonymGraph, A: sp.csr_matrix, W: sp.csr_matrix, rank: np.ndarray) -> int:
+        """Lone terms offer their main-sense partners a pair (``pair_lone``); returns how many pairs formed.
+
+        One sweep, vectorised: each partner takes its best offer (weight, then rank), each lone term
+        its best taker; the partner leaves its cluster (which keeps its other members) and the
+        pair takes the lone term's cluster id.  ``votes_`` and ``senses_`` gain the pair's rows.
+        """
+        labels = self.labels_
+        size = np.bincount(labels, minlength=self.n_clusters_)
+        main = graph.main_links.multiply(A).tocsr()       # main links that are edges (the graph's own are)
+        main.sort_indices()
+        u, t = main.nonzero()                              # u -> t: the edge goes through u's main sense
+        ok = (size[labels[t]] == 1) & (size[labels[u]] >= 2)
+        u, t = u[ok], t[ok]
+        if u.size == 0:
+            return 0
+        w = np.rint(_values_at(W, u, t)).astype(np.int64)
+        chosen = self.votes_.filter(pl.col("chosen"))
+        at = np.full(graph.n, -1, dtype=np.int64)
+        at[chosen["node"].to_numpy()] = np.arange(chosen.height)
+        cur = at[u]
+        c_main, c_syn = chosen["main_synonyms"].to_numpy()[cur], chosen["synonyms"].to_numpy()[cur]
+        c_coh = chosen["cohesion"].to_numpy()[cur]
+        c_conf = np.rint(chosen["confidence"].to_numpy()[cur] * _MICRO).astype(np.int64)
+        # the pair's vote (main 1, synonyms 1, cohesion 1, confidence w) against the partner's chosen one
+        better = (c_main < 1) | ((c_main == 1) & ((c_syn < 1) | ((c_syn == 1) & (
+            (c_coh < 1.0) | ((c_coh == 1.0) & (c_conf < w))))))
+        u, t, w = u[better], t[better], w[better]
+        if u.size == 0:
+            return 0
+        order = np.lexsort((rank[t], w, u))              # each partner takes its best offer ...
+        last = np.r_[u[order][1:] != u[order][:-1], True]
+        u, t, w = u[order][last], t[order][last], w[order][last]
+        order = np.lexsort((rank[u], w, t))              # ... and each lone term keeps its best taker
+        last = np.r_[t[order][1:] != t[order][:-1], True]
+        u, t, w = u[order][last], t[order][last], w[order][last]
+        pair = labels[t]
+        labels[u] = pair
+        votes = self.votes_.with_columns(
+            pl.when(pl.col("chosen") & pl.col("node").is_in(u.tolist())).then(False).otherwise(pl.col("chosen"))
+            .alias("chosen"))
+        has = np.zeros(graph.n, dtype=bool)
+        has[chosen["node"].to_numpy()] = True
+        lone_new = ~has[t]                                # lone terms that never voted get a row too
+        nodes = np.concatenate([u, t[lone_new]])
+        clus = np.concatenate([pair, pair[lone_new]])
+        mains = np.concatenate([np.ones(u.size, np.int64), _values_at(main, t[lone_new], u[lone_new])])
+        conf = np.concatenate([w, w[lone_new]]) / _MICRO
+        add = pl.DataFrame({"node": nodes, "cluster": clus, "synonyms": np.ones(nodes.size, np.int64),
+                            "main_synonyms": mains.astype(np.int64), "confidence": conf,
+                            "cohesion": np.ones(nodes.size), "chosen": np.ones(nodes.size, bool)},
+                           schema=VOTES_SCHEMA)
+        self.votes_ = pl.concat([votes, add])
+        self.senses_ = pl.concat([self.senses_, pl.DataFrame(
+            {"node": nodes, "cluster": clus, "synonyms": np.ones(nodes.size, np.int64),
+             "score": np.ones(nodes.size)}, schema=SENSES_SCHEMA)])
+        self.labels_ = labels
+        return int(u.size)
+
 
 _MICRO = 1_000_000
 
@@ -315,6 +393,8 @@ def _micro_units(W: sp.csr_matrix) -> sp.csr_matrix:
 
 def _values_at(P: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """``P[rows, cols]`` as a float64 vector (zeros where P has no entry)."""
+    if len(rows) == 0:                  # scipy answers an empty fancy index with a sparse matrix
+        return np.zeros(0)
     P = P.tocsr()
     P.sort_indices()
     return np.asarray(P[rows, cols], dtype=np.float64).ravel()
