@@ -269,6 +269,29 @@ def test_a_hypernym_between_everyday_senses_is_left_to_the_model(tmp_path: Path)
     assert got[("canine", "dog")][:2] == ("hypernym", "lexicon")
 
 
+def test_a_form_the_wordnet_does_not_list_is_known_by_its_lemma(tmp_path: Path) -> None:
+    # word lists from text are inflected: KeNet lists göndermek and çekilmek, not gönderdi and çekildi. Known by their
+    # lemmas, the two are in the wordnet and not linked (closed world), where the model alone called such past
+    # tenses of unrelated verbs synonyms; yanıtı meets cevap through yanıt, a link the model then decides (the
+    # analyser's lemma may be wrong). A negated form keeps its own spelling, and kitaplar follows kitap anyway.
+    words = ["gönderdi", "çekildi", "sonucunda", "sonuçları", "yanıtı", "cevap", "gelmedi", "kitaplar", "kitap"]
+    path = tmp_path / "w.txt"
+    path.write_text("\n".join(words) + "\n", encoding="utf-8")
+    db = tmp_path / "d.duckdb"
+    build(BuildConfig(db=db, sources=[str(path)], lang="tr", k=8, min_cosine=0.0, tree=False, progress=False))
+    with Store(db, read_only=True) as store:
+        known = dict(store.frame("SELECT term, lemma FROM lexicon_terms").iter_rows())
+        got = {(r[0], r[1]): r[2:] for r in store.frame(
+            "SELECT r.term_a, r.term_b, r.label, r.evidence, r.detail, l.via_lemma FROM relations r "
+            "LEFT JOIN lexicon_links l USING (a_id, b_id)").iter_rows()}
+    assert known["gönderdi"] == "göndermek" and known["çekildi"] == "çekilmek" and known["sonucunda"] == "sonuç"
+    assert known["kitap"] is None and known["cevap"] is None and known["yanıtı"] == "yanıt"
+    assert "gelmedi" not in known and "kitaplar" not in known and "sonuçları" not in known   # sonuçları follows
+    assert got[("gönderdi", "çekildi")] == ("unrelated", "lexicon", "both in the wordnet, not linked", None)
+    label, evidence, detail, via = got[("cevap", "yanıtı")]
+    assert evidence == "model" and via and detail.startswith("wordnet synonym") and "(through a lemma)" in detail
+
+
 def test_the_polysemy_rule_rejects_impossible_settings(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"lexicon_max_senses \(0\) must be at least 1"):
         BuildConfig(db=tmp_path / "d.duckdb", lexicon_max_senses=0)

@@ -23,6 +23,9 @@ it knows, in this order (first match wins):
      link: KeNet's cross-POS senses put *gece* ~ *geceleri*, *köy* ~ *köylü* in one synset);
    * a synonym that meets a term only as a capitalised spelling (``cased``: *oh* ~ *ohio* through
      Ohio's *OH*, *sun* ~ *sunday*) under ``min_cosine``: a lower-case input word is the common word;
+   * a synonym or gloss link of a form the wordnet does not list, through its lemma (``via_lemma``:
+     *sonucunda* ~ *neticesinde* as *sonuç* ~ *netice*): the analyser may have chosen a wrong lemma
+     (*cengiz*, a name, read as *cenk*, war), so the model decides;
    * a hypernym link between both terms' most used senses (English counts: ``main_sense``): read by
      hand, such pairs are synonyms or near-synonyms in everyday use as often as not (*aim* ~ *goal*,
      *journey* ~ *trip*, *method* ~ *technique*, *task* ~ *work*), so the model decides them.
@@ -36,8 +39,9 @@ it knows, in this order (first match wins):
    wordnet has no sense counts, a pair it links through one of more than ``polysemous_cap``
    senses of a term is never a synonym (the model's next class stands: it learned the
    wordnet's pairs, so its P there is the same link remembered);
-2. *closed world* (optional): both terms are in the wordnet (``lexicon_terms``) and it links
-   them in no way: ``unrelated``.  WordNet-style resources are precise but incomplete, so
+2. *closed world* (optional): both terms are in the wordnet (``lexicon_terms``, by their own
+   spelling or, for a form it does not list, by its lemma: *gönderdi* ~ *çekildi* as *göndermek* ~
+   *çekilmek*) and it links them in no way: ``unrelated``.  WordNet-style resources are precise but incomplete, so
    this is the precision-first choice; ``lexicon_closed=False`` leaves such pairs to the model.
 
 The model's probabilities stay in the ``p_*`` columns; ``evidence`` and ``detail`` say who
@@ -81,6 +85,9 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
             f"OR (l.relation = 'gloss' AND coalesce(c.cosine, 0) < {float(min_cosine)}) "
             f"OR (l.relation IN ('synonym', 'gloss') AND {capped})")
     weak += " OR (l.relation IN ('synonym', 'gloss') AND md.stem IS NOT NULL)"
+    # a form the wordnet does not list, linked through its lemma: the analyser's lemma may be wrong (cengiz read as
+    # cenk, war), so such a link only says the two are related, and the model decides; its absence still counts
+    weak += " OR (l.relation IN ('synonym', 'gloss') AND coalesce(l.via_lemma, false))"
     # a hypernym between both terms' everyday senses is a near-synonym as often as not (aim ~ goal, journey ~ trip,
     # method ~ technique beside task ~ work): the model tells which, at its gate
     weak += " OR (l.relation = 'hypernym' AND coalesce(l.main_sense, false))"
@@ -95,6 +102,7 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
     detail = ("'wordnet ' || l.relation || coalesce(' ' || l.synset, '') || "
               "coalesce(' (sense share ' || round(l.sense_share, 3) || ')', '') || "
               "CASE WHEN l.cased THEN ' (a capitalised spelling)' ELSE '' END || "
+              "CASE WHEN l.via_lemma THEN ' (through a lemma)' ELSE '' END || "
               "CASE WHEN l.main_sense THEN ' (main sense)' "
               "WHEN l.relation = 'gloss' AND NOT l.main_sense THEN ' (each lists the other)' ELSE '' END || "
               "coalesce(' (built on ' || md.stem || ')', '')")

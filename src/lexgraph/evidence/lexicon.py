@@ -4,9 +4,12 @@ A thesaurus builder starts from the best human-curated resource and lets the mod
 it to the words that resource lacks.  This module reads the relations the wordnet states
 *between two input terms* and returns them as plain tables:
 
-``links``   a_id, b_id, term_a, term_b, relation, synset, sense_share, main_sense, cased
+``links``   a_id, b_id, term_a, term_b, relation, synset, sense_share, main_sense, cased, via_lemma
             (one row per pair, ``a_id < b_id``)
-``known``   term_id, term, synsets, main_synset            (input terms the wordnet has)
+``known``   term_id, term, synsets, main_synset, lemma     (input terms the wordnet has)
+
+Word lists taken from text are inflected (*gönderdi*, *sonucunda*); given the morphology, a form the
+wordnet does not list is asked as its lemma (``lemma``, ``via_lemma``; :func:`lemma_lookups`).
 
 Relations, strongest first (a pair linked in several ways keeps the first):
 
@@ -81,7 +84,8 @@ GLOSS_LISTS: frozenset[str] = frozenset({"tr"})
 
 _LINK_SCHEMA = {"a_id": pl.Int32, "b_id": pl.Int32, "term_a": pl.Utf8, "term_b": pl.Utf8,
                 "relation": pl.Utf8, "synset": pl.Utf8, "sense_share": pl.Float32, "main_sense": pl.Boolean,
-                "cased": pl.Boolean}
+                "cased": pl.Boolean, "via_lemma": pl.Boolean}
+_KNOWN_SCHEMA = {"term_id": pl.Int32, "term": pl.Utf8, "synsets": pl.Int32, "main_synset": pl.Utf8, "lemma": pl.Utf8}
 
 #: Sense-count tables shipped per wordnet language (terms with two or more senses only).
 SENSE_COUNT_FILES: dict[str, str] = {"en": "wn31_sense_counts.tsv.gz"}
@@ -193,8 +197,51 @@ class LexiconEvidence:
     known: pl.DataFrame
 
 
-def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
-    """The wordnet's links among ``terms`` (columns ``term_id``, ``term``, normalised as ingest does)."""
+def lemma_lookups(wn: WordNet, terms: pl.DataFrame, analysis: pl.DataFrame) -> pl.DataFrame:
+    """``term_id, term, lookup``: the spelling under which the wordnet is asked about each input term.
+
+    A term the wordnet lists is asked as itself.  A form it does not list (*gönderdi*, *çekildi*, *sonucunda*)
+    is asked as its lemma (*göndermek*, *çekilmek*, *sonuç*; ``analysis``: the morphology stage's ``term_id,
+    lemma, negated``) when the wordnet lists that lemma and the lemma is no input term (else the form follows
+    it into its cluster anyway), and the form is the first such one of that lemma (the others follow it).  A
+    negated form keeps its own spelling: *gelmedi* does not mean *gelmek*.  Without this the model alone
+    judged such forms, and called two past tenses of unrelated verbs synonyms for sharing the suffix.
+    """
+    terms = terms.select(pl.col("term_id").cast(pl.Int32), "term")
+    listed = wn.senses.select("term").unique()
+    known = terms.join(listed, on="term", how="semi")["term_id"]
+    inputs = terms["term"]
+    lemma = (analysis.select(pl.col("term_id").cast(pl.Int32), "lemma", "negated")
+             .join(terms, on="term_id")
+             .filter(~pl.col("term_id").is_in(known.implode()) & ~pl.col("negated") & (pl.col("lemma") != pl.col("term"))
+                     & ~pl.col("lemma").is_in(inputs.implode()))
+             .join(listed.rename({"term": "lemma"}), on="lemma", how="semi")
+             .sort("term_id").unique("lemma", keep="first")
+             .select("term_id", pl.col("lemma").alias("lookup")))
+    return (terms.join(lemma, on="term_id", how="left")
+            .with_columns(pl.col("lookup").fill_null(pl.col("term"))).sort("term_id"))
+
+
+def lexicon_evidence(wn: WordNet, terms: pl.DataFrame, analysis: pl.DataFrame | None = None) -> LexiconEvidence:
+    """The wordnet's links among ``terms`` (columns ``term_id``, ``term``, normalised as ingest does).
+
+    With ``analysis`` (the morphology stage's ``term_id, lemma, negated``), forms the wordnet does not list
+    are asked as their lemmas (:func:`lemma_lookups`); ``links`` and ``known`` still name the input terms.
+    """
+    if analysis is not None:
+        lookups = lemma_lookups(wn, terms, analysis)
+        found = lexicon_evidence(wn, lookups.select("term_id", pl.col("lookup").alias("term")))
+        spell = lookups.select("term_id", "term")
+        by_lemma = lookups.filter(pl.col("lookup") != pl.col("term"))["term_id"].implode()
+        links = (found.links.drop("term_a", "term_b")
+                 .join(spell.rename({"term_id": "a_id", "term": "term_a"}), on="a_id")
+                 .join(spell.rename({"term_id": "b_id", "term": "term_b"}), on="b_id")
+                 .with_columns((pl.col("a_id").is_in(by_lemma) | pl.col("b_id").is_in(by_lemma)).alias("via_lemma"))
+                 .select(list(_LINK_SCHEMA)).sort("a_id", "b_id"))
+        known = (found.known.drop("term").join(lookups, on="term_id")
+                 .with_columns(pl.when(pl.col("lookup") != pl.col("term")).then(pl.col("lookup")).alias("lemma"))
+                 .select(list(_KNOWN_SCHEMA)).sort("term_id"))
+        return LexiconEvidence(links=links, known=known)
     terms = terms.select(pl.col("term_id").cast(pl.Int32), "term")
     senses = wn.senses.select("synset_id", "term").unique().join(terms, on="term", how="inner")
     # a term meets a synset *cased* when every spelling there that folds to it has capitals (OH, Sun)
@@ -206,9 +253,9 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
     most_used = (most_used_synsets(ranked) if wn.lang in SENSE_COUNT_FILES else
                  pl.DataFrame(schema={"term_id": pl.Int32, "main_synset": pl.Utf8}))
     known = (senses.group_by("term_id", "term").agg(pl.col("synset_id").n_unique().alias("synsets"))
-             .with_columns(pl.col("synsets").cast(pl.Int32))
+             .with_columns(pl.col("synsets").cast(pl.Int32), pl.lit(None, dtype=pl.Utf8).alias("lemma"))
              .join(most_used, on="term_id", how="left")
-             .sort("term_id"))
+             .select(list(_KNOWN_SCHEMA)).sort("term_id"))
     ts = senses.select("synset_id", "term_id")
 
     same = ranked.join(ranked, on="synset_id", suffix="_b").filter(pl.col("term_id") < pl.col("term_id_b"))
@@ -286,5 +333,6 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame) -> LexiconEvidence:
     names = terms.rename({"term_id": "id"})
     links = (links.join(names.rename({"id": "a_id", "term": "term_a"}), on="a_id")
              .join(names.rename({"id": "b_id", "term": "term_b"}), on="b_id")
+             .with_columns(pl.lit(False).alias("via_lemma"))
              .select(list(_LINK_SCHEMA)).cast(_LINK_SCHEMA).sort("a_id", "b_id"))
     return LexiconEvidence(links=links, known=known)

@@ -52,8 +52,10 @@ class EvidenceStage:
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
         terms = store.frame("SELECT term_id, term FROM terms ORDER BY term_id")
+        analysis = None
         if config.morphology:
             morph = morphology_evidence(config.lang, terms)
+            analysis = morph.analysis
             run.counts["parsed"] = int(morph.analysis["parsed"].sum())
             store.append("morphology", morph.analysis)
             store.append("morphology_links", morph.links)
@@ -62,7 +64,7 @@ class EvidenceStage:
         if lexicon_name(config) is None:
             run.counts["links"] = 0
             return
-        evidence = lexicon_evidence(load_wordnet(config.lang, lexicon_file(config.lang)), terms)
+        evidence = lexicon_evidence(load_wordnet(config.lang, lexicon_file(config.lang)), terms, analysis)
         run.counts["known_terms"] = store.append("lexicon_terms", evidence.known)
         run.counts["links"] = store.append("lexicon_links", evidence.links)
         for relation, n in evidence.links.group_by("relation").len().sort("relation").iter_rows():

@@ -68,8 +68,10 @@ CREATE TABLE IF NOT EXISTS lexicon_links (
     main_sense BOOLEAN,                    -- synonyms, wordnets without counts (KeNet): the synset is both terms' main
                                            -- sense by the dictionary's structure (NULL where counts decide);
                                            -- similar (English): the two synsets are both terms' most used senses
-    cased      BOOLEAN                     -- synonyms: a term meets the synset only as a capitalised spelling, a name
+    cased      BOOLEAN,                    -- synonyms: a term meets the synset only as a capitalised spelling, a name
                                            -- or an abbreviation (oh as Ohio's OH, sun as Sunday's Sun)
+    via_lemma  BOOLEAN                     -- a term the wordnet does not list is linked through its lemma
+                                           -- (gönderdi as göndermek: lexicon_terms.lemma)
 );
 
 -- Input terms the bundled wordnet knows, with their number of synsets.
@@ -77,8 +79,10 @@ CREATE TABLE IF NOT EXISTS lexicon_terms (
     term_id     INTEGER NOT NULL,
     term        VARCHAR NOT NULL,
     synsets     INTEGER NOT NULL,
-    main_synset VARCHAR                    -- its most used synset by the sense counts (English: the unique largest
+    main_synset VARCHAR,                   -- its most used synset by the sense counts (English: the unique largest
                                            -- share, a monosemous term's only one); NULL on a tie or without counts
+    lemma       VARCHAR                    -- the lemma the wordnet knows the term by when it does not list the term
+                                           -- itself (sonucunda as sonuç); NULL when it lists the term
 );
 
 -- Morphological analysis of every term (the evidence stage; empty with morphology off).
