@@ -84,6 +84,11 @@ class BuildConfig:
                                                  "senses (English sense counts) decides synonym at this cosine or "
                                                  "more (rich ~ wealthy, afraid ~ scared); 1 turns it off.")
     synonym_gate: float = _option(0.70, "Keep a synonym edge when its score >= this.")
+    unlinked_gate: float = _option(0.9, "With lexicon evidence, the model's synonym between two terms the lexicon "
+                                        "does not relate (one of them unknown to it: a name, a function word) is "
+                                        "an edge only at this P(synonym) or more; on such words its synonyms are "
+                                        "right about one time in ten (docs/BENCHMARKS.md). Without a lexicon, "
+                                        "--synonym-gate decides every pair.")
     edge_score: str = _option("p_synonym", "Edge score the gate applies to: p_synonym, or p_synonym*cosine "
                                            "(try gate 0.35).")
     join_share: float = _option(0.51, "A term joins a cluster when more than this share of it are its synonyms.")
@@ -117,6 +122,8 @@ class BuildConfig:
             raise ValueError(f"index must be one of {', '.join(INDEX_KINDS)}; got {self.index!r}")
         if not 0.0 <= self.synonym_gate <= 1.0:
             raise ValueError(f"synonym_gate ({self.synonym_gate}) must lie in [0, 1]")
+        if not 0.0 <= self.unlinked_gate <= 1.0:
+            raise ValueError(f"unlinked_gate ({self.unlinked_gate}) must lie in [0, 1]")
         if self.tree_method not in TREE_METHODS:
             raise ValueError(f"tree_method must be one of {', '.join(TREE_METHODS)}; got {self.tree_method!r}")
         if self.edge_score not in EDGE_SCORES:

@@ -313,7 +313,8 @@ def eval_clusters(
                 used = params_as_built(store, "clusters") | given(synonym_gate=synonym_gate, edge_score=edge_score,
                                                                   join_share=join_share)
                 gate, score, share = used["synonym_gate"], used["edge_score"], used["join_share"]
-                df = compare_methods(store, gold, gate=gate, join_share=share, score=score)
+                df = compare_methods(store, gold, gate=gate, join_share=share, score=score,
+                                     unlinked_gate=used.get("unlinked_gate"))
                 title += f" (graph: {score} >= {gate}, join share {share})"
             else:
                 df = evaluate_store(store, gold)

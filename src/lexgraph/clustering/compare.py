@@ -38,7 +38,8 @@ SINGLETONS = "singletons (reference)"
 def compare_methods(store: Store, gold: str | Gold, gate: float = 0.70, join_share: float = 0.51,
                     random_state: int = 0, cosine_thresholds: tuple[float, ...] = (0.7, 0.8),
                     methods: tuple[str, ...] = METHODS, reference: bool = True,
-                    score: str = "p_synonym", tune_cosine: bool = True) -> pl.DataFrame:
+                    score: str = "p_synonym", tune_cosine: bool = True,
+                    unlinked_gate: float | None = None) -> pl.DataFrame:
     """Every method on the same synonym graph of ``store``, one row each (fit time in ``seconds``).
 
     The cosine baseline runs once per threshold in ``cosine_thresholds`` (as components@T);
@@ -48,12 +49,14 @@ def compare_methods(store: Store, gold: str | Gold, gate: float = 0.70, join_sha
     ``reference`` adds a last row with every term alone: pairwise F1 0, and the BCubed F1 a
     clustering must beat to have gained anything over doing nothing (with few synonym edges,
     BCubed precision 1 of singletons dominates BCubed F1).  ``score``: the edge score the gate
-    applies to (:data:`lexgraph.clustering.synonym_graph.EDGE_SCORES`).
+    applies to (:data:`lexgraph.clustering.synonym_graph.EDGE_SCORES`); ``unlinked_gate`` as in
+    :func:`~lexgraph.clustering.stage.load_graph`.
     """
     g = load_gold(gold) if isinstance(gold, str) else gold
     # The graph the clusters stage clusters: inflected forms left out, then attached to their lemma's cluster.
     followers = store.frame(FOLLOWERS_SQL)
-    graph, terms = load_graph(store, gate, with_candidates=True, score=score, skip=followers)
+    graph, terms = load_graph(store, gate, with_candidates=True, score=score, skip=followers,
+                              unlinked_gate=unlinked_gate)
     if graph.n_edges == 0 and graph.cand_src is None:
         raise ValueError(f"{store.path} has no relations or candidates to cluster")
     runs: list[tuple[str, object]] = []

@@ -42,12 +42,17 @@ MAIN_SENSE_SHARE = 0.5
 
 
 def load_graph(store: Store, gate: float, with_candidates: bool = True,
-               score: str = "p_synonym", skip: pl.DataFrame | None = None) -> tuple[SynonymGraph, pl.DataFrame]:
+               score: str = "p_synonym", skip: pl.DataFrame | None = None,
+               unlinked_gate: float | None = None) -> tuple[SynonymGraph, pl.DataFrame]:
     """The build's synonym graph, and its ``terms(term_id, term)`` in node order.
 
     ``score`` as in :func:`graph_from_frames` (``p_synonym*cosine`` always reads the candidates).
     ``skip`` (a frame with ``term_id``) leaves those terms and their pairs out of the graph.
+    ``unlinked_gate``: a model synonym between two terms the lexicon does not relate (no ``lexicon_links``
+    row) needs this P(synonym) too (None: no such test; a build without lexicon has no links at all).
     """
+    unlinked = ("" if unlinked_gate is None else
+                f"WHEN r.evidence = 'model' AND l.a_id IS NULL AND r.p_synonym < {float(unlinked_gate)!r} THEN 0.0 ")
     terms = store.frame("SELECT term_id, term FROM terms ORDER BY term_id")
     # Evidence decides the pairs it knows: its synonyms are edges whatever the gate, weighted between the
     # gate and 1 by the pair's cosine (so a tie between a term's senses goes to the one nearer in the
@@ -58,7 +63,7 @@ def load_graph(store: Store, gate: float, with_candidates: bool = True,
     relations = store.frame(
         "SELECT r.a_id, r.b_id, r.label, CASE WHEN r.evidence = 'model' AND r.label <> 'synonym' "
         "AND r.p_synonym >= greatest(r.p_antonym, r.p_cohyponym, r.p_unrelated) THEN 0.0 "
-        "WHEN r.evidence = 'model' THEN r.p_synonym "
+        f"{unlinked}WHEN r.evidence = 'model' THEN r.p_synonym "
         "WHEN r.label = 'synonym' AND r.evidence = 'lexicon' "
         f"AND coalesce(l.main_sense, l.sense_share >= {MAIN_SENSE_SHARE}, false) THEN 1.0 "
         "WHEN r.label = 'synonym' THEN ?::FLOAT + (1 - ?::FLOAT) * greatest(0, least(1, coalesce(c.cosine, 0))) "
@@ -170,6 +175,11 @@ def cluster_tables(graph: SynonymGraph, terms: pl.DataFrame, estimator: Any, met
     return ClusterResult(clusters, summary, senses, votes)
 
 
+def unlinked_gate(config: BuildConfig) -> float | None:
+    """The build's ``unlinked_gate``, which only a build with lexicon evidence applies."""
+    return None if config.lexicon == "none" else config.unlinked_gate
+
+
 class ClusterStage:
     """Pipeline stage: cluster the synonym graph with ``config.cluster_method``."""
 
@@ -179,13 +189,14 @@ class ClusterStage:
     def params(self, config: BuildConfig) -> dict[str, Any]:
         check_params("BuildConfig", {"cluster_method": config.cluster_method}, {"cluster_method": Options(METHODS)})
         return {"method": config.cluster_method, "synonym_gate": config.synonym_gate, "edge_score": config.edge_score,
-                "join_share": config.join_share, "random_state": config.random_state}
+                "unlinked_gate": unlinked_gate(config), "join_share": config.join_share,
+                "random_state": config.random_state}
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
         # Inflected forms are not clustered: each follows another form of its lemma (mark <- marks, marked).
         followers = store.frame(FOLLOWERS_SQL)
         graph, terms = load_graph(store, config.synonym_gate, with_candidates=config.cluster_method == "components",
-                                  score=config.edge_score, skip=followers)
+                                  score=config.edge_score, skip=followers, unlinked_gate=unlinked_gate(config))
         est = make_estimator(config.cluster_method, join_share=config.join_share, random_state=config.random_state)
         result = attach_followers(cluster_tables(graph, terms, est, config.cluster_method), followers)
         store.append("clusters", result.clusters)
