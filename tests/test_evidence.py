@@ -29,6 +29,16 @@ def en_links(wn_en: WordNet) -> pl.DataFrame:
     return lexicon_evidence(wn_en, terms).links
 
 
+def small_build(tmp_path: Path, words: list[str], name: str = "d", **options: object) -> Path:
+    """A real build of ``words`` (k neighbours each unless given, no cosine floor, no tree); its file."""
+    path = tmp_path / f"{name}.txt"
+    path.write_text("\n".join(words) + "\n", encoding="utf-8")
+    db = tmp_path / f"{name}.duckdb"
+    settings: dict[str, object] = {"k": 5, "min_cosine": 0.0, "tree": False, "progress": False} | options
+    build(BuildConfig(db=db, sources=[str(path)], **settings))
+    return db
+
+
 def link(links: pl.DataFrame, a: str, b: str) -> dict[str, object]:
     a, b = sorted((a, b))
     rows = links.filter((pl.col("term_a") == a) & (pl.col("term_b") == b))
@@ -123,10 +133,7 @@ def test_words_whose_definitions_list_each_other_are_gloss_links() -> None:
 
 
 def test_a_build_lets_the_evidence_decide_and_records_who(tmp_path: Path) -> None:
-    words = tmp_path / "w.txt"
-    words.write_text("\n".join(WORDS) + "\n", encoding="utf-8")
-    db = tmp_path / "e.duckdb"
-    build(BuildConfig(db=db, sources=[str(words)], k=5, min_cosine=0.0, tree=False, progress=False))
+    db = small_build(tmp_path, WORDS)
     with Store(db, read_only=True) as store:
         rel = store.frame("SELECT term_a, term_b, label, evidence FROM relations")
         clusters = store.frame("SELECT term, cluster_id, variant_of FROM clusters")
@@ -148,10 +155,7 @@ def test_a_wordnet_synonym_between_a_word_and_one_built_on_it_is_not_decisive(tm
     # KeNet puts gece (night) ~ geceleri (at night) and köy (village) ~ köylü (villager) in one synset
     # through cross-POS senses; a shared stem is not a meaning, so the model decides those pairs.
     words = ["gece", "geceleri", "köy", "köylü", "kent", "şehir", "akşam", "sabah"]
-    path = tmp_path / "w.txt"
-    path.write_text("\n".join(words) + "\n", encoding="utf-8")
-    db = tmp_path / "d.duckdb"
-    build(BuildConfig(db=db, sources=[str(path)], lang="tr", k=5, min_cosine=0.0, tree=False, progress=False))
+    db = small_build(tmp_path, words, lang="tr")
     with Store(db, read_only=True) as store:
         rel = store.frame("SELECT term_a, term_b, label, evidence, detail FROM relations")
         links = store.frame("SELECT term_a, term_b, relation, detail FROM morphology_links")
@@ -171,11 +175,8 @@ def test_a_link_through_one_of_many_senses_needs_support(tmp_path: Path) -> None
     # kalmak (22 synsets) ~ olmak (24): KeNet links them through rare senses and the model, which learned KeNet's
     # pairs, says synonym (P >= 0.7); beyond the cap that is the same link remembered, so no synonym edge.
     words = ["gün", "sıra", "kulak", "kök", "konuk", "misafir", "almak", "çekmek", "kalmak", "olmak"]
-    path = tmp_path / "w.txt"
-    path.write_text("\n".join(words) + "\n", encoding="utf-8")
-    db = tmp_path / "d.duckdb"
-    config = BuildConfig(db=db, sources=[str(path)], lang="tr", k=5, min_cosine=0.0, tree=False, progress=False)
-    build(config)
+    db = small_build(tmp_path, words, lang="tr")
+    config = BuildConfig(db=db, lang="tr")
     query = ("SELECT r.term_a, r.term_b, r.evidence, r.detail, r.p_synonym, c.cosine, "
              "greatest(ka.synsets, kb.synsets) AS senses FROM relations r JOIN candidates c USING (a_id, b_id) "
              "JOIN lexicon_terms ka ON ka.term_id = r.a_id JOIN lexicon_terms kb ON kb.term_id = r.b_id")
@@ -209,11 +210,8 @@ def test_names_and_abbreviations_need_the_cosine(tmp_path: Path) -> None:
     # lower-cased, oh and or meet WordNet's OH (Ohio) and OR (operating room); nothing in the embedding space
     # backs those links, and the model learned them, so they are no synonyms. tv ~ television (TV) has the support.
     words = ["oh", "ohio", "or", "surgery", "tv", "television"]
-    path = tmp_path / "w.txt"
-    path.write_text("\n".join(words) + "\n", encoding="utf-8")
-    db = tmp_path / "d.duckdb"
-    config = BuildConfig(db=db, sources=[str(path)], lang="en", k=5, min_cosine=0.0, tree=False, progress=False)
-    build(config)
+    db = small_build(tmp_path, words)
+    config = BuildConfig(db=db)
     with Store(db, read_only=True) as store:
         links = {(r[0], r[1]): r[2] for r in store.frame("SELECT term_a, term_b, cased FROM lexicon_links "
                                                           "WHERE relation = 'synonym'").iter_rows()}
@@ -234,10 +232,7 @@ def test_without_sense_counts_a_hub_keeps_its_nearest_sense(tmp_path: Path) -> N
     # KeNet links cilt (skin; a book's binding) to deri (skin) and to kap, kapak (cover). By numbers cilt sits with
     # the two covers; its nearest wordnet partner in the embedding space is deri, so skin is its main sense.
     words = ["cilt", "deri", "kap", "kapak"]
-    path = tmp_path / "w.txt"
-    path.write_text("\n".join(words) + "\n", encoding="utf-8")
-    db = tmp_path / "d.duckdb"
-    build(BuildConfig(db=db, sources=[str(path)], lang="tr", k=3, min_cosine=0.0, tree=False, progress=False))
+    db = small_build(tmp_path, words, lang="tr", k=3)
     with Store(db, read_only=True) as store:
         cosine = dict(store.frame("SELECT term_a || '~' || term_b, cosine FROM candidates").iter_rows())
         labels = dict(store.frame("SELECT term_a || '~' || term_b, label FROM relations").iter_rows())
@@ -258,10 +253,7 @@ def test_a_hypernym_between_everyday_senses_is_left_to_the_model(tmp_path: Path)
     links = lexicon_evidence(load_wordnet("en"), pl.DataFrame({"term_id": range(len(words)), "term": words})).links
     assert link(links, "aim", "goal")["main_sense"] and link(links, "journey", "trip")["main_sense"]
     assert link(links, "canine", "dog")["relation"] == "hypernym" and not link(links, "canine", "dog")["main_sense"]
-    path = tmp_path / "w.txt"
-    path.write_text("\n".join(words) + "\n", encoding="utf-8")
-    db = tmp_path / "d.duckdb"
-    build(BuildConfig(db=db, sources=[str(path)], k=5, min_cosine=0.0, tree=False, progress=False))
+    db = small_build(tmp_path, words)
     with Store(db, read_only=True) as store:
         got = {(r[0], r[1]): r[2:] for r in store.frame(
             "SELECT term_a, term_b, label, evidence, detail FROM relations").iter_rows()}
@@ -275,10 +267,7 @@ def test_a_form_the_wordnet_does_not_list_is_known_by_its_lemma(tmp_path: Path) 
     # tenses of unrelated verbs synonyms; yanıtı meets cevap through yanıt, a link the model then decides (the
     # analyser's lemma may be wrong). A negated form keeps its own spelling, and kitaplar follows kitap anyway.
     words = ["gönderdi", "çekildi", "sonucunda", "sonuçları", "yanıtı", "cevap", "gelmedi", "kitaplar", "kitap"]
-    path = tmp_path / "w.txt"
-    path.write_text("\n".join(words) + "\n", encoding="utf-8")
-    db = tmp_path / "d.duckdb"
-    build(BuildConfig(db=db, sources=[str(path)], lang="tr", k=8, min_cosine=0.0, tree=False, progress=False))
+    db = small_build(tmp_path, words, lang="tr", k=8)
     with Store(db, read_only=True) as store:
         known = dict(store.frame("SELECT term, lemma FROM lexicon_terms").iter_rows())
         got = {(r[0], r[1]): r[2:] for r in store.frame(
@@ -297,12 +286,9 @@ def test_a_pair_the_lexicon_does_not_relate_needs_the_unlinked_gate(tmp_path: Pa
     # such pairs its synonyms are right about one time in ten, and a build with a lexicon asks --unlinked-gate (0.9)
     # of them; lower it and the pair is an edge, as it is in a build without lexicon at --synonym-gate.
     words = ["everybody", "everyone", "automobile", "car"]
-    path = tmp_path / "w.txt"
-    path.write_text("\n".join(words) + "\n", encoding="utf-8")
 
     def together(**options: object) -> tuple[bool, float]:
-        db = tmp_path / f"d{len(list(tmp_path.iterdir()))}.duckdb"
-        build(BuildConfig(db=db, sources=[str(path)], k=3, min_cosine=0.0, tree=False, progress=False, **options))
+        db = small_build(tmp_path, words, name=f"d{len(list(tmp_path.iterdir()))}", k=3, **options)
         with Store(db, read_only=True) as store:
             cid = dict(store.frame("SELECT term, cluster_id FROM clusters").iter_rows())
             p, links = store.con.execute("SELECT r.p_synonym, (SELECT count(*) FROM lexicon_links l WHERE "
@@ -326,11 +312,7 @@ def test_the_polysemy_rule_rejects_impossible_settings(tmp_path: Path) -> None:
 
 
 def test_without_lexicon_the_model_decides_everything(tmp_path: Path) -> None:
-    words = tmp_path / "w.txt"
-    words.write_text("\n".join(WORDS) + "\n", encoding="utf-8")
-    db = tmp_path / "n.duckdb"
-    build(BuildConfig(db=db, sources=[str(words)], k=5, min_cosine=0.0, tree=False, lexicon="none",
-                      morphology=False, progress=False))
+    db = small_build(tmp_path, WORDS, lexicon="none", morphology=False)
     with Store(db, read_only=True) as store:
         assert set(store.frame("SELECT DISTINCT evidence FROM relations")["evidence"]) == {"model"}
         assert store.count("lexicon_links") == store.count("morphology") == 0
