@@ -355,7 +355,7 @@ def test_cluster_stage_writes_every_term_once(tmp_path) -> None:
     rels = [("big", "huge", "synonym", 0.9), ("big", "large", "synonym", 0.95), ("huge", "large", "synonym", 0.8),
             ("small", "tiny", "synonym", 0.9), ("small", "little", "synonym", 0.9), ("tiny", "little", "synonym", 0.85),
             ("big", "small", "antonym", 0.02), ("large", "little", "unrelated", 0.3)]
-    config = BuildConfig(db=tmp_path / "t.duckdb")
+    config = BuildConfig(db=tmp_path / "t.duckdb", lexicon="none")   # model relations only: --synonym-gate rules
     with Store(config.db) as store:
         store.append("terms", pl.DataFrame({"term_id": list(range(len(words))), "term": sorted(words), "lang": "en",
                                             "n_sources": 1}))

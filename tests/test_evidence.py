@@ -309,6 +309,8 @@ def test_the_polysemy_rule_rejects_impossible_settings(tmp_path: Path) -> None:
         BuildConfig(db=tmp_path / "d.duckdb", lexicon_polysemous_cap=0)
     with pytest.raises(ValueError, match=r"lexicon_polysemous_support \(1.5\) must lie in \[0, 1\]"):
         BuildConfig(db=tmp_path / "d.duckdb", lexicon_polysemous_support=1.5)
+    with pytest.raises(ValueError, match=r"unlinked_gate \(1.5\) must lie in \[0, 1\]"):
+        BuildConfig(db=tmp_path / "d.duckdb", unlinked_gate=1.5)
 
 
 def test_without_lexicon_the_model_decides_everything(tmp_path: Path) -> None:
