@@ -88,8 +88,9 @@ MAIN_SENSE_COSINE = 0.5
 #: Directed main links ``from_id, to_id``: a wordnet synonym (or KeNet gloss) link through ``from``'s main sense.
 #: The main sense is the most used synset by the sense counts (``lexicon_terms.main_synset``, English); without
 #: counts (KeNet, or English terms whose counts tie), the synset of the term's nearest partner in the embedding
-#: space, when the candidate cosine reaches MAIN_SENSE_COSINE: an embedding mostly holds a word's everyday sense (*cilt* ~ *deri*, skin, 0.6,
-#: over *cilt* ~ *kapak*, a book's cover). KeNet's own order of senses was tried as the key and read worse.
+#: space, when the candidate cosine reaches MAIN_SENSE_COSINE: an embedding mostly holds a word's everyday sense
+#: (*cilt* ~ *deri*, skin, 0.6, over *cilt* ~ *kapak*, a book's cover). KeNet's own order of senses was tried as
+#: the key and read worse.
 #: A ``similar`` link between both terms' most used senses is a main link from the satellite to its head (its
 #: ``synset`` is the satellite's: *huge* counts *big*, while *big* counts *large*, its synset-mate, not *huge*).
 #: The hard vote counts these links first (those that are synonym edges).

@@ -213,8 +213,8 @@ def lemma_lookups(wn: WordNet, terms: pl.DataFrame, analysis: pl.DataFrame) -> p
     inputs = terms["term"]
     lemma = (analysis.select(pl.col("term_id").cast(pl.Int32), "lemma", "negated")
              .join(terms, on="term_id")
-             .filter(~pl.col("term_id").is_in(known.implode()) & ~pl.col("negated") & (pl.col("lemma") != pl.col("term"))
-                     & ~pl.col("lemma").is_in(inputs.implode()))
+             .filter(~pl.col("term_id").is_in(known.implode()) & ~pl.col("negated")
+                     & (pl.col("lemma") != pl.col("term")) & ~pl.col("lemma").is_in(inputs.implode()))
              .join(listed.rename({"term": "lemma"}), on="lemma", how="semi")
              .sort("term_id").unique("lemma", keep="first")
              .select("term_id", pl.col("lemma").alias("lookup")))
