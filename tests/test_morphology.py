@@ -77,6 +77,15 @@ def test_turkish_dictionary_forms_map_to_themselves(tr: TurkishAnalyser) -> None
     assert r["yazı"]["lemma"] != "yazmak"
 
 
+def test_a_verb_form_is_not_read_as_a_noun_made_verb_by_the_copula(tr: TurkishAnalyser) -> None:
+    # eder (price), gider (expense), gelir (income) and olur (consent) are nouns too; with the copula's zero
+    # derivation their "while being a price" readings tie with the verbs' aorist forms, which are what text means
+    r = rows(tr, ["ederken", "giderken", "gelirse", "istersen", "olurdu", "evdeyken"])
+    assert [r[w]["lemma"] for w in ("ederken", "giderken", "gelirse", "istersen", "olurdu")] == [
+        "etmek", "gitmek", "gelmek", "istemek", "olmak"]
+    assert r["evdeyken"]["lemma"] == "ev"           # a noun's copula form with no verb reading stays the noun's
+
+
 def test_a_dictionary_plural_is_read_as_one_only_when_its_stem_is_the_commoner_word(tr: TurkishAnalyser) -> None:
     # the dictionary lists yüzler and arkadaşlar as nouns (plurals of yüz, arkadaş); dolar (dollar) and the
     # pronoun onlar (they) parse as do+PL and on+PL too, but do (the note) and on (ten) are rarer than the form

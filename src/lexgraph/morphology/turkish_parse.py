@@ -17,7 +17,9 @@ Choosing among parses (Turkish words often have several) follows one documented 
 itself (a dictionary form is its own lemma); then the fewest marked inflectional tags (A3SG,
 PNON, NOM, POS have no suffix and do not count); then a reading without verb negation (yapmaya
 is infinitive + dative far more often than negative optative); then a lemma the analyser's dictionary lists;
-then a common-noun reading over a proper-noun one; then the deepest derivation (so anlamsız
+then a common-noun reading over a proper-noun one; then a verb by itself over a noun made a verb by the
+copula's zero derivation (*ederken* is *etmek* + while, not *eder*, price, + "while being"; *gelirse*,
+*istersen*, *olurdu* likewise); then the deepest derivation (so anlamsız
 gets root anlam and negated True); then NOUN before VERB before ADJ. :func:`choose_reading`
 adds three corrections for known habits of the analyser.
 """
@@ -207,6 +209,7 @@ def _rank(reading: Reading, word: str, root_hint: str | None = None) -> tuple:
         reading.negation == "NEG",  # yapmaya: infinitive + dative, not "let him not do"
         not reading.in_dictionary,
         reading.proper,
+        "VERB+ZERO" in reading.inflection,  # eder (price) + copula + while loses to etmek + aorist + while
         -reading.depth,
         POS_ORDER.index(reading.pos) if reading.pos in POS_ORDER else len(POS_ORDER),
         reading.transitions,
