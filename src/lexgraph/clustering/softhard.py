@@ -159,7 +159,7 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         codes, k = self._expand_all(graph, A, rank)
         self.n_candidates_ = k
         self._prune(graph, A, W, codes, k, rank)
-        self.n_lone_pairs_ = self._pair_lone(graph, A, W, rank) if self.pair_lone else 0
+        self.n_lone_pairs_ = self._pair_lone(graph, W, rank) if self.pair_lone else 0
         return self
 
     # -- stage 1 ---------------------------------------------------------------------------------
@@ -317,7 +317,7 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
                                     "confidence": conf, "cohesion": cohesion[clus], "chosen": chosen},
                                    schema=VOTES_SCHEMA)
 
-    def _pair_lone(self, graph: SynonymGraph, A: sp.csr_matrix, W: sp.csr_matrix, rank: np.ndarray) -> int:
+    def _pair_lone(self, graph: SynonymGraph, W: sp.csr_matrix, rank: np.ndarray) -> int:
         """Lone terms offer their main-sense partners a pair (``pair_lone``); returns how many pairs formed.
 
         One sweep, vectorised: each partner takes its best offer (weight, then rank), each lone term
@@ -326,8 +326,7 @@ class SoftHardClustering(ClusterMixin, BaseEstimator):
         """
         labels = self.labels_
         size = np.bincount(labels, minlength=self.n_clusters_)
-        main = graph.main_links.multiply(A).tocsr()       # main links that are edges (the graph's own are)
-        main.sort_indices()
+        main = graph.main_links                            # main links that are synonym edges
         u, t = main.nonzero()                              # u -> t: the edge goes through u's main sense
         ok = (size[labels[t]] == 1) & (size[labels[u]] >= 2)
         u, t = u[ok], t[ok]

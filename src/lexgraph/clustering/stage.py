@@ -176,7 +176,7 @@ def cluster_tables(graph: SynonymGraph, terms: pl.DataFrame, estimator: Any, met
     return ClusterResult(clusters, summary, senses, votes)
 
 
-def unlinked_gate(config: BuildConfig) -> float | None:
+def applied_unlinked_gate(config: BuildConfig) -> float | None:
     """The build's ``unlinked_gate``, which only a build with lexicon evidence applies."""
     return None if config.lexicon == "none" else config.unlinked_gate
 
@@ -190,14 +190,14 @@ class ClusterStage:
     def params(self, config: BuildConfig) -> dict[str, Any]:
         check_params("BuildConfig", {"cluster_method": config.cluster_method}, {"cluster_method": Options(METHODS)})
         return {"method": config.cluster_method, "synonym_gate": config.synonym_gate, "edge_score": config.edge_score,
-                "unlinked_gate": unlinked_gate(config), "join_share": config.join_share,
+                "unlinked_gate": applied_unlinked_gate(config), "join_share": config.join_share,
                 "random_state": config.random_state}
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
         # Inflected forms are not clustered: each follows another form of its lemma (mark <- marks, marked).
         followers = store.frame(FOLLOWERS_SQL)
         graph, terms = load_graph(store, config.synonym_gate, with_candidates=config.cluster_method == "components",
-                                  score=config.edge_score, skip=followers, unlinked_gate=unlinked_gate(config))
+                                  score=config.edge_score, skip=followers, unlinked_gate=applied_unlinked_gate(config))
         est = make_estimator(config.cluster_method, join_share=config.join_share, random_state=config.random_state)
         result = attach_followers(cluster_tables(graph, terms, est, config.cluster_method), followers)
         store.append("clusters", result.clusters)
