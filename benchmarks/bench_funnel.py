@@ -35,7 +35,6 @@ model, the stores); a rerun only recomputes the figures.  ``--json`` writes ever
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import platform
 import shutil
@@ -63,6 +62,8 @@ from funnel_calibration import (
     uncalibrate_gate,
 )
 
+from lexgraph.relations.calibration import pair_is_test
+
 if TYPE_CHECKING:
     from lexgraph.clustering.evaluate import Gold
     from lexgraph.store import Store
@@ -80,32 +81,6 @@ MIN_DEV_EDGES = 30
 
 
 # -- the split ------------------------------------------------------------------------------------
-def _term_hashes(terms: np.ndarray) -> np.ndarray:
-    """First 8 bytes of blake2b(term) as uint64, per term (each distinct term hashed once)."""
-    uniq, inverse = np.unique(terms.astype(str), return_inverse=True)
-    h = np.array([int.from_bytes(hashlib.blake2b(t.encode("utf8"), digest_size=8).digest(), "little")
-                  for t in uniq], dtype=np.uint64)
-    return h[inverse]
-
-
-def pair_is_test(term_a: Sequence[str] | np.ndarray, term_b: Sequence[str] | np.ndarray) -> np.ndarray:
-    """True where the unordered pair falls in the test half: top bit of splitmix64(h(a) + h(b)).
-
-    ``h`` is :func:`_term_hashes`; the sum makes the split independent of the pair's orientation,
-    splitmix64 spreads it.  Deterministic across runs, machines and vocabularies.
-    """
-    a, b = np.asarray(term_a, dtype=object), np.asarray(term_b, dtype=object)
-    if a.size == 0:
-        return np.zeros(0, dtype=bool)
-    h = _term_hashes(np.concatenate([a, b]))
-    with np.errstate(over="ignore"):
-        z = h[:a.size] + h[a.size:] + np.uint64(0x9E3779B97F4A7C15)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        z = z ^ (z >> np.uint64(31))
-    return (z >> np.uint64(63)).astype(bool)
-
-
 def _oriented(df: pl.DataFrame) -> pl.DataFrame:
     a, b = pl.col("term_a"), pl.col("term_b")
     return df.with_columns(term_a=pl.when(a < b).then(a).otherwise(b), term_b=pl.when(a < b).then(b).otherwise(a))

@@ -7,20 +7,11 @@ pair's cosine) by maximum likelihood, and score calibrations (log loss, Brier, E
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from itertools import pairwise
-
 import numpy as np
-import polars as pl
 
-
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
+from lexgraph.relations.calibration import calibration_scores, reliability_table  # noqa: F401 (re-exported)
+from lexgraph.relations.calibration import logit as _logit
+from lexgraph.relations.calibration import sigmoid as _sigmoid
 
 
 def fit_calibrations(p: np.ndarray, y: np.ndarray) -> dict[str, dict[str, float]]:
@@ -66,30 +57,6 @@ def fit_with_cosine(p: np.ndarray, cosine: np.ndarray, y: np.ndarray) -> dict[st
 def calibrate_with_cosine(p: np.ndarray, cosine: np.ndarray, params: dict[str, float]) -> np.ndarray:
     """p' = sigmoid(a logit p + c cosine + b)."""
     return _sigmoid(params["a"] * _logit(p) + params["c"] * cosine + params["b"])
-
-
-def calibration_scores(p: np.ndarray, y: np.ndarray, bins: int = 10) -> dict[str, float]:
-    """Log loss, Brier score and expected calibration error (equal-width bins) of p against y."""
-    q = np.clip(p, 1e-12, 1 - 1e-12)
-    edges = np.minimum((p * bins).astype(int), bins - 1)
-    ece = sum(abs(p[edges == k].mean() - y[edges == k].mean()) * (edges == k).mean()
-              for k in range(bins) if (edges == k).any())
-    return {"log_loss": float(-np.mean(y * np.log(q) + (1 - y) * np.log(1 - q))),
-            "brier": float(np.mean((p - y) ** 2)), "ece": float(ece), "mean_p": float(p.mean()),
-            "gold_share": float(y.mean())}
-
-
-def reliability_table(p: np.ndarray, y: np.ndarray, calibrated: np.ndarray,
-                      bins: Sequence[float] = (0, .1, .2, .3, .4, .5, .6, .7, .8, .9, 1.0001)) -> pl.DataFrame:
-    """Per bin of the raw P(synonym): pairs, mean raw P, the true gold share, mean calibrated P."""
-    rows = []
-    for lo, hi in pairwise(bins):
-        m = (p >= lo) & (p < hi)
-        rows.append({"P(synonym) bin": f"[{lo:.1f}, {min(hi, 1.0):.1f}{']' if hi > 1 else ')'}",
-                     "pairs": int(m.sum()), "mean P(synonym)": float(p[m].mean()) if m.any() else None,
-                     "gold synonym share": float(y[m].mean()) if m.any() else None,
-                     "mean calibrated P": float(calibrated[m].mean()) if m.any() else None})
-    return pl.DataFrame(rows)
 
 
 # -- the pipeline for one language ------------------------------------------------------------------

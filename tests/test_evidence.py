@@ -136,8 +136,12 @@ def test_a_build_lets_the_evidence_decide_and_records_who(tmp_path: Path) -> Non
     db = small_build(tmp_path, WORDS)
     with Store(db, read_only=True) as store:
         rel = store.frame("SELECT term_a, term_b, label, evidence FROM relations")
+        calibrated = store.frame("SELECT evidence = 'model' AS model, p_calibrated IS NOT NULL AS has FROM relations")
         clusters = store.frame("SELECT term, cluster_id, variant_of FROM clusters")
         variants = store.frame("SELECT variant FROM variants_of('mark')")
+    # the calibrated P(synonym) stands beside the model's verdicts only, not where the evidence decided
+    assert calibrated["model"].any() and not calibrated["model"].all()
+    assert (calibrated["model"] == calibrated["has"]).all()
     got = {(a, b): (lab, ev) for a, b, lab, ev in rel.iter_rows()}
     assert got[("big", "large")] == ("synonym", "lexicon")
     assert got[("cold", "hot")] == ("antonym", "lexicon")

@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lexgraph.relations import model as relations_model
+from lexgraph.relations.calibration import Calibration
 from lexgraph.relations.dataset import (
     LABELS,
     build_dataset,
@@ -32,6 +33,7 @@ from lexgraph.relations.features import (
 from lexgraph.relations.model import (
     PairClassifier,
     PairSet,
+    ShippedModel,
     load_model,
     project_table,
     project_vectors,
@@ -351,6 +353,10 @@ def test_fit_save_load_round_trip(small_dataset, small_table, tmp_path):
     assert jpath.exists() and npath.exists()
     loaded = PairClassifier.load(tmp_path / "m.json")
     assert loaded.get_params() == model.get_params()
+    assert model.calibration_ is None and loaded.calibration_ is None       # a new fit is not calibrated
+    model.calibration_ = Calibration(0.9, -3.0, {"terms": 7})
+    model.save(tmp_path / "m")
+    assert PairClassifier.load(tmp_path / "m").calibration_ == model.calibration_
     assert np.array_equal(loaded.predict_proba(pairs), model.predict_proba(pairs))
     again = PairClassifier(encoders=("minilm",), hidden=16, epochs=2, random_state=3).fit(
         pairs, rows["label"].to_numpy())
@@ -436,6 +442,11 @@ def test_stage_fills_relations(tmp_path):
     assert ((total - 1.0).abs() < 1e-4).all()
     assert set(rel["label"].unique()) <= set(LABELS)
     assert rel["model"].str.starts_with("shipped:en@").all()
+    # beside the raw P(synonym), the shipped model's calibration of it (monotone, far lower at the gate)
+    cal = PairClassifier.load(ShippedModel("en").path).calibration_
+    assert np.allclose(rel["p_calibrated"].to_numpy(), cal(rel["p_synonym"].to_numpy()), atol=1e-6)
+    high = rel.filter(pl.col("p_synonym") >= 0.7)
+    assert high.height and (high["p_calibrated"] < high["p_synonym"]).all()
     assert outcomes[-1].counts["pairs"] == n_cand
     with Store(config.db, read_only=True) as store:     # glove is computed, never cached
         encoders = store.frame("SELECT DISTINCT encoder FROM embeddings ORDER BY 1")["encoder"].to_list()

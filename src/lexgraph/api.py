@@ -92,8 +92,8 @@ class Lexicon(Closing):
         return self.sql(f"SELECT * FROM {call}", list(params))
 
     # -- queries (one SQL macro each; see docs/QUERYING.md) ----------------------------------
-    synonyms = _term_query("synonyms", "Synonym edges and cluster co-members of ``term``: "
-                                       "``term, synonym, same_cluster, edge, p_synonym, label``.")
+    synonyms = _term_query("synonyms", "Synonym edges and cluster co-members of ``term``: ``term, synonym, "
+                                       "same_cluster, edge, p_synonym, p_calibrated, label, evidence``.")
     antonyms = _term_query("antonyms", "Antonym edges of ``term``, most probable first: ``term, antonym, p_antonym``.")
     cluster_of = _term_query("cluster_of", "The hard cluster of ``term`` (one row, or none for an unknown term), "
                                            "with its members and the variants that follow them.")

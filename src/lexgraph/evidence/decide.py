@@ -44,8 +44,9 @@ it knows, in this order (first match wins):
    *çekilmek*) and it links them in no way: ``unrelated``.  WordNet-style resources are precise but incomplete, so
    this is the precision-first choice; ``lexicon_closed=False`` leaves such pairs to the model.
 
-The model's probabilities stay in the ``p_*`` columns; ``evidence`` and ``detail`` say who
-decided and why, so ``votes_of`` and a user can always tell a curated edge from a guess.
+The model's probabilities stay in the ``p_*`` columns (``p_calibrated``, the model's P(synonym) calibrated
+on unseen words, only where the model's verdict stands: NULL where the evidence decided); ``evidence`` and
+``detail`` say who decided and why, so ``votes_of`` and a user can always tell a curated edge from a guess.
 """
 
 from __future__ import annotations
@@ -155,5 +156,7 @@ def apply_decisions_sql(closed: bool, min_share: float, min_cosine: float, max_s
     """An UPDATE that writes the evidence's decisions into ``relations``."""
     decided = decisions_sql(closed, min_share, min_cosine, max_senses, polysemous_support, polysemous_cap,
                             sense_counts, similar_cosine)
-    return (f"UPDATE relations AS r SET label = d.label, evidence = d.evidence, detail = d.detail "
+    # the calibrated P(synonym) speaks for the model's verdicts only: where the evidence decided, it goes
+    return (f"UPDATE relations AS r SET label = d.label, evidence = d.evidence, detail = d.detail, "
+            f"p_calibrated = CASE WHEN d.evidence = 'model' THEN r.p_calibrated END "
             f"FROM ({decided}) AS d WHERE r.a_id = d.a_id AND r.b_id = d.b_id")

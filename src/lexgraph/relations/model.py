@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from lexgraph.relations.calibration import Calibration
 from lexgraph.relations.dataset import LABELS
 from lexgraph.relations.features import TermTable, lexical_features, pair_features
 from lexgraph.store.params import Interval, Options, Rule, Satisfies, check_params
@@ -85,6 +86,13 @@ class PairClassifier(BaseEstimator):
         'balanced' weighs the loss by inverse class frequency; None weighs classes equally.
     random_state:
         Seed for the weight initialisation and batch order.
+
+    Attributes
+    ----------
+    calibration_:
+        A :class:`~lexgraph.relations.calibration.Calibration` of P(synonym) on real candidate pairs
+        of terms the model did not see (stored in the model's JSON), or None: ``fit`` leaves a model
+        uncalibrated, ``benchmarks/calibrate_models.py`` fits one.
     """
 
     _parameter_constraints: ClassVar[dict[str, Rule]] = {
@@ -180,6 +188,7 @@ class PairClassifier(BaseEstimator):
         self.b2_ = lin2.bias.detach().numpy().astype(np.float32)
         self.n_features_in_ = n_in
         self.classes_ = np.array(LABELS)
+        self.calibration_: Calibration | None = None     # a new fit's P is not calibrated
         self.train_info_ = {"pairs": len(pairs), "class_counts": dict(zip(LABELS, counts.astype(int).tolist())),
                             "loss": [round(v, 5) for v in losses], "seconds": round(time.perf_counter() - started, 1)}
         return self
@@ -233,6 +242,8 @@ class PairClassifier(BaseEstimator):
         meta = {"format": MODEL_FORMAT, "kind": "lexgraph.relations.PairClassifier", "labels": list(LABELS),
                 "params": self.get_params(), "n_features_in": self.n_features_in_, "train": self.train_info_,
                 "info": info or {}}
+        if getattr(self, "calibration_", None) is not None:
+            meta["calibration"] = self.calibration_.to_dict()
         jpath, npath = base.with_suffix(".json"), base.with_suffix(".npz")
         jpath.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
         proj = {f"{kind}:{e}": arr for e, (m, C) in self.proj_.items() for kind, arr in (("mean", m), ("comp", C))}
@@ -264,6 +275,7 @@ class PairClassifier(BaseEstimator):
         model.classes_ = np.array(LABELS)
         model.train_info_ = meta.get("train", {})
         model.info_ = meta.get("info", {})
+        model.calibration_ = Calibration.from_dict(meta["calibration"]) if "calibration" in meta else None
         model.name_ = base.name
         return model
 

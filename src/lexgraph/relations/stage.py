@@ -21,6 +21,7 @@ from lexgraph.embed.cache import vectors_for
 from lexgraph.engine import Engine, LocalEngine
 from lexgraph.evidence.decide import apply_decisions_sql
 from lexgraph.evidence.lexicon import SENSE_COUNT_FILES
+from lexgraph.relations.calibration import Calibration
 from lexgraph.relations.dataset import LABELS
 from lexgraph.relations.features import TermTable
 from lexgraph.relations.model import PairClassifier, PairScorer, ShippedModel, load_model, project_vectors
@@ -81,7 +82,7 @@ class RelationsStage:
         # the only one while the actors score (the driver's goes once it is shipped; 1M terms: ~5 GB).
         engine = self.engine or LocalEngine()
         for rows in engine.map(ScorePairs(model.scorer(build_term_table(store, model, config, self.engine),
-                                                       projected=True), ids, label), slices):
+                                                       projected=True), ids, label, model.calibration_), slices):
             scored += store.append("relations", rows)
             bar.update(rows.num_rows)
         bar.close()
@@ -101,12 +102,14 @@ class ScorePairs:
     """Worker factory (see :mod:`lexgraph.engine`): a model bound to the build's term table, mapping a slice
     of ``candidates`` (``a_id, b_id, term_a, term_b``) to its ``relations`` rows, every pair labelled by the model.
 
-    ``ids`` are the term ids of the table's rows (ascending), ``label`` the model's name in ``relations.model``.
+    ``ids`` are the term ids of the table's rows (ascending), ``label`` the model's name in ``relations.model``,
+    ``calibration`` the model's (``p_calibrated``; NULL without one).
     """
 
     scorer: PairScorer
     ids: np.ndarray
     label: str
+    calibration: Calibration | None = None
 
     def __call__(self) -> Callable[[pa.Table], pa.Table]:
         return self.rows
@@ -121,6 +124,8 @@ class ScorePairs:
             "term_a": cand.column("term_a"), "term_b": cand.column("term_b"),
             "label": pa.array(np.asarray(LABELS)[best]),
             **{f"p_{lab}": pa.array(proba[:, j]) for j, lab in enumerate(LABELS)},
+            "p_calibrated": (pa.nulls(len(best), pa.float32()) if self.calibration is None
+                             else pa.array(self.calibration(proba[:, LABELS.index("synonym")]))),
             "model": pa.array([self.label] * len(best)),
             "evidence": pa.array(["model"] * len(best)),
         })

@@ -34,7 +34,9 @@ CREATE OR REPLACE MACRO lexgraph_norm(word) AS
 
 -- Synonyms of a term: the union of its discriminator synonym edges (relations.label = 'synonym') and its
 -- co-members in its hard cluster. `edge` and `same_cluster` say which source(s) a row comes from;
--- p_synonym is the discriminator's probability for the pair whatever its label (NULL: never a candidate).
+-- p_synonym is the discriminator's probability for the pair whatever its label (NULL: never a candidate),
+-- p_calibrated the same calibrated on unseen words (the share of such pairs that are synonyms), evidence
+-- who decided the label ('model', 'lexicon', 'morphology').
 CREATE OR REPLACE MACRO synonyms(word) AS TABLE
     WITH q AS (SELECT term_id, term FROM terms WHERE term = lexgraph_norm(word)),
     edges AS (
@@ -49,7 +51,7 @@ CREATE OR REPLACE MACRO synonyms(word) AS TABLE
     SELECT q.term AS term, t.term AS synonym,
            o.other_id IN (SELECT other_id FROM mates) AS same_cluster,
            o.other_id IN (SELECT other_id FROM edges) AS edge,
-           r.p_synonym AS p_synonym, r.label AS label
+           r.p_synonym AS p_synonym, r.p_calibrated AS p_calibrated, r.label AS label, r.evidence AS evidence
     FROM others o CROSS JOIN q
     JOIN terms t ON t.term_id = o.other_id
     LEFT JOIN relations r ON r.a_id = least(q.term_id, o.other_id) AND r.b_id = greatest(q.term_id, o.other_id)

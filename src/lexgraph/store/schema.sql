@@ -132,6 +132,8 @@ CREATE TABLE IF NOT EXISTS relations (
     p_antonym     FLOAT NOT NULL,
     p_cohyponym   FLOAT NOT NULL,
     p_unrelated   FLOAT NOT NULL,
+    p_calibrated  FLOAT,                   -- p_synonym calibrated on unseen terms' candidate pairs: the share of
+                                           -- such pairs that are wordnet synonyms; NULL if the model has none
     model         VARCHAR NOT NULL,
     evidence      VARCHAR NOT NULL DEFAULT 'model', -- who decided the label: 'model', 'lexicon', 'morphology'
     detail        VARCHAR                  -- the evidence's reason, e.g. 'same synset ENG31-...', 'no link'
