@@ -272,11 +272,18 @@ def test_dataset_vectors_live_in_one_embeddings_table(tmp_path, monkeypatch):
     assert np.array_equal(first[[1, 0]], again[[0, 2]]) and np.array_equal(first[0], first[2])
     assert np.array_equal(glove, cached_vectors(["hot", "cold"], "glove", None))
     assert not list(tmp_path.glob("*.npz"))
-    from lexgraph.store import Store
+    from lexgraph.store import Store, StoreError
 
     with Store(tmp_path / DATASET_VECTORS, read_only=True) as store:
         rows = store.frame("SELECT encoder, term FROM embeddings ORDER BY term")
     assert rows.rows() == [("minilm", "cold"), ("minilm", "hot"), ("minilm", "warm")]
+    # a cache from another lexgraph (another schema) is named as a vector cache that can be deleted
+    import duckdb
+
+    with duckdb.connect(str(tmp_path / DATASET_VECTORS)) as con:
+        con.execute("UPDATE meta SET value = 'old' WHERE key = 'schema_hash'")
+    with pytest.raises(StoreError, match="vector cache .* delete it and they are computed again"):
+        cached_vectors(["hot"], "minilm", tmp_path)
 
 
 def test_morphological_opposites():

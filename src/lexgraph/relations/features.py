@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from lexgraph.embed.cache import vectors_for
-from lexgraph.store import Store
+from lexgraph.store import Store, StoreError
 
 #: Negation prefixes per language: ``happy`` -> ``unhappy``.
 NEG_PREFIXES: dict[str, tuple[str, ...]] = {
@@ -171,5 +171,11 @@ def cached_vectors(terms: Sequence[str], encoder: str, folder: str | Path | None
     if folder is None:
         return vectors_for(terms, encoder, None, batch_size)
     Path(folder).mkdir(parents=True, exist_ok=True)
-    with Store(Path(folder) / DATASET_VECTORS) as cache:
+    path = Path(folder) / DATASET_VECTORS
+    try:
+        cache = Store(path)
+    except StoreError as exc:      # a cache written by another lexgraph: say what it is and that it can go
+        raise StoreError(f"{path} is this dataset folder's vector cache and cannot be read ({exc}); it holds "
+                         "nothing but vectors, so delete it and they are computed again") from None
+    with cache:
         return vectors_for(terms, encoder, cache, batch_size)
