@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from threadpoolctl import threadpool_limits
 from typer.testing import CliRunner
 
 from lexgraph.relations import model as relations_model
@@ -338,7 +339,8 @@ def test_projection_by_row_blocks_and_a_table_projected_on_loading_score_the_sam
     X = small_table.vectors["usem3"]
     m, C = shipped_en.proj_["usem3"]
     pairs = PairSet(small_table, [0, 1, 2], [3, 4, 5])
-    whole = ((X - m) @ C).astype(np.float32)
+    with threadpool_limits(relations_model.SCORING_THREADS):         # the threads projection uses (sums' order)
+        whole = ((X - m) @ C).astype(np.float32)
     assert np.array_equal(project_vectors(X, (m, C)), whole)           # one block (under ROW_BLOCK rows)
     monkeypatch.setattr(relations_model, "ROW_BLOCK", 500)             # four blocks: BLAS may sum in another
     assert np.allclose(project_vectors(X, (m, C)), whole, rtol=0, atol=1e-6)   # order for a smaller matrix
@@ -346,6 +348,19 @@ def test_projection_by_row_blocks_and_a_table_projected_on_loading_score_the_sam
     monkeypatch.undo()
     projected = shipped_en.scorer(project_table(small_table, shipped_en.proj_), projected=True)
     assert np.array_equal(projected.predict_proba(pairs.a, pairs.b), shipped_en.predict_proba(pairs))
+
+
+def test_scores_do_not_depend_on_the_blas_thread_count(shipped_en, small_table):
+    # a float32 product's rounding depends on how many threads share it; a build must score alike in process (every
+    # core) and on a Ray actor (one), so scoring uses one BLAS thread whatever the caller allows
+    rng = np.random.default_rng(0)
+    n = len(small_table.terms)
+    pairs = PairSet(small_table, rng.integers(0, n, 20_000), rng.integers(0, n, 20_000))
+    with threadpool_limits(2):
+        many = shipped_en.predict_proba(pairs)
+    with threadpool_limits(1):
+        one = shipped_en.predict_proba(pairs)
+    assert np.array_equal(many, one)
 
 
 def test_fit_save_load_round_trip(small_dataset, small_table, tmp_path):

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from threadpoolctl import threadpool_limits
 
 from lexgraph.relations.calibration import Calibration
 from lexgraph.relations.dataset import LABELS
@@ -215,6 +216,10 @@ class PairClassifier(BaseEstimator):
         it loads it, so a million terms' raw vectors are never all held at once).
         """
         self._check_fitted()
+        with threadpool_limits(SCORING_THREADS):       # as in PairScorer.predict_proba: the same sums everywhere
+            return self._scorer(table, projected)
+
+    def _scorer(self, table: TermTable, projected: bool) -> PairScorer:
         if not projected:
             table = project_table(table, self.proj_)
         blocks = []
@@ -280,6 +285,10 @@ class PairClassifier(BaseEstimator):
         return model
 
 
+#: BLAS threads of scoring: one, so that a pair's P is the same whatever the machine's or the actor's thread count.
+SCORING_THREADS = 1
+
+
 @dataclass(frozen=True)
 class PairScorer:
     """A fitted :class:`PairClassifier`'s weights bound to one (projected) term table.
@@ -296,8 +305,16 @@ class PairScorer:
     b2: np.ndarray
 
     def predict_proba(self, a: np.ndarray, b: np.ndarray, chunk: int = 8192) -> np.ndarray:
-        """``(n_pairs, 4)`` probabilities of the pairs ``(a[i], b[i])`` (rows of ``table``)."""
-        a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+        """``(n_pairs, 4)`` probabilities of the pairs ``(a[i], b[i])`` (rows of ``table``).
+
+        One BLAS thread (:data:`SCORING_THREADS`): a float32 product's rounding depends on how many threads
+        share it (up to 6e-6 in P on the 2-core machine), and a build must score alike in process and on a
+        Ray actor; it costs about a tenth of the speed (114K -> 103K pairs/s, BENCHMARKS).
+        """
+        with threadpool_limits(SCORING_THREADS):
+            return self._predict_proba(np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64), chunk)
+
+    def _predict_proba(self, a: np.ndarray, b: np.ndarray, chunk: int) -> np.ndarray:
         out = np.empty((a.size, len(LABELS)), dtype=np.float32)
         for start in range(0, a.size, chunk):
             ca, cb = a[start:start + chunk], b[start:start + chunk]
@@ -334,8 +351,9 @@ def project_vectors(X: np.ndarray, proj: tuple[np.ndarray, np.ndarray] | None) -
         return X
     m, C = proj
     out = np.empty((X.shape[0], C.shape[1]), dtype=np.float32)
-    for rows in _row_blocks(X.shape[0]):
-        out[rows] = (X[rows] - m) @ C
+    with threadpool_limits(SCORING_THREADS):           # the same sums on any thread count (PairScorer)
+        for rows in _row_blocks(X.shape[0]):
+            out[rows] = (X[rows] - m) @ C
     return out
 
 
