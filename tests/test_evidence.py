@@ -249,6 +249,25 @@ def test_without_sense_counts_a_hub_keeps_its_nearest_sense(tmp_path: Path) -> N
     assert votes.rows() == [(1, 1, "most synonyms through its main sense")]
 
 
+def test_a_weak_link_completes_a_synset_of_three_but_not_a_larger_one(tmp_path: Path) -> None:
+    # KeNet's exam synset is {sınav, test, imtihan}: imtihan ~ test sits under the cosine floor, but its two other
+    # links decide, so the synset is whole. {ödül, mükafat, armağan, ...} has more words: armağan ~ ödül stays weak.
+    words = ["imtihan", "sınav", "test", "armağan", "ödül", "mükafat"]
+    db = small_build(tmp_path, words, lang="tr", k=5)
+    with Store(db, read_only=True) as store:
+        rel = {(a, b): (lab, ev, det, cos) for a, b, lab, ev, det, cos in store.frame(
+            "SELECT r.term_a, r.term_b, label, evidence, detail, cosine FROM relations r "
+            "JOIN candidates USING (a_id, b_id)").iter_rows()}
+        sizes = dict(store.frame("SELECT term_a || '~' || term_b, synset_size FROM lexicon_links").iter_rows())
+        cid = dict(store.frame("SELECT term, cluster_id FROM clusters").iter_rows())
+    lab, ev, det, cos = rel[("imtihan", "test")]
+    assert cos < 0.35 and sizes["imtihan~test"] == 3
+    assert (lab, ev) == ("synonym", "lexicon") and det.endswith("(completes a synset of three)")
+    assert cid["imtihan"] == cid["sınav"] == cid["test"]
+    assert sizes["armağan~ödül"] > 3 and not rel[("armağan", "ödül")][2].endswith("(completes a synset of three)")
+    assert [p for p, (_, _, d, _) in rel.items() if d and "synset of three" in d] == [("imtihan", "test")]
+
+
 def test_a_hypernym_between_everyday_senses_is_left_to_the_model(tmp_path: Path) -> None:
     # aim's and goal's most used senses are a direct hyponym and its hypernym: near-synonyms as often as not in
     # everyday use, so the model decides; canine ~ dog joins dog's main sense to a rarer sense of canine (the tooth

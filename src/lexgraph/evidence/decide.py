@@ -30,6 +30,9 @@ it knows, in this order (first match wins):
      hand, such pairs are synonyms or near-synonyms in everyday use as often as not (*aim* ~ *goal*,
      *journey* ~ *trip*, *method* ~ *technique*, *task* ~ *work*), so the model decides them.
 
+   A synonym link that is weak only by its cosine (no counts), in a synset of three words whose two
+   other links decide, is a decisive ``synonym`` too: the synset is whole (*imtihan* ~ *test*, cosine
+   0.31, beside *sınav* ~ *test* and *sınav* ~ *imtihan*; ``detail`` ends "(completes a synset of three)").
    A ``similar`` link between both terms' most used senses (English counts: ``main_sense``) is a
    decisive ``synonym`` at ``similar_cosine`` or more (*rich* ~ *wealthy*, *afraid* ~ *scared*:
    WordNet's satellites of an adjective's everyday sense).
@@ -115,6 +118,14 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
     detail_3 = (f"{detail} || CASE WHEN {cased} THEN ' (cosine ' || round(coalesce(c.cosine, 0), 2) || "
                 "': no synonym)' "
                 f"WHEN {capped} THEN ' (one of ' || {senses} || ' senses: no synonym)' ELSE '' END")
+    # a synonym link left weak only by its cosine, in a synset of three words whose two other links decide: the
+    # synset is whole (imtihan ~ test, 0.31, beside sınav ~ test and sınav ~ imtihan; mesele ~ sorun beside problem)
+    completes = (f"l.relation = 'synonym' AND NOT coalesce(l.main_sense, false) AND l.sense_share IS NULL "
+                 f"AND coalesce(c.cosine, 0) < {float(min_cosine)} AND l.synset_size = 3 AND NOT ({unsupported}) "
+                 f"AND NOT ({capped}) AND md.stem IS NULL AND NOT coalesce(l.via_lemma, false) "
+                 "AND EXISTS (SELECT 1 FROM synset_ends e1 JOIN synset_ends e2 "
+                 "ON e2.u = e1.u AND e2.synset = e1.synset WHERE e1.t = c.a_id AND e2.t = c.b_id "
+                 "AND e1.synset = l.synset)")
     rules = [
         # 0: inflections of one lemma
         "SELECT c.a_id, c.b_id, 'variant' AS label, 'morphology' AS evidence, 'inflections of ' || m.detail "
@@ -125,6 +136,10 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
         "'lexicon', "
         f"{detail}, 1 FROM candidates c "
         f"JOIN lexicon_links l USING (a_id, b_id) JOIN relations r USING (a_id, b_id) {derived} WHERE {decisive}",
+        # 1: a synonym link that completes a synset of three
+        f"SELECT c.a_id, c.b_id, 'synonym', 'lexicon', {detail} || ' (completes a synset of three)', 1 "
+        f"FROM candidates c JOIN lexicon_links l USING (a_id, b_id) JOIN relations r USING (a_id, b_id) {derived} "
+        f"WHERE NOT ({decisive}) AND {completes}",
         # 2: a form and its negation
         "SELECT c.a_id, c.b_id, 'antonym', 'morphology', 'negation (' || m.detail || ')', 2 "
         "FROM candidates c JOIN morphology_links m USING (a_id, b_id) WHERE m.relation = 'opposite'",
@@ -146,7 +161,13 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
                      "FROM candidates c SEMI JOIN lexicon_terms ka ON ka.term_id = c.a_id "
                      "SEMI JOIN lexicon_terms kb ON kb.term_id = c.b_id ANTI JOIN lexicon_links l USING (a_id, b_id)")
     union = " UNION ALL ".join(f"({r})" for r in rules)
-    return (f"SELECT a_id, b_id, label, evidence, detail FROM ({union}) "
+    # the decisive synonym links, both ways round (for the synsets of three)
+    ends = (f"WITH decisive AS (SELECT l.a_id, l.b_id, l.synset FROM candidates c JOIN lexicon_links l "
+            f"USING (a_id, b_id) JOIN relations r USING (a_id, b_id) {derived} "
+            f"WHERE l.relation = 'synonym' AND ({decisive})), "
+            "synset_ends AS (SELECT a_id AS t, b_id AS u, synset FROM decisive "
+            "UNION ALL SELECT b_id, a_id, synset FROM decisive) ")
+    return (f"{ends}SELECT a_id, b_id, label, evidence, detail FROM ({union}) "
             "QUALIFY row_number() OVER (PARTITION BY a_id, b_id ORDER BY priority) = 1")
 
 

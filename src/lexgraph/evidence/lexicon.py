@@ -4,7 +4,7 @@ A thesaurus builder starts from the best human-curated resource and lets the mod
 it to the words that resource lacks.  This module reads the relations the wordnet states
 *between two input terms* and returns them as plain tables:
 
-``links``   a_id, b_id, term_a, term_b, relation, synset, sense_share, main_sense, cased, via_lemma
+``links``   a_id, b_id, term_a, term_b, relation, synset, sense_share, main_sense, cased, via_lemma, synset_size
             (one row per pair, ``a_id < b_id``)
 ``known``   term_id, term, synsets, main_synset, lemma     (input terms the wordnet has)
 
@@ -84,7 +84,7 @@ GLOSS_LISTS: frozenset[str] = frozenset({"tr"})
 
 _LINK_SCHEMA = {"a_id": pl.Int32, "b_id": pl.Int32, "term_a": pl.Utf8, "term_b": pl.Utf8,
                 "relation": pl.Utf8, "synset": pl.Utf8, "sense_share": pl.Float32, "main_sense": pl.Boolean,
-                "cased": pl.Boolean, "via_lemma": pl.Boolean}
+                "cased": pl.Boolean, "via_lemma": pl.Boolean, "synset_size": pl.Int32}
 _KNOWN_SCHEMA = {"term_id": pl.Int32, "term": pl.Utf8, "synsets": pl.Int32, "main_synset": pl.Utf8, "lemma": pl.Utf8}
 
 #: Sense-count tables shipped per wordnet language (terms with two or more senses only).
@@ -321,6 +321,8 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame, analysis: pl.DataFrame | 
         parts.append(gloss.with_columns(pl.lit("gloss").alias("relation")))
         parts.append(mutual.with_columns(pl.lit("gloss").alias("relation"), pl.lit(False).alias("main_sense")))
     rank = {r: i for i, r in enumerate(LINK_RELATIONS)}
+    # how many words the link's synset holds: a synset of three whose two other links hold is whole (decide.py)
+    sizes = wn.senses.group_by(pl.col("synset_id").alias("synset")).agg(pl.col("term").n_unique().alias("synset_size"))
     # diagonal: a part without sense_share / main_sense gets NULLs there
     links = (pl.concat([p.with_columns(pl.col("x").cast(pl.Int32), pl.col("y").cast(pl.Int32)) for p in parts],
                        how="diagonal_relaxed")
@@ -334,5 +336,6 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame, analysis: pl.DataFrame | 
     links = (links.join(names.rename({"id": "a_id", "term": "term_a"}), on="a_id")
              .join(names.rename({"id": "b_id", "term": "term_b"}), on="b_id")
              .with_columns(pl.lit(False).alias("via_lemma"))
+             .join(sizes, on="synset", how="left")
              .select(list(_LINK_SCHEMA)).cast(_LINK_SCHEMA).sort("a_id", "b_id"))
     return LexiconEvidence(links=links, known=known)

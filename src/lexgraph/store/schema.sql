@@ -70,8 +70,9 @@ CREATE TABLE IF NOT EXISTS lexicon_links (
                                            -- similar (English): the two synsets are both terms' most used senses
     cased      BOOLEAN,                    -- synonyms: a term meets the synset only as a capitalised spelling, a name
                                            -- or an abbreviation (oh as Ohio's OH, sun as Sunday's Sun)
-    via_lemma  BOOLEAN                     -- a term the wordnet does not list is linked through its lemma
+    via_lemma  BOOLEAN,                    -- a term the wordnet does not list is linked through its lemma
                                            -- (gönderdi as göndermek: lexicon_terms.lemma)
+    synset_size INTEGER                    -- how many words (distinct terms) the wordnet puts in `synset`
 );
 
 -- Input terms the bundled wordnet knows, with their number of synsets.
