@@ -418,7 +418,9 @@ def test_predict_cli_prints_tsv(tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
     assert lines[0].split("\t") == ["term_a", "term_b", "label", "p_synonym", "p_antonym", "p_cohyponym",
-                                    "p_unrelated"]
+                                    "p_unrelated", "p_calibrated"]
+    p_syn, p_cal = (float(x) for x in lines[1].split("\t")[3::4])
+    assert 0 < p_cal < p_syn                    # big ~ large: the shipped calibration, far below the raw P
     assert lines[1].startswith("big\tlarge\tsynonym\t")
     assert len(lines) == 3
 

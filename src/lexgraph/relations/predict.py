@@ -66,7 +66,8 @@ def check_lang(lang: str) -> str:
 
 def score_pairs(pairs: list[tuple[str, str]], lang: str, model: PairClassifier | None = None,
                 cache: str | Path | None = None) -> pl.DataFrame:
-    """Label and probabilities for each pair (input order and spelling kept).
+    """Label and probabilities for each pair (input order and spelling kept), and ``p_calibrated`` when the
+    model has a calibration (:mod:`lexgraph.relations.calibration`).
 
     Terms are normalised as a build would normalise them and embedded with every
     encoder the model uses (cached in ``cache`` when given).
@@ -79,4 +80,8 @@ def score_pairs(pairs: list[tuple[str, str]], lang: str, model: PairClassifier |
     proba = model.predict_proba(PairSet.from_terms(table, norm))
     labels = np.asarray(LABELS)[proba.argmax(axis=1)]
     out = pl.DataFrame({"term_a": [a for a, _ in pairs], "term_b": [b for _, b in pairs], "label": labels})
-    return out.with_columns([pl.Series(f"p_{lab}", np.round(proba[:, j], 4)) for j, lab in enumerate(LABELS)])
+    out = out.with_columns([pl.Series(f"p_{lab}", np.round(proba[:, j], 4)) for j, lab in enumerate(LABELS)])
+    if model.calibration_ is not None:          # the share of such pairs of unseen words that are synonyms
+        p_synonym = proba[:, LABELS.index("synonym")]
+        out = out.with_columns(pl.Series("p_calibrated", np.round(model.calibration_(p_synonym), 4)))
+    return out
