@@ -33,7 +33,7 @@ import numpy as np
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_funnel import FULL_PER_CLASS, prepare
+from bench_funnel import FULL_PER_CLASS, _per_lang, prepare
 
 from lexgraph.relations.calibration import (
     calibration_scores,
@@ -94,16 +94,6 @@ def calibrate_language(lang: str, args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-def _per_lang(values: list[str], option: str) -> dict[str, str]:
-    out = {}
-    for v in values:
-        lang, sep, path = v.partition("=")
-        if not sep:
-            raise SystemExit(f"{option} takes LANG=PATH, got {v!r}")
-        out[lang] = path
-    return out
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--lang", nargs="+", default=["en", "tr"])
@@ -116,7 +106,7 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="store the calibration in the model's JSON")
     ap.add_argument("--json", type=Path, help="write every figure here")
     args = ap.parse_args()
-    args.dataset = _per_lang(args.dataset, "--dataset")
+    args.dataset = _per_lang(args.dataset, "--dataset", str, "en=data/en tr=data/tr")
     results = {}
     for lang in args.lang:
         res = results[lang] = calibrate_language(lang, args)

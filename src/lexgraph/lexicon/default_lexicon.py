@@ -8,7 +8,6 @@ WordNet 3.1, Turkish KeNet), so every default term has gold synsets to be evalua
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 
 #: A word of a default lexicon: two or more letters of the language's alphabet, ' and - inside.
 _WORD = {
@@ -17,12 +16,8 @@ _WORD = {
 }
 
 
-def default_lexicon(size: int = 3000, lang: str = "en", exclude: Collection[str] = ()) -> list[str]:
-    """The ``size`` most frequent alphabetic words of ``lang`` that are wordnet lemmas, by rank.
-
-    ``exclude``: words to pass over (the terms a relations model was trained on, when calibrating it on
-    words it never saw).
-    """
+def default_lexicon(size: int = 3000, lang: str = "en") -> list[str]:
+    """The ``size`` most frequent alphabetic words of ``lang`` that are wordnet lemmas, by rank."""
     if size < 1:
         raise ValueError(f"default lexicon size ({size}) must be at least 1")
     if lang not in _WORD:
@@ -34,9 +29,9 @@ def default_lexicon(size: int = 3000, lang: str = "en", exclude: Collection[str]
 
     known = set(load_wordnet(lang).terms.to_list())
     out: list[str] = []
-    pool = max(4 * size, 20_000) + len(exclude)
+    pool = max(4 * size, 20_000)
     for candidate in top_n_list(lang, pool, wordlist="best"):
-        if word.match(candidate) and candidate in known and candidate not in exclude:
+        if word.match(candidate) and candidate in known:
             out.append(candidate)
             if len(out) == size:
                 break
