@@ -10,6 +10,7 @@ import pytest
 
 from lexgraph.config import BuildConfig
 from lexgraph.evidence.lexicon import gloss_words, lexicon_evidence, sense_shares
+from lexgraph.evidence.thesaurus import thesaurus_overlap
 from lexgraph.lexicon.wordnet import WordNet, load_wordnet
 from lexgraph.pipeline import build
 from lexgraph.store import Store
@@ -266,6 +267,39 @@ def test_a_weak_link_completes_a_synset_of_three_but_not_a_larger_one(tmp_path: 
     assert cid["imtihan"] == cid["sınav"] == cid["test"]
     assert sizes["armağan~ödül"] > 3 and not rel[("armağan", "ödül")][2].endswith("(completes a synset of three)")
     assert [p for p, (_, _, d, _) in rel.items() if d and "synset of three" in d] == [("imtihan", "test")]
+
+
+def test_thesaurus_entries_overlap_for_synonyms_not_antonyms() -> None:
+    # Moby's entries: glad and happy are used alike, hot and cold are not; a word without an entry has no overlap,
+    # nor does a language without a thesaurus
+    got = thesaurus_overlap("en", ["glad", "hot", "deal", "glad"], ["happy", "cold", "pot", "qzxv"]).to_list()
+    assert got[0] > 0.3 > got[2] and got[1] < 0.05 and got[3] is None
+    assert thesaurus_overlap("tr", ["cevap"], ["yanıt"]).to_list() == [None]
+
+
+def test_a_thesaurus_confirms_a_minor_sense_link_unless_the_pair_are_two_of_a_kind(tmp_path: Path) -> None:
+    # WordNet links glad ~ happy and rare ~ uncommon only through minor senses (left to the model, which puts them
+    # under its gate); their Moby entries overlap, so the link decides. deal ~ pot share a rare sense the thesaurus
+    # does not confirm; father ~ mother share one (the verb: to parent) and overlap, but the model finds them
+    # likelier co-hyponyms than synonyms.
+    words = ["glad", "happy", "rare", "uncommon", "deal", "pot", "father", "mother"]
+    db = small_build(tmp_path, words, k=7)
+    with Store(db, read_only=True) as store:
+        got = {(r[0], r[1]): r[2:] for r in store.frame(
+            "SELECT r.term_a, r.term_b, label, evidence, detail, thesaurus_overlap, sense_share, p_synonym, "
+            "p_cohyponym FROM relations r JOIN lexicon_links USING (a_id, b_id)").iter_rows()}
+        cid = dict(store.frame("SELECT term, cluster_id FROM clusters").iter_rows())
+    for pair in [("glad", "happy"), ("rare", "uncommon")]:
+        label, evidence, detail, overlap, share, _, _ = got[pair]
+        assert share < 0.1 and overlap >= 0.3
+        assert (label, evidence) == ("synonym", "lexicon") and "(thesaurus overlap" in detail
+        assert cid[pair[0]] == cid[pair[1]]
+    assert got[("deal", "pot")][1] == "model" and got[("deal", "pot")][3] < 0.3
+    _, evidence, detail, overlap, _, p_syn, p_coh = got[("father", "mother")]
+    assert overlap >= 0.3 and p_coh >= p_syn and evidence == "model" and "thesaurus" not in detail
+    off = small_build(tmp_path, words, name="off", k=7, lexicon_thesaurus_overlap=2.0)
+    with Store(off, read_only=True) as store:
+        assert store.frame("SELECT * FROM relations WHERE detail LIKE '%thesaurus%'").height == 0
 
 
 def test_a_hypernym_between_everyday_senses_is_left_to_the_model(tmp_path: Path) -> None:

@@ -83,6 +83,10 @@ class BuildConfig:
     lexicon_similar_cosine: float = _option(0.7, "A wordnet SIMILAR_TO link between two adjectives' most used "
                                                  "senses (English sense counts) decides synonym at this cosine or "
                                                  "more (rich ~ wealthy, afraid ~ scared); 1 turns it off.")
+    lexicon_thesaurus_overlap: float = _option(0.3, "Where the language has a thesaurus (English: Moby), a wordnet "
+                                                    "synonym through a minor sense, or a SIMILAR_TO link, decides "
+                                                    "synonym when the two terms' thesaurus entries overlap this much "
+                                                    "(glad ~ happy, authentic ~ genuine); above 1 turns it off.")
     synonym_gate: float = _option(0.70, "Keep a synonym edge when its score >= this.")
     unlinked_gate: float = _option(0.9, "With lexicon evidence, the model's synonym between two terms the lexicon "
                                         "does not relate (one of them unknown to it: a name, a function word) is "
@@ -138,6 +142,8 @@ class BuildConfig:
             raise ValueError(f"lexicon_polysemous_cap ({self.lexicon_polysemous_cap}) must be at least 1")
         if not 0.0 <= self.lexicon_similar_cosine <= 1.0:
             raise ValueError(f"lexicon_similar_cosine ({self.lexicon_similar_cosine}) must lie in [0, 1]")
+        if not self.lexicon_thesaurus_overlap >= 0.0:
+            raise ValueError(f"lexicon_thesaurus_overlap ({self.lexicon_thesaurus_overlap}) must be >= 0")
         if not 0.0 <= self.lexicon_polysemous_support <= 1.0:
             raise ValueError(f"lexicon_polysemous_support ({self.lexicon_polysemous_support}) must lie in [0, 1]")
         if self.engine not in ENGINES:

@@ -36,8 +36,18 @@ it knows, in this order (first match wins):
    A ``similar`` link between both terms' most used senses (English counts: ``main_sense``) is a
    decisive ``synonym`` at ``similar_cosine`` or more (*rich* ~ *wealthy*, *afraid* ~ *scared*:
    WordNet's satellites of an adjective's everyday sense).
+   Where the language has a second curated resource (English: the Moby thesaurus,
+   ``thesaurus_overlap``), a synonym link weak only by its minor sense share (but at least
+   ``THESAURUS_MIN_SHARE``), or a ``similar`` link, whose two thesaurus entries overlap by
+   ``thesaurus_min`` or more is a decisive ``synonym`` too, when its cosine reaches ``min_cosine``,
+   the model's P(co-hyponym) stays under its P(synonym) and one of the two terms has no other decisive
+   synonym (it gives a word its missing partner, never a second sense to two words that have theirs):
+   the thesaurus says the sense they share is one a writer uses (*glad* ~ *happy* at share 0.012,
+   *rare* ~ *uncommon*, *authentic* ~ *genuine*; not *deal* ~ *pot*), the cosine that text uses it
+   (not *task* ~ *tax*, 0.24), and the model that they are not two of a kind (*father* ~ *mother*,
+   *democratic* ~ *republican*, whose entries overlap as much); ``detail`` ends "(thesaurus overlap X)".
    Links that are not decisive (those above, ``troponym``, other ``similar`` links: near-synonyms the
-   wordnet keeps apart, such as *acquire* ~ *obtain* or *authentic* ~ *genuine*) leave the
+   wordnet keeps apart, such as *acquire* ~ *obtain* or *distant* ~ *far*) leave the
    pair to the model, and the ``detail`` column says which link the pair has; where the
    wordnet has no sense counts, a pair it links through one of more than ``polysemous_cap``
    senses of a term is never a synonym (the model's next class stands: it learned the
@@ -54,13 +64,18 @@ on unseen words, only where the model's verdict stands: NULL where the evidence 
 
 from __future__ import annotations
 
+#: A minor-sense synonym the thesaurus confirms still needs this share of both terms' tagged uses: under it, the
+#: senses are too rare to be the ones the thesaurus means (read ~ understand 0.003, hour ~ minute 0.004, be ~ live;
+#: read by hand, about six in ten such pairs are synonyms there, above it about eight or nine in ten).
+THESAURUS_MIN_SHARE = 0.01
+
 #: Wordnet relations that decide a pair's label; the others (and minor-sense synonyms) leave it to the model.
 DECIDING: tuple[str, ...] = ("synonym", "antonym", "gloss", "hypernym")
 
 
 def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses: int,
                   polysemous_support: float, polysemous_cap: int, sense_counts: bool,
-                  similar_cosine: float = 1.0) -> str:
+                  similar_cosine: float = 1.0, thesaurus_min: float = 2.0) -> str:
     """A query yielding ``(a_id, b_id, label, evidence, detail)`` for the candidate pairs the evidence decides.
 
     Every rule yields rows with a priority; each pair keeps its first rule's row.  ``max_senses`` and
@@ -71,7 +86,8 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
     Without ``sense_counts``, the model cannot make such a pair a synonym either: it learned the wordnet's own
     pairs, so its P(synonym) on a rare sense of a hub is the same link remembered (*kalmak* ~ *olmak* 0.74).
     ``similar_cosine``: a ``similar`` link between both terms' most used senses (``main_sense``) decides
-    ``synonym`` at this cosine or more (1: never).
+    ``synonym`` at this cosine or more (1: never).  ``thesaurus_min``: a minor-sense synonym link or a
+    ``similar`` link whose ``thesaurus_overlap`` reaches it decides ``synonym`` (above 1: never).
     """
     # Without sense counts a term's senses are taken as equally likely. A link that is not both terms' main sense
     # (a gloss link with main_sense NULL comes from the defining term's main sense; a mutual one is false) through
@@ -100,16 +116,34 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
     cased = f"l.relation = 'synonym' AND coalesce(l.cased, false) AND coalesce(c.cosine, 0) < {float(min_cosine)}"
     capped = f"(({capped}) OR ({cased}))"
     weak += f" OR ({cased})"
-    decisive = (f"(l.relation IN ({', '.join(repr(r) for r in DECIDING)}) AND NOT ({weak})) "
-                f"OR (l.relation = 'similar' AND coalesce(l.main_sense, false) "
-                f"AND coalesce(c.cosine, 0) >= {float(similar_cosine)})")
+    # the thesaurus confirms a link the wordnet states through a sense whose use it cannot tell: a synonym weak only
+    # by its minor share (not through capitals, a lemma or a derivation), or a satellite of another sense
+    # (thesaurus entries overlap for co-hyponyms too, king ~ queen, democratic ~ republican: the pair also needs the
+    # cosine's support, as a KeNet link does, and a model that does not find it likelier co-hyponyms than synonyms)
+    confirmed = (f"coalesce(l.thesaurus_overlap, 0) >= {float(thesaurus_min)} "
+                 f"AND coalesce(c.cosine, 0) >= {float(min_cosine)} AND r.p_cohyponym < r.p_synonym "
+                 "AND ((l.relation = 'synonym' "
+                 f"AND l.sense_share < {float(min_share)} AND l.sense_share >= {THESAURUS_MIN_SHARE} "
+                 "AND NOT coalesce(l.cased, false) "
+                 "AND NOT coalesce(l.via_lemma, false) AND md.stem IS NULL) OR l.relation = 'similar')")
+    plain = (f"(l.relation IN ({', '.join(repr(r) for r in DECIDING)}) AND NOT ({weak})) "
+             f"OR (l.relation = 'similar' AND coalesce(l.main_sense, false) "
+             f"AND coalesce(c.cosine, 0) >= {float(similar_cosine)})")
+    # ... and it gives a word without a synonym its partner, never a second sense to two words that have theirs:
+    # large (big's synset-mate) does not leave big for huge, vast and massive, its satellites
+    confirmed += (" AND NOT (EXISTS (SELECT 1 FROM synonym_ends e WHERE e.t = c.a_id) "
+                  "AND EXISTS (SELECT 1 FROM synonym_ends e WHERE e.t = c.b_id))")
+    decisive = f"({plain}) OR (NOT ({plain}) AND {confirmed})"
     detail = ("'wordnet ' || l.relation || coalesce(' ' || l.synset, '') || "
               "coalesce(' (sense share ' || round(l.sense_share, 3) || ')', '') || "
               "CASE WHEN l.cased THEN ' (a capitalised spelling)' ELSE '' END || "
               "CASE WHEN l.via_lemma THEN ' (through a lemma)' ELSE '' END || "
               "CASE WHEN l.main_sense THEN ' (main sense)' "
               "WHEN l.relation = 'gloss' AND NOT l.main_sense THEN ' (each lists the other)' ELSE '' END || "
-              "coalesce(' (built on ' || md.stem || ')', '')")
+              "coalesce(' (built on ' || md.stem || ')', '') || "
+              f"CASE WHEN NOT ({plain}) AND {confirmed} THEN ' (thesaurus overlap ' || "
+              "round(l.thesaurus_overlap, 2) || ')' "
+              "ELSE '' END")
     # the pairs of which one term is built on the other (a lexicon synonym there is not decisive)
     derived = ("LEFT JOIN (SELECT a_id, b_id, detail AS stem FROM morphology_links WHERE relation = 'derived') md "
                "USING (a_id, b_id) LEFT JOIN lexicon_terms ka ON ka.term_id = c.a_id "
@@ -162,21 +196,23 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
                      "SEMI JOIN lexicon_terms kb ON kb.term_id = c.b_id ANTI JOIN lexicon_links l USING (a_id, b_id)")
     union = " UNION ALL ".join(f"({r})" for r in rules)
     # the decisive synonym links, both ways round (for the synsets of three)
-    ends = (f"WITH decisive AS (SELECT l.a_id, l.b_id, l.synset FROM candidates c JOIN lexicon_links l "
+    # and the terms with a decisive synonym link of any kind but the thesaurus's (for its confirmations)
+    ends = (f"WITH decisive AS (SELECT l.a_id, l.b_id, l.synset, l.relation FROM candidates c JOIN lexicon_links l "
             f"USING (a_id, b_id) JOIN relations r USING (a_id, b_id) {derived} "
-            f"WHERE l.relation = 'synonym' AND ({decisive})), "
-            "synset_ends AS (SELECT a_id AS t, b_id AS u, synset FROM decisive "
-            "UNION ALL SELECT b_id, a_id, synset FROM decisive) ")
+            f"WHERE l.relation IN ('synonym', 'gloss', 'similar') AND ({plain})), "
+            "synset_ends AS (SELECT a_id AS t, b_id AS u, synset FROM decisive WHERE relation = 'synonym' "
+            "UNION ALL SELECT b_id, a_id, synset FROM decisive WHERE relation = 'synonym'), "
+            "synonym_ends AS (SELECT a_id AS t FROM decisive UNION SELECT b_id FROM decisive) ")
     return (f"{ends}SELECT a_id, b_id, label, evidence, detail FROM ({union}) "
             "QUALIFY row_number() OVER (PARTITION BY a_id, b_id ORDER BY priority) = 1")
 
 
 def apply_decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses: int,
                         polysemous_support: float, polysemous_cap: int, sense_counts: bool,
-                        similar_cosine: float = 1.0) -> str:
+                        similar_cosine: float = 1.0, thesaurus_min: float = 2.0) -> str:
     """An UPDATE that writes the evidence's decisions into ``relations``."""
     decided = decisions_sql(closed, min_share, min_cosine, max_senses, polysemous_support, polysemous_cap,
-                            sense_counts, similar_cosine)
+                            sense_counts, similar_cosine, thesaurus_min)
     # the calibrated P(synonym) speaks for the model's verdicts only: where the evidence decided, it goes
     return (f"UPDATE relations AS r SET label = d.label, evidence = d.evidence, detail = d.detail, "
             f"p_calibrated = CASE WHEN d.evidence = 'model' THEN r.p_calibrated END "

@@ -4,8 +4,8 @@ A thesaurus builder starts from the best human-curated resource and lets the mod
 it to the words that resource lacks.  This module reads the relations the wordnet states
 *between two input terms* and returns them as plain tables:
 
-``links``   a_id, b_id, term_a, term_b, relation, synset, sense_share, main_sense, cased, via_lemma, synset_size
-            (one row per pair, ``a_id < b_id``)
+``links``   a_id, b_id, term_a, term_b, relation, synset, sense_share, main_sense, cased, via_lemma, synset_size,
+            thesaurus_overlap (one row per pair, ``a_id < b_id``)
 ``known``   term_id, term, synsets, main_synset, lemma     (input terms the wordnet has)
 
 Word lists taken from text are inflected (*gönderdi*, *sonucunda*); given the morphology, a form the
@@ -72,6 +72,7 @@ from importlib import resources
 
 import polars as pl
 
+from lexgraph.evidence.thesaurus import thesaurus_overlap
 from lexgraph.lexicon.normalize import normalize_term
 from lexgraph.lexicon.wordnet import WordNet
 
@@ -84,7 +85,8 @@ GLOSS_LISTS: frozenset[str] = frozenset({"tr"})
 
 _LINK_SCHEMA = {"a_id": pl.Int32, "b_id": pl.Int32, "term_a": pl.Utf8, "term_b": pl.Utf8,
                 "relation": pl.Utf8, "synset": pl.Utf8, "sense_share": pl.Float32, "main_sense": pl.Boolean,
-                "cased": pl.Boolean, "via_lemma": pl.Boolean, "synset_size": pl.Int32}
+                "cased": pl.Boolean, "via_lemma": pl.Boolean, "synset_size": pl.Int32,
+                "thesaurus_overlap": pl.Float32}
 _KNOWN_SCHEMA = {"term_id": pl.Int32, "term": pl.Utf8, "synsets": pl.Int32, "main_synset": pl.Utf8, "lemma": pl.Utf8}
 
 #: Sense-count tables shipped per wordnet language (terms with two or more senses only).
@@ -336,6 +338,8 @@ def lexicon_evidence(wn: WordNet, terms: pl.DataFrame, analysis: pl.DataFrame | 
     links = (links.join(names.rename({"id": "a_id", "term": "term_a"}), on="a_id")
              .join(names.rename({"id": "b_id", "term": "term_b"}), on="b_id")
              .with_columns(pl.lit(False).alias("via_lemma"))
-             .join(sizes, on="synset", how="left")
+             .join(sizes, on="synset", how="left"))
+    # a second curated resource where the language has one (English: Moby): does it confirm the link's sense?
+    links = (links.with_columns(thesaurus_overlap(wn.lang, links["term_a"].to_list(), links["term_b"].to_list()))
              .select(list(_LINK_SCHEMA)).cast(_LINK_SCHEMA).sort("a_id", "b_id"))
     return LexiconEvidence(links=links, known=known)

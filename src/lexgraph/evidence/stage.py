@@ -11,6 +11,7 @@ from typing import Any
 from lexgraph.config import BuildConfig
 from lexgraph.evidence.lexicon import lexicon_evidence
 from lexgraph.evidence.morphology import MORPHOLOGY_RELATIONS, morphology_evidence
+from lexgraph.evidence.thesaurus import THESAURUS_FILES
 from lexgraph.lexicon.wordnet import load_wordnet, wordnet_path
 from lexgraph.store import StageRun, Store
 
@@ -48,6 +49,8 @@ class EvidenceStage:
         if params["lexicon"] is not None:
             path = lexicon_file(config.lang)
             params.update(file=path.name, bytes=path.stat().st_size)
+            if config.lang in THESAURUS_FILES:
+                params["thesaurus"] = "/".join(THESAURUS_FILES[config.lang])
         return params
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:

@@ -65,7 +65,8 @@ class RelationsStage:
                 "lexicon_max_senses": config.lexicon_max_senses,
                 "lexicon_polysemous_support": config.lexicon_polysemous_support,
                 "lexicon_polysemous_cap": config.lexicon_polysemous_cap,
-                "lexicon_similar_cosine": config.lexicon_similar_cosine}
+                "lexicon_similar_cosine": config.lexicon_similar_cosine,
+                "lexicon_thesaurus_overlap": config.lexicon_thesaurus_overlap}
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
         model = load_model(config.relations_model, config.lang)
@@ -90,7 +91,8 @@ class RelationsStage:
                                               config.lexicon_min_cosine, config.lexicon_max_senses,
                                               config.lexicon_polysemous_support,
                                               config.lexicon_polysemous_cap, config.lang in SENSE_COUNT_FILES,
-                                              config.lexicon_similar_cosine))
+                                              config.lexicon_similar_cosine,
+                                              config.lexicon_thesaurus_overlap))
         run.counts["pairs"] = scored
         for lab, source, n in store.con.execute(
                 "SELECT label, evidence, count(*) FROM relations GROUP BY ALL ORDER BY ALL").fetchall():

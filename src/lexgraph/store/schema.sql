@@ -72,7 +72,10 @@ CREATE TABLE IF NOT EXISTS lexicon_links (
                                            -- or an abbreviation (oh as Ohio's OH, sun as Sunday's Sun)
     via_lemma  BOOLEAN,                    -- a term the wordnet does not list is linked through its lemma
                                            -- (gönderdi as göndermek: lexicon_terms.lemma)
-    synset_size INTEGER                    -- how many words (distinct terms) the wordnet puts in `synset`
+    synset_size INTEGER,                   -- how many words (distinct terms) the wordnet puts in `synset`
+    thesaurus_overlap REAL                 -- English: how much the two terms' Moby thesaurus entries overlap,
+                                           -- |A & B| / sqrt(|A| |B|) with each head in its own entry (NULL: a term
+                                           -- without an entry, or no thesaurus for the language)
 );
 
 -- Input terms the bundled wordnet knows, with their number of synsets.
