@@ -66,22 +66,35 @@ def _copy_without_vectors(src: Path, dst: Path, encoder: str | None = None) -> P
     return dst
 
 
+def engine_worker_pids() -> set[int]:
+    """The processes of engine actors now alive (Ray titles them ``ray::EngineWorker...``)."""
+    return {proc.info["pid"] for proc in psutil.process_iter(["pid", "cmdline"])
+            if (proc.info["cmdline"] or [""])[0].startswith("ray::EngineWorker")}
+
+
 class ActorKiller(threading.Thread):
-    """Kills (SIGKILL) the first engine actor process it sees, as an out-of-memory killer or a lost node would."""
+    """Kills (SIGKILL) the first engine actor process it sees, as an out-of-memory killer or a lost node would.
+
+    Only an actor started after the killer was made: an earlier map's actor may still be on its way out (its
+    map kills it on return), and killing that one would leave the build under test untouched.
+    """
 
     def __init__(self, timeout: float = 120.0) -> None:
         super().__init__(daemon=True)
         self.timeout = timeout
         self.killed: int | None = None
+        self.before = engine_worker_pids()
 
     def run(self) -> None:
         deadline = time.monotonic() + self.timeout
         while self.killed is None and time.monotonic() < deadline:
-            for proc in psutil.process_iter(["pid", "cmdline"]):
-                if (proc.info["cmdline"] or [""])[0].startswith("ray::EngineWorker"):
-                    os.kill(proc.info["pid"], signal.SIGKILL)
-                    self.killed = proc.info["pid"]
-                    return
+            for pid in sorted(engine_worker_pids() - self.before):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:              # it ended between the listing and the kill
+                    continue
+                self.killed = pid
+                return
             time.sleep(0.02)
 
 
