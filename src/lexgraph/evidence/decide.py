@@ -133,7 +133,7 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
     # large (big's synset-mate) does not leave big for huge, vast and massive, its satellites
     confirmed += (" AND NOT (EXISTS (SELECT 1 FROM synonym_ends e WHERE e.t = c.a_id) "
                   "AND EXISTS (SELECT 1 FROM synonym_ends e WHERE e.t = c.b_id))")
-    decisive = f"({plain}) OR (NOT ({plain}) AND {confirmed})"
+    decisive = f"({plain}) OR ({confirmed})"
     detail = ("'wordnet ' || l.relation || coalesce(' ' || l.synset, '') || "
               "coalesce(' (sense share ' || round(l.sense_share, 3) || ')', '') || "
               "CASE WHEN l.cased THEN ' (a capitalised spelling)' ELSE '' END || "
