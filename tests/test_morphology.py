@@ -144,11 +144,62 @@ def test_turkish_corpus_root_list_resolves_ambiguity(tr: TurkishAnalyser, tmp_pa
 
 
 def test_packaged_root_list_is_read_when_installed() -> None:
-    pytest.importorskip("MorphologicalDisambiguation.data", reason="nlptoolkit-morphologicaldisambiguation not installed")
+    pytest.importorskip("MorphologicalDisambiguation.data",
+                        reason="nlptoolkit-morphologicaldisambiguation not installed")
     from lexgraph.morphology.turkish_roots import load_root_list
 
     roots = load_root_list("packaged")
     assert len(roots) > 8000 and roots["yüzler"] == "yüz"
+
+
+def test_speedups_compare_names_as_the_analysers_own_comparator(tr: TurkishAnalyser) -> None:
+    """The keyed comparator gives nlptoolkit's answer for the dictionary's names and odd spellings, so its
+    bisection finds the same words and its sort keeps the same order."""
+    import importlib.util
+    import random
+    from functools import cmp_to_key
+
+    import Dictionary.Dictionary as installed
+    from Dictionary.Word import Word
+
+    from lexgraph.morphology._speedups import turkish_lower_case_compare
+
+    # the library's own comparator, from a fresh copy of its module (the loaded class now holds the stand-in)
+    spec = importlib.util.spec_from_file_location("pristine_dictionary", installed.__file__)
+    pristine = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pristine)
+    original = pristine.Dictionary.turkishLowerCaseComparator
+    odd = ["", "ABD", "Ankara", "ankara", "âlem", "alem", "x1", "İstanbul", "a-b", "ab", "abç", "Q", "W", "ğ", "1990"]
+    words = tr.fsm.getDictionary().words + [Word(w) for w in odd]
+    assert installed.Dictionary.turkishLowerCaseComparator is turkish_lower_case_compare  # the analyser's load put it
+    pairs = list(zip(words, words[1:]))
+    rng = random.Random(0)
+    pairs += [(rng.choice(words), rng.choice(words)) for _ in range(20000)]
+    pairs += [(Word(a), Word(b)) for a in odd for b in odd]
+    assert all(turkish_lower_case_compare(a, b) == original(a, b) == -turkish_lower_case_compare(b, a)
+               for a, b in pairs)
+    sample = rng.sample(words, 3000)
+    assert sorted(sample, key=cmp_to_key(original)) == sorted(sample, key=cmp_to_key(turkish_lower_case_compare))
+
+
+def test_speedups_change_no_analysis(tr: TurkishAnalyser, tmp_path) -> None:
+    """The analyser without the stand-ins (a fresh process) reads every word as the one with them does."""
+    import json
+    import subprocess
+    import sys
+
+    from wordfreq import top_n_list
+
+    words = top_n_list("tr", 400) + ["kitaplarımızdan", "gönderdi", "anlamsızlık", "hava durumları", "taklit",
+                                     "kâğıtlar", "ABD'de", "Ankara'ya", "xqzt", "yapılamayacakmış"]
+    out = tmp_path / "plain.parquet"
+    script = ("import json, sys; from lexgraph.morphology import _speedups; _speedups.install = lambda: None; "
+              "from lexgraph.morphology import TurkishAnalyser; "
+              "TurkishAnalyser().analyse(json.loads(sys.argv[1])).write_parquet(sys.argv[2])")
+    subprocess.run([sys.executable, "-c", script, json.dumps(words), str(out)], check=True, timeout=600)
+    plain = pl.read_parquet(out)
+    assert plain.height == len(words)
+    assert plain.equals(tr.analyse(words))
 
 
 @pytest.mark.slow
@@ -162,7 +213,8 @@ def test_turkish_parallel_matches_single_process(tr: TurkishAnalyser) -> None:
 
 
 def test_english_lemmas(en: EnglishAnalyser) -> None:
-    r = rows(en, ["marked", "marks", "men", "running", "happiness", "happy", "does", "Paris", "ice creams", "so-called"])
+    r = rows(en, ["marked", "marks", "men", "running", "happiness", "happy", "does", "Paris", "ice creams",
+                  "so-called"])
     assert r["marked"]["lemma"] == "mark"
     assert r["marks"]["lemma"] == "mark"
     assert r["men"]["lemma"] == "man"

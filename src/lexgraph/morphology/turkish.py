@@ -8,20 +8,26 @@ multi-word term through its last word, keeps the compound marker on a compound's
 from __future__ import annotations
 
 import multiprocessing
-from dataclasses import replace
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from . import _speedups
 from ._compat import ensure_pkg_resources
 from .table import WordAnalysis, split_multiword, to_frame
-from .turkish_parse import VOWELS, Reading, choose_reading, read_parse, tr_capitalize, tr_lower
+from .turkish_parse import (
+    VOWELS,
+    Reading,
+    choose_reading,
+    read_parse,
+    tr_capitalize,
+    tr_lower,
+)
 from .turkish_roots import load_root_list
-
-
 
 #: The circumflex marks a long or palatal vowel and is optional in today's spelling (hikâye ~ hikaye,
 #: resmî ~ resmi, dâhil ~ dahil): two spellings of one word are variants, never a synonym pair.
@@ -85,7 +91,10 @@ class TurkishAnalyser:
         """The loaded ``FsmMorphologicalAnalyzer`` (loaded on first use)."""
         if self._fsm is None:
             ensure_pkg_resources()
-            from MorphologicalAnalysis.FsmMorphologicalAnalyzer import FsmMorphologicalAnalyzer
+            _speedups.install()  # exact, faster comparator and parse copies (``_speedups``)
+            from MorphologicalAnalysis.FsmMorphologicalAnalyzer import (
+                FsmMorphologicalAnalyzer,
+            )
 
             self._fsm = FsmMorphologicalAnalyzer(cacheSize=self.cache_size)
         return self._fsm
