@@ -258,3 +258,24 @@ def test_sql_normalize_macro_mirrors_normalize_term() -> None:
         for lang in ("tr",) if "\u0307" in word else ("en", "tr"):
             sql = con.execute("SELECT lexgraph_normalize(?, ?)", [word, lang]).fetchone()[0]
             assert sql == normalize_term(word, lang), (word, lang)
+
+
+def test_a_wordnet_is_parsed_once_per_file_version(tmp_path) -> None:
+    """A build reads its wordnet twice (word list, evidence): the second call reuses the first parse,
+    unless the file changed."""
+    from lexgraph.lexicon.wordnet import clear_wordnet_cache, load_wordnet
+
+    def write(words: list[str]) -> None:
+        literals = "".join(f"<LITERAL>{w}<SENSE>1</SENSE></LITERAL>" for w in words)
+        path.write_text(f"<SYNSETS><SYNSET><ID>TUR10-0000010</ID><POS>n</POS><SYNONYM>{literals}</SYNONYM>"
+                        "<DEF>okunacak şey</DEF></SYNSET></SYNSETS>", encoding="utf-8")
+
+    path = tmp_path / "slice.xml"
+    write(["kitap", "betik"])
+    first = load_wordnet("tr", path)
+    assert load_wordnet("tr", path) is first
+    assert sorted(first.terms.to_list()) == ["betik", "kitap"]
+    write(["kitap", "betik", "yapıt"])
+    assert sorted(load_wordnet("tr", path).terms.to_list()) == ["betik", "kitap", "yapıt"]
+    clear_wordnet_cache()
+    assert load_wordnet("tr", path) is not first
