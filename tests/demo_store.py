@@ -1,6 +1,6 @@
 """A small, hand-checked lexgraph store written through :meth:`Store.append`.
 
-It fills every public table the way the later stages do (relations, clusters, senses,
+It fills every public table the way the later stages do (relations, synonym_edges, clusters, senses,
 cluster_votes, a 'clusters' tree), so query, export and notebook tests have exact
 expectations without running the models. The clusters are WordNet-style synsets of
 common adjectives, nouns and verbs; the tree groups them by meaning.
@@ -130,12 +130,15 @@ def make_demo_store(path: Path) -> Path:
             "term_id": [tid[t] for t in words], "term": words, "lang": ["en"] * len(words),
             "pos": [pos_of[t] for t in words], "frequency": [None] * len(words), "n_sources": [1] * len(words)},
             schema_overrides={"frequency": pl.Float64}))
-        store.append("term_sources", pl.DataFrame({"term_id": [tid[t] for t in words], "source": ["demo.txt"] * len(words),
+        store.append("term_sources", pl.DataFrame({"term_id": [tid[t] for t in words],
+                                                   "source": ["demo.txt"] * len(words),
                                                    "row_number": list(range(1, len(words) + 1)), "raw": words}))
         store.append("rejects", pl.DataFrame({"source": ["demo.txt"], "row_number": [len(words) + 1], "raw": ["   "],
                                               "reason": ["empty after normalisation"]}))
         store.append("candidates", candidates)
         store.append("relations", relations)
+        store.append("synonym_edges", relations.filter(pl.col("label") == "synonym")
+                     .select("a_id", "b_id", pl.col("p_synonym").alias("weight")))
         store.append("clusters", pl.DataFrame({"term_id": [tid[t] for t in words], "term": words,
                                                "cluster_id": [cluster_of[t] for t in words],
                                                "method": ["softhard"] * len(words)}))

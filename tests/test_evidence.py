@@ -365,6 +365,27 @@ def test_a_pair_the_lexicon_does_not_relate_needs_the_unlinked_gate(tmp_path: Pa
     assert together(unlinked_gate=0.7)[0] and together(lexicon="none")[0]
 
 
+def test_synonyms_edge_is_an_edge_of_the_graph_the_clustering_read(tmp_path: Path) -> None:
+    # hot ~ good: WordNet relates them (SIMILAR_TO, a minor sense), so the model's antonym becomes its best other
+    # class, synonym, at P(synonym) about 0.1. A label, not an edge: synonyms('hot') must not call it one.
+    db = small_build(tmp_path, ["hot", "good", "warm", "cold", "big", "large", "bigger"])
+    with Store(db, read_only=True) as store:
+        p, label = store.con.execute("SELECT p_synonym, label FROM relations "
+                                     "WHERE term_a = 'good' AND term_b = 'hot'").fetchone()
+        edge = dict(store.con.execute("SELECT synonym, edge FROM synonyms('hot')").fetchall())
+        edges = store.frame("SELECT t1.term AS a, t2.term AS b, r.label, r.evidence, r.p_synonym, e.weight "
+                            "FROM synonym_edges e JOIN relations r USING (a_id, b_id) "
+                            "JOIN terms t1 ON t1.term_id = e.a_id JOIN terms t2 ON t2.term_id = e.b_id")
+        big = dict(store.con.execute("SELECT synonym, edge FROM synonyms('big')").fetchall())
+    assert label == "synonym" and p < 0.7
+    assert edge.get("good") in (None, False) and edge["warm"]
+    assert big == {"large": True, "bigger": False}      # bigger follows big as its inflection, edgeless
+    assert (edges["label"] == "synonym").all()
+    model = edges.filter(pl.col("evidence") == "model")
+    assert (model["p_synonym"] >= 0.7).all() and (model["weight"] == model["p_synonym"]).all()
+    assert edges.filter(pl.col("evidence") == "lexicon")["weight"].is_between(0.7, 1.0).all()
+
+
 def test_the_polysemy_rule_rejects_impossible_settings(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"lexicon_max_senses \(0\) must be at least 1"):
         BuildConfig(db=tmp_path / "d.duckdb", lexicon_max_senses=0)

@@ -1,6 +1,8 @@
 """The ``clusters`` stage of ``lexgraph build``: synonym graph from ``relations``, one clustering, four tables.
 
-Writes ``clusters`` (every term of ``terms`` in exactly one cluster, singletons included),
+Writes ``synonym_edges`` (the graph it clustered: a pair's label says what the evidence or the model
+called it, this table whether it was an edge), ``clusters`` (every term of ``terms`` in exactly one cluster,
+singletons included),
 ``cluster_summary`` (size, cohesion, representative), and for the soft-hard method
 ``senses`` (every surviving candidate cluster a term joined) and ``cluster_votes`` (every vote
 it cast).  The cosine baseline also reads ``candidates``.
@@ -80,6 +82,13 @@ def load_graph(store: Store, gate: float, with_candidates: bool = True,
         if candidates is not None:
             candidates = candidates.filter(~pl.col("a_id").is_in(gone) & ~pl.col("b_id").is_in(gone))
     return graph_from_frames(terms, relations, candidates, gate=gate, score=score, main=main), terms
+
+
+def edge_table(graph: SynonymGraph, terms: pl.DataFrame) -> pl.DataFrame:
+    """``a_id, b_id, weight``: the graph's synonym edges by term id (``terms`` in node order, as ``load_graph``)."""
+    ids = terms["term_id"].to_numpy()
+    return pl.DataFrame({"a_id": ids[graph.src], "b_id": ids[graph.dst], "weight": graph.weight},
+                        schema={"a_id": pl.Int32, "b_id": pl.Int32, "weight": pl.Float32})
 
 
 #: Without sense counts, a term's main sense is the synset of its nearest wordnet partner, if that is this near.
@@ -185,7 +194,7 @@ class ClusterStage:
     """Pipeline stage: cluster the synonym graph with ``config.cluster_method``."""
 
     name = "clusters"
-    clears = ("clusters", "cluster_summary", "senses", "cluster_votes")
+    clears = ("synonym_edges", "clusters", "cluster_summary", "senses", "cluster_votes")
 
     def params(self, config: BuildConfig) -> dict[str, Any]:
         check_params("BuildConfig", {"cluster_method": config.cluster_method}, {"cluster_method": Options(METHODS)})
@@ -200,6 +209,7 @@ class ClusterStage:
                                   score=config.edge_score, skip=followers, unlinked_gate=applied_unlinked_gate(config))
         est = make_estimator(config.cluster_method, join_share=config.join_share, random_state=config.random_state)
         result = attach_followers(cluster_tables(graph, terms, est, config.cluster_method), followers)
+        store.append("synonym_edges", edge_table(graph, terms))
         store.append("clusters", result.clusters)
         store.append("cluster_summary", result.summary)
         store.append("senses", result.senses)

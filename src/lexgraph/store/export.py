@@ -38,6 +38,7 @@ PUBLIC_TABLES: dict[str, str] = {
     "rejects": "source, row_number",
     "candidates": "a_id, b_id",
     "relations": "a_id, b_id",
+    "synonym_edges": "a_id, b_id",
     "clusters": "cluster_id, term_id",
     "cluster_summary": "cluster_id",
     "senses": "term_id, cluster_id",

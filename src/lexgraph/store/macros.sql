@@ -32,17 +32,18 @@ CREATE OR REPLACE MACRO lexgraph_norm(word) AS
      WHERE t.term IN (lexgraph_normalize(word, 'en'), lexgraph_normalize(word, 'tr'))
        AND t.term = lexgraph_normalize(word, t.lang));
 
--- Synonyms of a term: the union of its discriminator synonym edges (relations.label = 'synonym') and its
--- co-members in its hard cluster. `edge` and `same_cluster` say which source(s) a row comes from;
+-- Synonyms of a term: the union of its synonym edges (synonym_edges: the graph the clusters stage clustered)
+-- and its co-members in its hard cluster. `edge` and `same_cluster` say which source(s) a row comes from
+-- (a pair labelled 'synonym' under the gate is no edge: label and edge are both shown);
 -- p_synonym is the discriminator's probability for the pair whatever its label (NULL: never a candidate),
 -- p_calibrated the same calibrated on unseen words (the share of such pairs that are synonyms), evidence
 -- who decided the label ('model', 'lexicon', 'morphology').
 CREATE OR REPLACE MACRO synonyms(word) AS TABLE
     WITH q AS (SELECT term_id, term FROM terms WHERE term = lexgraph_norm(word)),
     edges AS (
-        SELECT CASE WHEN r.a_id = q.term_id THEN r.b_id ELSE r.a_id END AS other_id
-        FROM relations r, q
-        WHERE r.label = 'synonym' AND (r.a_id = q.term_id OR r.b_id = q.term_id)),
+        SELECT CASE WHEN e.a_id = q.term_id THEN e.b_id ELSE e.a_id END AS other_id
+        FROM synonym_edges e, q
+        WHERE e.a_id = q.term_id OR e.b_id = q.term_id),
     mates AS (
         SELECT c2.term_id AS other_id
         FROM q JOIN clusters c1 ON c1.term_id = q.term_id

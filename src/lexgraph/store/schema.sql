@@ -143,6 +143,14 @@ CREATE TABLE IF NOT EXISTS relations (
     detail        VARCHAR                  -- the evidence's reason, e.g. 'same synset ENG31-...', 'no link'
 );
 
+-- The synonym graph the clusters stage clustered: one row per edge (the gates and the evidence applied;
+-- inflected forms, which follow their lemma, are not in the graph).
+CREATE TABLE IF NOT EXISTS synonym_edges (
+    a_id        INTEGER NOT NULL,          -- a_id < b_id, as in relations
+    b_id        INTEGER NOT NULL,
+    weight      FLOAT NOT NULL             -- the model's P(synonym), or for a lexicon synonym between the gate and 1
+);
+
 -- Hard clustering: every term in exactly one cluster (issue: clustering).
 CREATE TABLE IF NOT EXISTS clusters (
     term_id     INTEGER NOT NULL,
