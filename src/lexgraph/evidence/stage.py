@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from lexgraph.config import BuildConfig
+from lexgraph.engine import Engine
 from lexgraph.evidence.lexicon import lexicon_evidence
 from lexgraph.evidence.morphology import MORPHOLOGY_RELATIONS, morphology_evidence
 from lexgraph.evidence.thesaurus import THESAURUS_FILES, thesaurus_file
@@ -41,6 +42,9 @@ class EvidenceStage:
     name = "evidence"
     clears = ("lexicon_links", "lexicon_terms", "morphology", "morphology_links")
 
+    def __init__(self, engine: Engine | None = None) -> None:
+        self.engine = engine      # where the morphological analysis runs (default: in process); not a parameter
+
     def params(self, config: BuildConfig) -> dict[str, Any]:
         params: dict[str, Any] = {"lexicon": lexicon_name(config), "morphology": config.morphology,
                                   "lang": config.lang}
@@ -58,7 +62,7 @@ class EvidenceStage:
         terms = store.frame("SELECT term_id, term FROM terms ORDER BY term_id")
         analysis = None
         if config.morphology:
-            morph = morphology_evidence(config.lang, terms)
+            morph = morphology_evidence(config.lang, terms, self.engine)
             analysis = morph.analysis
             run.counts["parsed"] = int(morph.analysis["parsed"].sum())
             store.append("morphology", morph.analysis)
