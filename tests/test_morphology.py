@@ -1,6 +1,6 @@
 """lexgraph.morphology on real words with the real analysers (no mocks).
 
-The Turkish FSM analyser takes about 5 s to load, so each analyser is built once per module.
+The Turkish FSM analyser takes about 3 s to load, so each analyser is built once per module.
 """
 
 from __future__ import annotations

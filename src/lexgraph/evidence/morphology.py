@@ -59,8 +59,8 @@ def morphology_evidence(lang: str, terms: pl.DataFrame, engine: Engine | None = 
     """
     words = terms["term"].to_list()
     batches = [words[start:start + ANALYSIS_BATCH] for start in range(0, len(words), ANALYSIS_BATCH)]
-    analysis = pl.concat(list((engine or LocalEngine()).map(AnalyseTerms(lang), batches)), how="vertical") \
-        if batches else get_analyser(lang).analyse([])
+    parts = list((engine or LocalEngine()).map(AnalyseTerms(lang), batches))
+    analysis = pl.concat(parts, how="vertical") if parts else get_analyser(lang).analyse([])
     analysis = pl.concat([terms.select(pl.col("term_id").cast(pl.Int32)), analysis], how="horizontal")
     ids = terms.select(pl.col("term_id").cast(pl.Int32), "term")
     variants = variant_pairs(analysis).select("term_a", "term_b", pl.lit("variant").alias("relation"),

@@ -56,10 +56,10 @@ class TurkishAnalyser:
         (optional dependency), a path to a ``surface root`` file, or None for rules only.
     n_jobs:
         Processes used by :meth:`analyse` for more than ``PARALLEL_MIN_TERMS`` terms. The FSM
-        analyser is pure Python (about 125 words/s on one core), so a million terms wants several;
-        each worker process loads its own analyser (about 5 s, 250 MB).
+        analyser is pure Python (about 230 words/s on one core), so a million terms wants several;
+        each worker process loads its own analyser (about 3 s, 250 MB).
 
-    The analyser (about 5 s and 250 MB to load) is built on the first :meth:`analyse` call in
+    The analyser (about 3 s and 250 MB to load) is built on the first :meth:`analyse` call in
     this process and then reused by this instance.
     """
 
@@ -194,7 +194,7 @@ class TurkishAnalyser:
             return [row for chunk in results for row in chunk]
 
 
-#: Below this many unique terms, ``n_jobs`` is ignored: a worker's 5 s load would cost more than it saves.
+#: Below this many unique terms, ``n_jobs`` is ignored: a worker's 3 s load would cost more than it saves.
 PARALLEL_MIN_TERMS = 2000
 
 
