@@ -1,4 +1,4 @@
-"""The ``clusters`` stage of ``lexgraph build``: synonym graph from ``relations``, one clustering, four tables.
+"""The ``clusters`` stage of ``lexgraph build``: synonym graph from ``relations``, one clustering, five tables.
 
 Writes ``synonym_edges`` (the graph it clustered: a pair's label says what the evidence or the model
 called it, this table whether it was an edge), ``clusters`` (every term of ``terms`` in exactly one cluster,
