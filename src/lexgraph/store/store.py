@@ -279,17 +279,24 @@ class Store(Closing):
         return RunRecord(row[0], row[1], row[2], row[3], json.loads(row[4] or "{}"), json.loads(row[5] or "{}"))
 
     # -- data --------------------------------------------------------------------------------
+    @contextmanager
+    def registered(self, name: str, data: pl.DataFrame | pa.Table) -> Iterator[None]:
+        """``data`` readable by SQL as the view ``name`` inside the block (a list parameter of many values
+        is converted value by value by DuckDB's Python binding; a registered Arrow table is not)."""
+        self.con.register(name, data.to_arrow() if isinstance(data, pl.DataFrame) else data)
+        try:
+            yield
+        finally:
+            self.con.unregister(name)
+
     def append(self, table: str, data: pl.DataFrame | pa.Table) -> int:
         """Append rows (columns matched by name) to ``table``; returns the row count."""
         arrow = data.to_arrow() if isinstance(data, pl.DataFrame) else data
         if arrow.num_rows == 0:
             return 0
-        self.con.register("_lexgraph_append", arrow)
-        try:
-            cols = ", ".join(f'"{c}"' for c in arrow.column_names)
+        cols = ", ".join(f'"{c}"' for c in arrow.column_names)
+        with self.registered("_lexgraph_append", arrow):
             self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _lexgraph_append")
-        finally:
-            self.con.unregister("_lexgraph_append")
         return arrow.num_rows
 
     def frame(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
