@@ -14,6 +14,7 @@ import polars as pl
 
 from lexgraph.engine import Engine, LocalEngine
 from lexgraph.morphology import (
+    ANALYSIS_SCHEMA,
     derived_pairs,
     get_analyser,
     opposite_pairs,
@@ -60,7 +61,7 @@ def morphology_evidence(lang: str, terms: pl.DataFrame, engine: Engine | None = 
     words = terms["term"].to_list()
     batches = [words[start:start + ANALYSIS_BATCH] for start in range(0, len(words), ANALYSIS_BATCH)]
     parts = list((engine or LocalEngine()).map(AnalyseTerms(lang), batches))
-    analysis = pl.concat(parts, how="vertical") if parts else get_analyser(lang).analyse([])
+    analysis = pl.concat(parts, how="vertical") if parts else pl.DataFrame(schema=ANALYSIS_SCHEMA)
     analysis = pl.concat([terms.select(pl.col("term_id").cast(pl.Int32)), analysis], how="horizontal")
     ids = terms.select(pl.col("term_id").cast(pl.Int32), "term")
     variants = variant_pairs(analysis).select("term_a", "term_b", pl.lit("variant").alias("relation"),
