@@ -244,6 +244,22 @@ def test_english_prefix_lookalikes_are_not_negations(en: EnglishAnalyser) -> Non
     assert not any(row["negated"] for row in r.values()), [t for t, row in r.items() if row["negated"]]
 
 
+def test_english_derivations_find_the_word_a_term_is_built_on(en: EnglishAnalyser) -> None:
+    r = rows(en, ["suppression", "scanner", "tolerance", "geometric", "tribal", "accidentally", "informal",
+                  "investment", "mayor"])
+    assert (r["suppression"]["root"], r["suppression"]["derivation"]) == ("suppress", "ION")
+    assert r["scanner"]["root"] == "scan"                  # a doubled consonant undone
+    assert r["tolerance"]["root"] == "tolerate"            # toler-ance: a lost -ate restored
+    assert r["geometric"]["root"] == "geometry"            # geometr-ic: a lost -y restored
+    assert r["tribal"]["root"] == "tribe"
+    assert r["accidentally"]["root"] == "accident" and "accidental" in r["accidentally"]["stems"]
+    # a negating prefix goes before the later suffixes (in-formal, not inform-al), after the first ones
+    # (invest-ment, not in-vestment)
+    assert r["informal"]["negated"] and r["informal"]["base"] == "formal"
+    assert not r["investment"]["negated"] and r["investment"]["root"] == "invest"
+    assert r["mayor"]["root"] == "mayor"                   # no agent of a three-letter verb: may-or, let-ter
+
+
 def test_participle_rule_can_be_switched_off() -> None:
     r = rows(EnglishAnalyser(prefer_verb_for_participles=False), ["building", "marked", "marks"])
     assert r["building"]["lemma"] == "building"
@@ -326,6 +342,9 @@ def test_derived_pairs_join_a_term_and_a_term_built_on_it(tr: TurkishAnalyser, e
     assert not any({"kent", "şehir", "ev"} & {a, b} for a, b, _ in got)
     assert list(derived_pairs(analysis).columns) == ["term_a", "term_b", "stem"]
     assert ("happiness", "happy", "happy") in set(derived_pairs(en.analyse(["happy", "happiness", "glad"])).iter_rows())
+    en_got = pair_set(derived_pairs(en.analyse(["accident", "accidental", "accidentally", "scan", "scanner", "glad"])))
+    assert en_got == {("accident", "accidental"), ("accident", "accidentally"), ("accidental", "accidentally"),
+                      ("scan", "scanner")}
 
 
 def test_relations_scale_to_a_million_terms(tr: TurkishAnalyser) -> None:

@@ -25,17 +25,41 @@ POS_ORDER: tuple[str, ...] = ("ADJ", "NOUN", "VERB", "ADV", "AUX", "PROPN")
 #: Penn tags of verb forms that a participle-like word is read as (running, marked, felt).
 PARTICIPLE_TAGS: tuple[str, ...] = ("VBG", "VBD", "VBN")
 
-#: Derivational suffixes: (tag, suffix, parts of speech the stem must have).
+_N, _V, _A = frozenset({"NOUN"}), frozenset({"VERB"}), frozenset({"ADJ"})
+#: Derivational suffixes: (tag, suffix, parts of speech the stem must have), tried in this order before the
+#: negating prefixes (un-happi-ness: NESS, then un-; in-vest-ment is no negation of *vestment*).
 SUFFIXES: tuple[tuple[str, str, frozenset[str]], ...] = (
-    ("NESS", "ness", frozenset({"ADJ"})),
-    ("WITHOUT", "less", frozenset({"NOUN", "VERB"})),
-    ("WITH", "ful", frozenset({"NOUN", "VERB"})),
-    ("LY", "ly", frozenset({"ADJ"})),
-    ("ITY", "ity", frozenset({"ADJ"})),
-    ("MENT", "ment", frozenset({"VERB"})),
-    ("ABLE", "able", frozenset({"VERB"})),
-    ("ABLE", "ible", frozenset({"VERB"})),
+    ("NESS", "ness", _A),
+    ("WITHOUT", "less", _N | _V),
+    ("WITH", "ful", _N | _V),
+    ("LY", "ly", _A),
+    ("ITY", "ity", _A),
+    ("MENT", "ment", _V),
+    ("ABLE", "able", _V),
+    ("ABLE", "ible", _V),
 )
+#: More derivational suffixes, tried only after the negating prefixes (in-formal, not inform-al), a longer
+#: spelling of one suffix before a shorter (-ation before -ion, -ical before -al). They only find the word a
+#: term is built on, so that a word and its derivations are never taken for synonyms (suppress ~ suppression,
+#: scan ~ scanner, tolerate ~ tolerance, geometry ~ geometric, tribe ~ tribal: ``derived`` pairs). A wrong
+#: split (bet ~ better, mill ~ million) only says that two words which are not synonyms are not synonyms.
+LATE_SUFFIXES: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("ION", "ation", _V), ("ION", "ition", _V), ("ION", "ion", _V),
+    ("AGT", "er", _V), ("AGT", "or", _V),
+    ("ANCE", "ance", _V), ("ANCE", "ence", _V),
+    ("ANT", "ant", _V), ("ANT", "ent", _V),
+    ("IVE", "ive", _V),
+    ("AL", "ical", _N), ("AL", "al", _N | _V), ("IC", "ic", _N),
+    ("IST", "ist", _N | _A), ("ISM", "ism", _N | _A),
+    ("OUS", "ous", _N),
+    ("IZE", "ize", _N | _A),
+)
+#: Shortest stem a later suffix may leave: three-letter verbs make too many false agents and nouns
+#: (may-or, let-ter, err-or, sum-mer, tot-al), at the cost of act ~ action.
+LATE_MIN_STEM = 4
+#: Suffixes after which a stem may have lost a final -y (geometr-ic, glori-ous) or an -ate (toler-ance).
+_Y_STEMS = frozenset({"AL", "IC", "IST", "ISM", "OUS"})
+_ATE_STEMS = frozenset({"ION", "ANCE", "ANT"})
 #: Negating prefixes: (spelling, label). The in- family assimilates: im-possible, il-legal, ir-regular.
 PREFIXES: tuple[tuple[str, str], ...] = (
     ("non", "non-"), ("un", "un-"), ("dis", "dis-"), ("in", "in-"), ("im", "in-"), ("il", "in-"), ("ir", "in-"),
@@ -117,6 +141,17 @@ class EnglishAnalyser:
         """Parts of speech for which ``word`` is itself a dictionary form (empty: not a word)."""
         return frozenset(pos for pos, lemmas in self.lemmas(word).items() if word in lemmas)
 
+    def participle_of(self, word: str) -> str | None:
+        """The verb of which ``word`` is an -ing/-ed (or irregular past) form, when it is no verb lemma itself."""
+        entries = self.lemmas(word)
+        if word in entries.get("VERB", ()):
+            return None
+        for verb in entries.get("VERB", ()):
+            forms = self._inflections.getAllInflections(verb, "VERB")
+            if any(word in forms.get(tag, ()) for tag in PARTICIPLE_TAGS):
+                return verb
+        return None
+
     def choose_lemma(self, word: str, participles: bool = True) -> tuple[str, str] | None:
         """(lemma, pos) for a lower-case word, or None when lemminflect does not know it.
 
@@ -128,12 +163,10 @@ class EnglishAnalyser:
         entries = self.lemmas(word)
         if not entries:
             return None
-        verbs = [v for v in entries.get("VERB", ()) if v != word]
-        if participles and self.prefer_verb_for_participles and verbs and word not in entries.get("VERB", ()):
-            for verb in verbs:
-                forms = self._inflections.getAllInflections(verb, "VERB")
-                if any(word in forms.get(tag, ()) for tag in PARTICIPLE_TAGS):
-                    return verb, "VERB"
+        if participles and self.prefer_verb_for_participles:
+            verb = self.participle_of(word)
+            if verb is not None:
+                return verb, "VERB"
         own = self.word_pos(word)
         if own:
             return word, min(own, key=self._pos_index)
@@ -172,18 +205,29 @@ class EnglishAnalyser:
                 out.append(stem + "le")  # probab-ly -> probable
             if stem.endswith("al"):
                 out.append(stem[:-2])  # basical-ly -> basic
+        if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "aeiousl":
+            out.append(stem[:-1])  # scann-er -> scan
+        if tag in _Y_STEMS:
+            out.append(stem + "y")  # geometr-ic -> geometry
+        if tag in _ATE_STEMS:
+            out.append(stem + "ate")  # toler-ance -> tolerate
         return out
 
-    def peel_suffix(self, form: str) -> Peel | None:
-        """Take one derivational suffix off ``form`` when the stem is a word of the right kind."""
+    def peel_suffix(self, form: str, suffixes: Sequence[tuple[str, str, frozenset[str]]] = SUFFIXES,
+                    min_stem: int | None = None) -> Peel | None:
+        """Take one of ``suffixes`` off ``form`` when the stem is a word of the right kind (and at least
+        ``min_stem`` letters; None: the analyser's ``min_stem``)."""
         if form in NOT_DERIVED:
             return None
-        for tag, suffix, stem_pos in SUFFIXES:
-            if not form.endswith(suffix) or len(form) - len(suffix) < self.min_stem:
+        shortest = self.min_stem if min_stem is None else min_stem
+        for tag, suffix, stem_pos in suffixes:
+            if not form.endswith(suffix) or len(form) - len(suffix) < shortest:
                 continue
             raw = form[: -len(suffix)]
             for stem in self._stem_candidates(raw, tag):
-                if len(stem) >= self.min_stem and self.word_pos(stem) & stem_pos:
+                # -ly also makes adverbs of participles: alleged-ly, surprising-ly, repeated-ly
+                if len(stem) >= shortest and (self.word_pos(stem) & stem_pos or (
+                        tag == "LY" and self.participle_of(stem) is not None)):
                     negation = "-less" if tag == "WITHOUT" else None
                     return Peel(stem, tag, negation, len(raw), len(suffix))
         return None
@@ -215,18 +259,35 @@ class EnglishAnalyser:
                 return Peel(rest, label.strip("-").upper(), label, 0, len(spelling))
         return None
 
-    def derive(self, lemma: str) -> tuple[str, str | None, str | None, str | None]:
-        """(root, outermost derivation, negation label, positive counterpart) of a lemma.
+    def peels(self, lemma: str) -> list[Peel]:
+        """The affixes taken off ``lemma`` one after the other (at most four), outermost first.
 
-        Suffixes are taken off before prefixes (un-happi-ness: NESS, then un-); the first negating
-        affix met is the one reported. The positive counterpart undoes only that affix:
-        unhappiness -> happiness, carelessness -> carefulness.
+        At each step the first of: a suffix of :data:`SUFFIXES` (un-happi-ness: NESS, then un-), a
+        negating prefix, a suffix of :data:`LATE_SUFFIXES` (in-formal, not inform-al).
         """
-        form, derivation, negation, base = lemma, None, None, None
+        out: list[Peel] = []
+        form = lemma
         for _ in range(4):
-            peel = self.peel_suffix(form) or self.peel_prefix(form)
+            peel = self.peel_suffix(form) or self.peel_prefix(form) or self.peel_suffix(
+                form, LATE_SUFFIXES, max(self.min_stem, LATE_MIN_STEM))
             if peel is None:
                 break
+            out.append(peel)
+            form = peel.stem
+        return out
+
+    def derive(self, lemma: str) -> tuple[str, str | None, str | None, str | None]:
+        """(root, outermost derivation, negation label, positive counterpart) of a lemma (see :meth:`peels`).
+
+        The first negating affix met is the one reported. The positive counterpart undoes only that
+        affix: unhappiness -> happiness, carelessness -> carefulness.
+        """
+        return self._derive(self.peels(lemma), lemma)
+
+    @staticmethod
+    def _derive(peels: list[Peel], lemma: str) -> tuple[str, str | None, str | None, str | None]:
+        form, derivation, negation, base = lemma, None, None, None
+        for peel in peels:
             derivation = derivation or peel.tag
             if negation is None and peel.negation is not None:
                 negation = peel.negation
@@ -269,12 +330,15 @@ class EnglishAnalyser:
             row = WordAnalysis.unparsed(head)
         else:
             lemma, pos = chosen
-            root, derivation, negation, base = self.derive(lemma)
+            peels = self.peels(lemma)
+            root, derivation, negation, base = self._derive(peels, lemma)
             if lemma == word:  # a dictionary form maps to itself, spelt as given
                 root = head if root == word else root
                 lemma = head
             elif pos == "PROPN" and head[:1].isupper():
                 lemma = root = lemma[:1].upper() + lemma[1:]
+            # every word on the way to the root is one this term is built on (accidentally ~ accidental ~ accident)
+            stems = tuple(p.stem for p in peels) if pos != "PROPN" else ()
             row = WordAnalysis(
                 lemma=lemma,
                 root=root,
@@ -284,6 +348,7 @@ class EnglishAnalyser:
                 negation=negation,
                 base=base,
                 inflection=self.inflection_of(word, chosen[0], pos),
+                stems=stems,
             )
         label = prefix.strip(" -").lower()
         if prefix.endswith("-") and " " not in prefix.strip() and label in {p for p, _ in PREFIXES}:
