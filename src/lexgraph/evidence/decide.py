@@ -5,7 +5,10 @@ it knows, in this order (first match wins):
 
 0. a ``morphology_links`` row: two inflections of one lemma are ``variant`` (never synonyms:
    *mark* ~ *marks*, *kitap* ~ *kitaplar*), a form and its negation ``antonym``
-   (*anlamlı* ~ *anlamsız*, *happy* ~ *unhappy*) unless the wordnet links them otherwise;
+   (*anlamlı* ~ *anlamsız*, *happy* ~ *unhappy*) and a word and a word built on it ``derived``
+   (*clear* ~ *clearly*, *suppress* ~ *suppression*, *köy* ~ *köylü*: they share a stem, not a
+   meaning, whatever a wordnet's cross-POS sense or the model says), these two unless the wordnet
+   decides the pair otherwise (rule 1);
 1. a ``lexicon_links`` row of relation ``synonym``, ``antonym``, ``gloss`` or ``hypernym``: the
    relation becomes the label (a ``gloss`` link, where KeNet's definition of one term's main sense
    lists the other, is a ``synonym``), except that these links are not decisive:
@@ -20,7 +23,8 @@ it knows, in this order (first match wins):
    * a gloss link under ``min_cosine`` (one side's sense is not known), or a mutual gloss
      (``main_sense`` false) through one of more than ``polysemous_cap`` senses;
    * a synonym or gloss link between a term and a term built on it (a ``derived`` morphology
-     link: KeNet's cross-POS senses put *gece* ~ *geceleri*, *köy* ~ *köylü* in one synset);
+     link: KeNet's cross-POS senses put *gece* ~ *geceleri*, *köy* ~ *köylü* in one synset), which
+     rule 0 then labels ``derived``;
    * a synonym that meets a term only as a capitalised spelling (``cased``: *oh* ~ *ohio* through
      Ohio's *OH*, *sun* ~ *sunday*) under ``min_cosine``: a lower-case input word is the common word;
    * a synonym or gloss link of a form the wordnet does not list, through its lemma (``via_lemma``:
@@ -177,6 +181,10 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
         # 2: a form and its negation
         "SELECT c.a_id, c.b_id, 'antonym', 'morphology', 'negation (' || m.detail || ')', 2 "
         "FROM candidates c JOIN morphology_links m USING (a_id, b_id) WHERE m.relation = 'opposite'",
+        # 2: a word and a word built on it share a stem, not a meaning (clear ~ clearly, engage ~ engagement,
+        # köy ~ köylü), whatever a wordnet's cross-POS sense or the model says
+        "SELECT c.a_id, c.b_id, 'derived', 'morphology', 'built on ' || m.detail, 2 "
+        "FROM candidates c JOIN morphology_links m USING (a_id, b_id) WHERE m.relation = 'derived'",
         # 3: a wordnet link that is not decisive: the model's label stands, except that the wordnet says the
         # two are related in meaning, so the model cannot call them opposites (hot ~ live, hot ~ good are
         # SIMILAR_TO links): an antonym becomes the model's best other class

@@ -109,8 +109,9 @@ CREATE TABLE IF NOT EXISTS morphology_links (
     b_id      INTEGER NOT NULL,
     term_a    VARCHAR NOT NULL,
     term_b    VARCHAR NOT NULL,
-    relation  VARCHAR NOT NULL,            -- 'variant' (inflections of one lemma) or 'opposite' (a form and its negation)
-    detail    VARCHAR NOT NULL             -- the shared lemma, or the negating affix
+    relation  VARCHAR NOT NULL,            -- 'variant' (inflections of one lemma), 'opposite' (a form and its
+                                           -- negation) or 'derived' (one is built on the other)
+    detail    VARCHAR NOT NULL             -- the shared lemma, the negating affix, or the stem
 );
 
 -- Candidate pairs: k nearest neighbours (symmetric, de-duplicated) plus the pairs the evidence links.
@@ -131,7 +132,7 @@ CREATE TABLE IF NOT EXISTS relations (
     term_a        VARCHAR NOT NULL,
     term_b        VARCHAR NOT NULL,
     label         VARCHAR NOT NULL,        -- 'synonym', 'antonym', 'cohyponym', 'unrelated' (model or evidence),
-                                           -- 'hypernym', 'variant' (evidence only)
+                                           -- 'hypernym', 'variant', 'derived' (evidence only)
     p_synonym     FLOAT NOT NULL,
     p_antonym     FLOAT NOT NULL,
     p_cohyponym   FLOAT NOT NULL,
