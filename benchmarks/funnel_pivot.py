@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -83,24 +84,56 @@ def _prefix_share(a: str, b: str) -> float:
     return n / max(min(len(a), len(b)), 1)
 
 
-def main() -> None:
+def model_scored(lang: str, db: Path) -> tuple[Any, _ReadOnly, pl.DataFrame, pl.DataFrame, pl.DataFrame,
+                                                dict[str, int]]:
+    """A funnel store's gold, the store, its terms, the gold synonym pairs, the model-scored candidate pairs
+    (``bench_funnel.scored_pairs``) and the gold pairs per half."""
+    from lexgraph.clustering.evaluate import load_gold
+
+    g = load_gold(f"wordnet:{lang}")
+    store = _ReadOnly(db)
+    terms = store.frame("SELECT term_id, term FROM terms ORDER BY term_id")
+    gp = gold_synonym_pairs(terms["term"].to_list(), g)
+    pairs = scored_pairs(store, gp).filter(pl.col("evidence") == "model")
+    gold_total = {"all": gp.height, "test": int(gp["test"].sum()), "dev": int((~gp["test"]).sum())}
+    return g, store, terms, gp, pairs, gold_total
+
+
+def stack_report(name: str, X: np.ndarray, pairs: pl.DataFrame, terms: pl.DataFrame, gp: pl.DataFrame,
+                 g: Any, gold_total: dict[str, int]) -> None:
+    """Fit a logistic stack of the columns of ``X`` on the dev pairs, choose its gate on dev (best soft-hard
+    pairwise F1), and print its test figures and 25 random multi-member clusters of the chosen graph."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import average_precision_score
 
-    from lexgraph.clustering.evaluate import load_gold
+    from lexgraph.clustering.evaluate import evaluate_clusters
 
+    y, test = pairs["gold"].to_numpy().astype(float), pairs["test"].to_numpy()
+    model = LogisticRegression(C=1.0, max_iter=2000).fit(X[~test], y[~test])
+    score = model.predict_proba(X)[:, 1]
+    _, chosen = gate_sweep(pairs, score, terms, gp, g, gold_total)
+    s = chosen["best soft-hard pairwise F1 on dev"]
+    c, e = s["clusters"]["test"], s["edges"]["test"]
+    intrusion = evaluate_clusters(s["labels"], g)["antonym_intrusion"]
+    print(f"{name}: coefficients {np.round(model.coef_[0], 3).tolist()}, "
+          f"test average precision {average_precision_score(y[test], score[test]):.4f}")
+    print(f"  gate {s['gate']} (dev): test edges {e['edges']}, P {e['precision']:.3f} R {e['recall']:.3f}; "
+          f"pairwise P/R/F1 {c['pair_p']:.3f}/{c['pair_r']:.3f}/{c['pair_f1']:.3f}; "
+          f"BCubed F1 {c['bcubed_f1']:.3f}; antonym intrusion {intrusion:.4f}")
+    multi = (s["labels"].group_by("cluster_id").agg(pl.col("term").sort())
+             .filter(pl.col("term").list.len() > 1).sort("cluster_id"))
+    for members in multi.sample(min(25, multi.height), seed=1)["term"].to_list():
+        print("   ", ", ".join(members))
+
+
+def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--lang", required=True, choices=["en", "tr"])
     ap.add_argument("--db", type=Path, required=True, help="a bench_funnel.py build store")
     ap.add_argument("--surface", action="store_true", help="also give the stack two spelling-overlap features")
     args = ap.parse_args()
 
-    g = load_gold(f"wordnet:{args.lang}")
-    store = _ReadOnly(args.db)
-    terms = store.frame("SELECT term_id, term FROM terms ORDER BY term_id")
-    gp = gold_synonym_pairs(terms["term"].to_list(), g)
-    pairs = scored_pairs(store, gp).filter(pl.col("evidence") == "model")
-    gold_total = {"all": gp.height, "test": int(gp["test"].sum()), "dev": int((~gp["test"]).sum())}
+    g, store, terms, gp, pairs, gold_total = model_scored(args.lang, args.db)
 
     top, _ = translations(terms["term"].to_list(), args.lang)
     row = {t: i for i, t in enumerate(terms["term_id"].to_list())}
@@ -114,26 +147,12 @@ def main() -> None:
     surface = []
     if args.surface:
         names = list(zip(pairs["term_a"].to_list(), pairs["term_b"].to_list()))
-        surface = [np.array([_trigram_jaccard(a, b) for a, b in names]), np.array([_prefix_share(a, b) for a, b in names])]
-    y = pairs["gold"].to_numpy().astype(float)
-    test = pairs["test"].to_numpy()
-    dev = ~test
+        surface = [np.array([_trigram_jaccard(a, b) for a, b in names]),
+                   np.array([_prefix_share(a, b) for a, b in names])]
     for name, cols in (("P + cosine", base + surface), ("P + cosine + pivot", base + surface +
                                                          [same_first, first_in_three, shared])):
-        X = np.column_stack(cols)
-        model = LogisticRegression(C=1.0, max_iter=2000).fit(X[dev], y[dev])
-        score = model.predict_proba(X)[:, 1]
-        _, chosen = gate_sweep(pairs, score, terms, gp, g, gold_total)
-        s = chosen["best soft-hard pairwise F1 on dev"]
-        c, e = s["clusters"]["test"], s["edges"]["test"]
-        print(f"{args.lang} {name}{' + surface' if surface else ''}: coefficients {np.round(model.coef_[0], 3).tolist()}, "
-              f"test average precision {average_precision_score(y[test], score[test]):.4f}")
-        print(f"  gate {s['gate']} (dev): test edges {e['edges']}, P {e['precision']:.3f} R {e['recall']:.3f}; "
-              f"pairwise P/R/F1 {c['pair_p']:.3f}/{c['pair_r']:.3f}/{c['pair_f1']:.3f}; BCubed F1 {c['bcubed_f1']:.3f}")
-        multi = (s["labels"].group_by("cluster_id").agg(pl.col("term").sort())
-                 .filter(pl.col("term").list.len() > 1).sort("cluster_id"))
-        for members in multi.sample(min(25, multi.height), seed=1)["term"].to_list():
-            print("   ", ", ".join(members))
+        stack_report(f"{args.lang} {name}{' + surface' if surface else ''}", np.column_stack(cols), pairs, terms,
+                     gp, g, gold_total)
 
 
 if __name__ == "__main__":
