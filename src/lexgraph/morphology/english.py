@@ -286,6 +286,7 @@ class EnglishAnalyser:
 
     @staticmethod
     def _derive(peels: list[Peel], lemma: str) -> tuple[str, str | None, str | None, str | None]:
+        """:meth:`derive` from peels already taken (the analysis keeps them for the term's ``stems``)."""
         form, derivation, negation, base = lemma, None, None, None
         for peel in peels:
             derivation = derivation or peel.tag
