@@ -345,6 +345,10 @@ def test_derived_pairs_join_a_term_and_a_term_built_on_it(tr: TurkishAnalyser, e
     en_got = pair_set(derived_pairs(en.analyse(["accident", "accidental", "accidentally", "scan", "scanner", "glad"])))
     assert en_got == {("accident", "accidental"), ("accident", "accidentally"), ("accidental", "accidentally"),
                       ("scan", "scanner")}
+    # a form of the stem counts as the stem: rejection is built on reject, of which rejected is a form
+    forms = pair_set(derived_pairs(en.analyse(["rejection", "rejected", "sellers", "selling", "adviser", "advisor"])))
+    assert {("rejected", "rejection"), ("sellers", "selling")} <= forms
+    assert ("adviser", "advisor") not in forms                # two spellings of one agent noun
 
 
 def test_relations_scale_to_a_million_terms(tr: TurkishAnalyser) -> None:

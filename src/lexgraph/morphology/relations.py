@@ -73,10 +73,13 @@ def derived_pairs(analysis: pl.DataFrame) -> pl.DataFrame:
     a wordnet that puts the two in one synset (KeNet does, through its cross-POS dictionary
     senses) does not make them synonyms a reader would swap. Inflections of one lemma are
     :func:`variant_pairs` as well; the caller keeps whichever relation it ranks first.
-    Returns ``term_a < term_b, stem`` (``stem`` is the term the other is built on).
+    The other may also be an inflected form of that stem: *rejection* (built on *reject*) and
+    *rejected* (a form of it), *sellers* and *selling*, *köylüler* and *köyde*.
+    Returns ``term_a < term_b, stem`` (``stem`` is the word the other is, or is a form of).
     """
     terms = _terms(analysis)
     stems = terms.select("term", "stems").explode("stems").drop_nulls("stems")
-    pairs = stems.join(terms.select(stem="term"), left_on="stems", right_on="stem").select(
-        "term", term_b="stems", stem="stems")
+    base = pl.concat([terms.select(other="term", stem="term"),
+                      terms.filter(pl.col("lemma") != pl.col("term")).select(other="term", stem="lemma")])
+    pairs = stems.join(base, left_on="stems", right_on="stem").select("term", term_b="other", stem="stems")
     return _ordered(pairs, "term", "term_b", "stem").cast(PAIR_SCHEMA_DERIVED)
