@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -36,52 +37,44 @@ from funnel_pivot import _ReadOnly, model_scored, stack_report
 NEGATION = {"en": "not {}", "tr": "{} değil"}
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    v = np.asarray(v, dtype=np.float64)
-    return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+def negation_feature(a: np.ndarray, b: np.ndarray, not_a: np.ndarray, not_b: np.ndarray) -> np.ndarray:
+    """Per row, how much nearer each word sits to the other's negation than to the other (unit rows)."""
+    return ((a * not_b).sum(1) + (b * not_a).sum(1)) / 2 - (a * b).sum(1)
 
 
-def term_vectors(store: _ReadOnly, terms: list[str], extra: list[str], lang: str,
+def term_vectors(store: _ReadOnly, terms: list[str], encoders: dict[str, Any], lang: str,
                  negation: bool) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Unit vectors per encoder in ``terms`` order (stored ones, then ``extra`` embedded here), and of "not X"."""
-    from lexgraph.embed.encoders import get_encoder
-
+    """Vectors per encoder in ``terms`` order (the store's, or embedded here by ``encoders`` for the others), and
+    of "not X" when ``negation``; encoders return unit rows, and the store keeps theirs."""
     row = {t: i for i, t in enumerate(terms)}
     vectors: dict[str, np.ndarray] = {}
     for enc in store.frame("SELECT DISTINCT encoder FROM embeddings ORDER BY encoder")["encoder"].to_list():
         df = store.frame(f"SELECT term, vector FROM embeddings WHERE encoder = '{enc}'")
-        if df.height < len(terms):
-            continue
-        order = np.argsort([row[t] for t in df["term"].to_list()])
-        vectors[enc] = _unit(np.stack(df["vector"].to_numpy())[order])
-    negated: dict[str, np.ndarray] = {}
-    for enc in sorted(set(vectors) | set(extra)):
-        encoder = get_encoder(enc)
+        if df.height == len(terms):
+            order = np.argsort([row[t] for t in df["term"].to_list()])
+            vectors[enc] = np.stack(df["vector"].to_numpy())[order].astype(np.float64)
+    for enc, encoder in encoders.items():
         if enc not in vectors:
-            vectors[enc] = _unit(encoder.encode(terms))
-        if negation:
-            negated[enc] = _unit(encoder.encode([NEGATION[lang].format(t) for t in terms]))
+            vectors[enc] = encoder.encode(terms).astype(np.float64)
+    negated = {enc: encoders[enc].encode([NEGATION[lang].format(t) for t in terms]).astype(np.float64)
+               for enc in vectors} if negation else {}
     return vectors, negated
 
 
-def clear_pair_auc(lang: str, encoders: list[str]) -> None:
+def clear_pair_auc(lang: str, encoders: dict[str, Any]) -> None:
     """ROC AUC of the cosine and of the negation feature for antonym vs synonym pairs of the clear-pair list."""
     from bench_clear_pairs import read_pairs
     from sklearn.metrics import roc_auc_score
 
-    from lexgraph.embed.encoders import get_encoder
-
     p = read_pairs(lang).filter(pl.col("relation").is_in(["synonym", "antonym"]))
     y = (p["relation"] == "antonym").to_numpy()
-    for name in encoders:
-        enc = get_encoder(name)
-        a, b = _unit(enc.encode(p["term_a"].to_list())), _unit(enc.encode(p["term_b"].to_list()))
-        na = _unit(enc.encode([NEGATION[lang].format(t) for t in p["term_a"]]))
-        nb = _unit(enc.encode([NEGATION[lang].format(t) for t in p["term_b"]]))
-        cos = (a * b).sum(1)
-        delta = ((a * nb).sum(1) + (b * na).sum(1)) / 2 - cos
+    for name, enc in sorted(encoders.items()):
+        a, b = enc.encode(p["term_a"].to_list()), enc.encode(p["term_b"].to_list())
+        na = enc.encode([NEGATION[lang].format(t) for t in p["term_a"]])
+        nb = enc.encode([NEGATION[lang].format(t) for t in p["term_b"]])
         print(f"clear pairs ({y.sum()} antonym, {(~y).sum()} synonym pairs), {name}: AUC of -cosine "
-              f"{roc_auc_score(y, -cos):.3f}, of the negation feature {roc_auc_score(y, delta):.3f}")
+              f"{roc_auc_score(y, -(a * b).sum(1)):.3f}, of the negation feature "
+              f"{roc_auc_score(y, negation_feature(a, b, na, nb)):.3f}")
 
 
 def main() -> None:
@@ -96,15 +89,19 @@ def main() -> None:
     ant = store.frame("SELECT least(a_id, b_id) AS lo, greatest(a_id, b_id) AS hi, p_antonym FROM relations")
     pairs = (pairs.with_columns(lo=pl.min_horizontal("a_id", "b_id"), hi=pl.max_horizontal("a_id", "b_id"))
              .join(ant, on=["lo", "hi"], how="left").drop("lo", "hi"))
-    vectors, negated = term_vectors(store, terms["term"].to_list(), args.extra, args.lang, args.negation)
+    from lexgraph.embed.encoders import get_encoder
+
+    stored = store.frame("SELECT DISTINCT encoder FROM embeddings")["encoder"].to_list()
+    # an encoder is loaded only to embed: the terms for --extra, "not X" for --negation
+    encoders = {name: get_encoder(name) for name in sorted(set(args.extra) | (set(stored) if args.negation else set()))}
+    vectors, negated = term_vectors(store, terms["term"].to_list(), encoders, args.lang, args.negation)
     if args.negation:
-        clear_pair_auc(args.lang, sorted(vectors))
+        clear_pair_auc(args.lang, encoders)
     row = {t: i for i, t in enumerate(terms["term_id"].to_list())}
     ia = np.array([row[a] for a in pairs["a_id"].to_list()])
     ib = np.array([row[b] for b in pairs["b_id"].to_list()])
     cos = {e: (v[ia] * v[ib]).sum(1) for e, v in vectors.items()}
-    neg = {e: ((vectors[e][ia] * n[ib]).sum(1) + (vectors[e][ib] * n[ia]).sum(1)) / 2 - cos[e]
-           for e, n in negated.items()}
+    neg = {e: negation_feature(vectors[e][ia], vectors[e][ib], n[ia], n[ib]) for e, n in negated.items()}
 
     def logit(col: str) -> np.ndarray:
         p = np.clip(pairs[col].to_numpy().astype(float), 1e-4, 1 - 1e-4)
