@@ -61,6 +61,10 @@ class BuildConfig:
     relations_model: str | None = _option(None, "Relations model path without suffix (default: the shipped "
                                                 "model of --lang).")
     lexicon: str = _option("wordnet", "Evidence from the language's bundled wordnet (wordnet), or none.")
+    pairs: list[str] | None = _option(None, "Your own pairs (repeatable): a CSV, TSV or Parquet file with columns "
+                                            "term_a, term_b, relation (synonym, antonym, cohyponym or unrelated). "
+                                            "They decide their pairs before any other evidence: a synonym is an "
+                                            "edge, anything else keeps the two in different clusters.")
     morphology: bool = _option(True, "Analyse terms: inflections follow their lemma, negations are antonyms.")
     lexicon_closed: bool = _option(True, "Two terms the wordnet has but does not link are unrelated "
                                          "(--no-lexicon-closed: the model decides them).")
@@ -114,6 +118,7 @@ class BuildConfig:
 
         self.db = Path(self.db)
         self.sources = list(self.sources) or [DEFAULT_SOURCE]
+        self.pairs = [str(p) for p in self.pairs or []]
         if self.lang not in ("en", "tr"):
             raise ValueError(f"lang must be 'en' or 'tr', got {self.lang!r}")
         if self.lexicon not in LEXICONS:

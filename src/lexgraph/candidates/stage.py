@@ -21,11 +21,13 @@ from lexgraph.store import StageRun, Store
 from lexgraph.store.pairs import orient_arrays
 from lexgraph.store.queries import A_ID_SLICE, a_id_slices
 
-
-#: Pairs the evidence stage links strongly enough to be worth a label: wordnet synonyms, antonyms and gloss
-#: synonyms, and a form with its negation (anlamlı ~ anlamsız); one row per pair, the wordnet first.
+#: Pairs the evidence stage links strongly enough to be worth a label: the user's own pairs between two input
+#: terms, wordnet synonyms, antonyms and gloss synonyms, and a form with its negation (anlamlı ~ anlamsız); one
+#: row per pair, in that order.
 EVIDENCE_PAIRS = ("SELECT a_id, b_id, arg_min(source, priority) AS source FROM ("
-                  "SELECT a_id, b_id, 'lexicon' AS source, 0 AS priority FROM lexicon_links "
+                  "SELECT a_id, b_id, 'user' AS source, -1 AS priority FROM user_links "
+                  "WHERE a_id IS NOT NULL AND b_id IS NOT NULL UNION ALL "
+                  "SELECT a_id, b_id, 'lexicon', 0 FROM lexicon_links "
                   "WHERE relation IN ('synonym', 'antonym', 'gloss') UNION ALL "
                   "SELECT a_id, b_id, 'morphology', 1 FROM morphology_links WHERE relation = 'opposite') "
                   "GROUP BY a_id, b_id")

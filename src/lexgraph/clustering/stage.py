@@ -62,8 +62,13 @@ def load_graph(store: Store, gate: float, with_candidates: bool = True,
     # sense (the strongest evidence there is: gelecek ~ istikbal, cosine 0.17, over gelecek ~ yarın 0.50);
     # its other labels are never edges. The model's pairs are edges by P(synonym), except where the evidence
     # overruled its synonym label (a pair linked through one of a hub's many senses: kalmak ~ olmak).
+    # The user's own pairs (evidence 'user') come first: a synonym is an edge of full weight, and any other
+    # relation they state is a cannot-link, as an antonym is (the graph's cannot-link label), so a correction
+    # holds whatever else links the two.
     relations = store.frame(
-        "SELECT r.a_id, r.b_id, r.label, CASE WHEN r.evidence = 'model' AND r.label <> 'synonym' "
+        "SELECT r.a_id, r.b_id, CASE WHEN r.evidence = 'user' AND r.label <> 'synonym' THEN 'antonym' "
+        "ELSE r.label END AS label, CASE WHEN r.evidence = 'user' THEN (r.label = 'synonym')::INT "
+        "WHEN r.evidence = 'model' AND r.label <> 'synonym' "
         "AND r.p_synonym >= greatest(r.p_antonym, r.p_cohyponym, r.p_unrelated) THEN 0.0 "
         f"{unlinked}WHEN r.evidence = 'model' THEN r.p_synonym "
         "WHEN r.label = 'synonym' AND r.evidence = 'lexicon' "

@@ -3,6 +3,8 @@
 The model scores every candidate pair; the evidence then overrides the label of the pairs
 it knows, in this order (first match wins):
 
+U. a ``user_links`` row (``lexgraph build --pairs FILE``): the user's relation is the label
+   (evidence ``user``, ``detail`` the file and row), before anything a resource or the model says;
 0. a ``morphology_links`` row: two inflections of one lemma are ``variant`` (never synonyms:
    *mark* ~ *marks*, *kitap* ~ *kitaplar*), a form and its negation ``antonym``
    (*anlamlı* ~ *anlamsız*, *happy* ~ *unhappy*) and a word and a word built on it ``derived``
@@ -165,6 +167,10 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
                  "ON e2.u = e1.u AND e2.synset = e1.synset WHERE e1.t = c.a_id AND e2.t = c.b_id "
                  "AND e1.synset = l.synset)")
     rules = [
+        # -1: the user's own pairs decide before anything else
+        "SELECT c.a_id, c.b_id, u.relation AS label, 'user' AS evidence, "
+        "'your pair (' || u.source || ' row ' || u.row_number || ')' AS detail, -1 AS priority "
+        "FROM candidates c JOIN user_links u USING (a_id, b_id)",
         # 0: inflections of one lemma
         "SELECT c.a_id, c.b_id, 'variant' AS label, 'morphology' AS evidence, 'inflections of ' || m.detail "
         "AS detail, 0 AS priority FROM candidates c JOIN morphology_links m USING (a_id, b_id) "

@@ -1,4 +1,5 @@
-"""The ``evidence`` stage of ``lexgraph build``: wordnet links and morphology of the build's terms.
+"""The ``evidence`` stage of ``lexgraph build``: the user's own pairs, wordnet links and morphology of the build's
+terms.
 
 Implements :class:`lexgraph.pipeline.Stage`; the store wraps ``run`` in one transaction.
 """
@@ -13,6 +14,8 @@ from lexgraph.engine import Engine
 from lexgraph.evidence.lexicon import lexicon_evidence
 from lexgraph.evidence.morphology import MORPHOLOGY_RELATIONS, morphology_evidence
 from lexgraph.evidence.thesaurus import THESAURUS_FILES, thesaurus_file
+from lexgraph.evidence.user_pairs import user_links
+from lexgraph.lexicon.sources import source_fingerprint
 from lexgraph.lexicon.wordnet import load_wordnet, wordnet_path
 from lexgraph.store import StageRun, Store
 
@@ -36,11 +39,11 @@ def lexicon_name(config: BuildConfig) -> str | None:
 
 
 class EvidenceStage:
-    """Write what the bundled wordnet says between input terms (``lexicon_links``, ``lexicon_terms``)
-    and every term's morphology (``morphology``, ``morphology_links``)."""
+    """Write the user's pairs (``user_links``), what the bundled wordnet says between input terms
+    (``lexicon_links``, ``lexicon_terms``) and every term's morphology (``morphology``, ``morphology_links``)."""
 
     name = "evidence"
-    clears = ("lexicon_links", "lexicon_terms", "morphology", "morphology_links")
+    clears = ("user_links", "lexicon_links", "lexicon_terms", "morphology", "morphology_links")
 
     def __init__(self, engine: Engine | None = None) -> None:
         self.engine = engine      # where the morphological analysis runs (default: in process); not a parameter
@@ -50,6 +53,8 @@ class EvidenceStage:
                                   "lang": config.lang}
         if config.morphology:
             params["morphology_relations"] = list(MORPHOLOGY_RELATIONS)
+        if config.pairs:                        # by content: an edited pairs file runs the stage again
+            params["pairs"] = [source_fingerprint(p) for p in config.pairs]
         if params["lexicon"] is not None:
             path = lexicon_file(config.lang)
             params.update(file=path.name, bytes=path.stat().st_size)
@@ -60,6 +65,10 @@ class EvidenceStage:
 
     def run(self, store: Store, config: BuildConfig, run: StageRun) -> None:
         terms = store.frame("SELECT term_id, term FROM terms ORDER BY term_id")
+        if config.pairs:
+            users = user_links(config.pairs, terms, config.lang)
+            run.counts["user_pairs"] = store.append("user_links", users)
+            run.counts["user_pairs_outside"] = int((users["a_id"].is_null() | users["b_id"].is_null()).sum())
         analysis = None
         if config.morphology:
             morph = morphology_evidence(config.lang, terms, self.engine)

@@ -110,7 +110,7 @@ def source_fingerprint(spec: str) -> str:
     return f"{spec}#{digest.hexdigest()[:16]}"
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """An error message from a library on one line (polars adds paragraphs of hints)."""
     return " ".join(text.split())
 
@@ -167,14 +167,14 @@ def read_text(path: Path) -> SourceRows:
     return SourceRows(str(path), _frame(str(path), raw))
 
 
-def _read_delimited(path: Path, separator: str) -> pl.DataFrame:
+def read_delimited(path: Path, separator: str) -> pl.DataFrame:
     """A CSV/TSV file as strings, one entry per record (ragged and blank records kept, with a reason)."""
     text = decode_bytes(path.read_bytes())
     limit = csv.field_size_limit(sys.maxsize)          # a 1 MB field is a long term, not a broken file
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator, quotechar='"', strict=False))
     except csv.Error as exc:
-        raise SourceError(f"cannot read {path}: {_one_line(str(exc))}") from exc
+        raise SourceError(f"cannot read {path}: {one_line(str(exc))}") from exc
     finally:
         csv.field_size_limit(limit)
     if not records:
@@ -207,19 +207,21 @@ def _read_delimited(path: Path, separator: str) -> pl.DataFrame:
     return df
 
 
+def read_records(path: Path) -> tuple[pl.DataFrame, list[str | None] | None]:
+    """A CSV, TSV or Parquet file as a frame, and for a delimited file each record's reason to reject it
+    (``None`` for a good record; see :func:`read_delimited`)."""
+    if path.suffix.lower() == ".parquet":
+        try:
+            return pl.read_parquet(path), None
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            raise SourceError(f"cannot read {path}: {one_line(str(exc))}") from exc
+    df = read_delimited(path, TABLE_SUFFIXES[path.suffix.lower()])
+    return df.drop("__reason"), df.get_column("__reason").to_list()
+
+
 def read_table(path: Path, column: str) -> SourceRows:
     """CSV, TSV or Parquet with a term column; optional lang, pos and frequency columns."""
-    suffix = path.suffix.lower()
-    read_reasons: list[str | None] | None = None
-    if suffix == ".parquet":
-        try:
-            df = pl.read_parquet(path)
-        except (pl.exceptions.PolarsError, OSError) as exc:
-            raise SourceError(f"cannot read {path}: {_one_line(str(exc))}") from exc
-    else:
-        df = _read_delimited(path, TABLE_SUFFIXES[suffix])
-        read_reasons = df.get_column("__reason").to_list()
-        df = df.drop("__reason")
+    df, read_reasons = read_records(path)
     header = df.columns
     if column not in header:
         raise SourceError(
@@ -239,7 +241,7 @@ def read_table(path: Path, column: str) -> SourceRows:
         raw = df.get_column(column).cast(pl.Utf8).to_list()
     except pl.exceptions.PolarsError as exc:
         raise SourceError(f"cannot read column {column!r} or {', '.join(OPTIONAL_COLUMNS)} of {path} as text: "
-                          f"{_one_line(str(exc))}") from exc
+                          f"{one_line(str(exc))}") from exc
     if read_reasons is not None:
         cols["reason"] = read_reasons
     return SourceRows(str(path), _frame(str(path), raw, **cols))

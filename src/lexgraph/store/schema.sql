@@ -114,6 +114,17 @@ CREATE TABLE IF NOT EXISTS morphology_links (
     detail    VARCHAR NOT NULL             -- the shared lemma, the negating affix, or the stem
 );
 
+-- Your own pairs (lexgraph build --pairs FILE), one row per pair; they decide their pairs' labels first.
+CREATE TABLE IF NOT EXISTS user_links (
+    source     VARCHAR NOT NULL,           -- the pairs file
+    row_number BIGINT NOT NULL,            -- its 1-based data row (the header is not a row)
+    term_a     VARCHAR NOT NULL,           -- normalised as ingest does; term_a < term_b
+    term_b     VARCHAR NOT NULL,
+    relation   VARCHAR NOT NULL,           -- 'synonym', 'antonym', 'cohyponym' or 'unrelated'
+    a_id       INTEGER,                    -- the terms' ids; NULL where a term is not in the build (kept, counted)
+    b_id       INTEGER
+);
+
 -- Candidate pairs: k nearest neighbours (symmetric, de-duplicated) plus the pairs the evidence links.
 CREATE TABLE IF NOT EXISTS candidates (
     a_id    INTEGER NOT NULL,
@@ -122,7 +133,8 @@ CREATE TABLE IF NOT EXISTS candidates (
     term_b  VARCHAR NOT NULL,
     cosine  FLOAT NOT NULL,
     rank    INTEGER,                       -- best (smallest) neighbour rank from either side; NULL: not a kNN pair
-    source  VARCHAR NOT NULL DEFAULT 'knn' -- 'knn', or the evidence that added it: 'lexicon', 'morphology'
+    source  VARCHAR NOT NULL DEFAULT 'knn' -- 'knn', or the evidence that added it: 'user', 'lexicon',
+                                           -- 'morphology'
 );
 
 -- Relation discriminator output for every candidate pair (issue: relations).
@@ -140,7 +152,8 @@ CREATE TABLE IF NOT EXISTS relations (
     p_calibrated  FLOAT,                   -- p_synonym calibrated on unseen terms' candidate pairs: the share of
                                            -- such pairs that are wordnet synonyms; NULL if the model has none
     model         VARCHAR NOT NULL,
-    evidence      VARCHAR NOT NULL DEFAULT 'model', -- who decided the label: 'model', 'lexicon', 'morphology'
+    evidence      VARCHAR NOT NULL DEFAULT 'model', -- who decided the label: 'model', 'user' (user_links),
+                                           -- 'lexicon', 'morphology'
     detail        VARCHAR                  -- the evidence's reason, e.g. 'same synset ENG31-...', 'no link'
 );
 

@@ -29,7 +29,7 @@ import pyarrow as pa
 from lexgraph import __version__
 
 #: The schema's name for people (docs/SCHEMA.md); a file of a higher version is refused naming it.
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 
 
 def _schema_sql() -> str:
