@@ -109,6 +109,9 @@ def test_kenet_main_senses_come_from_the_dictionary_structure() -> None:
 def test_dictionary_definitions_that_list_synonyms_are_gloss_links() -> None:
     assert gloss_words("Herhangi bir kötü davranış için ceza vermekten vazgeçmek; bağışlamak") == ["bağışlamak"]
     assert gloss_words("Eksiksiz, tüm") == ["Eksiksiz", "tüm"]
+    # several lists after the description, one to a semicolon: every one back to the description
+    assert gloss_words("Toplumla ilgili; toplumsal; içtimai") == ["toplumsal", "içtimai"]
+    assert gloss_words("Kişiye ait; kişinin malı olan; kişisel, bireysel; özlük") == ["kişisel", "bireysel", "özlük"]
     assert gloss_words("Bir şeyin ne demek olduğunu, neye işaret ettiğini kavramak") == []   # a description
     assert gloss_words(None) == []
     words = ["affetmek", "bağışlamak", "enteresan", "ilginç", "demir", "sert"]

@@ -115,17 +115,21 @@ def gloss_words(definition: str | None) -> list[str]:
     """The words a dictionary-style definition lists as synonyms (as written, not normalised).
 
     Two shapes count: a definition that is only a list of single words ("Eksiksiz, tüm"), and the
-    list after its last semicolon when that is made of single words ("...vazgeçmek; bağışlamak").
-    A phrase anywhere ("...işaret ettiğini kavramak") is a description, not a synonym.
+    lists after its semicolons, from the last back to the first that holds a phrase, when they are made
+    of single words ("...vazgeçmek; bağışlamak"; "Toplumla ilgili; toplumsal; içtimai": the dictionary
+    lists a word's synonyms after its description, one or several to a semicolon).  A phrase anywhere
+    else ("...işaret ettiğini kavramak") is a description, not a synonym.
     """
     parts = listed_words(definition)
     if all(len(p.split()) <= 1 for p in parts):
         return parts
-    if ";" in definition:
-        tail = [p.strip() for p in definition.rsplit(";", 1)[1].split(",")]
-        if all(len(p.split()) <= 1 for p in tail):
-            return [p for p in tail if p]
-    return []
+    tail: list[str] = []
+    for segment in reversed((definition or "").split(";")[1:]):
+        items = [p.strip() for p in segment.split(",") if p.strip()]
+        if not items or any(len(p.split()) > 1 for p in items):
+            break
+        tail = items + tail
+    return tail
 
 
 def gloss_links(wn: WordNet, main: pl.DataFrame, terms: pl.DataFrame) -> pl.DataFrame:
