@@ -16,7 +16,7 @@ from lexgraph.lexicon.sources import SourceError
 from lexgraph.pipeline import build
 from lexgraph.store import Store
 
-WORDS = ["big", "large", "huge", "ticket", "issue", "problem", "dog", "canine", "hot", "cold"]
+WORDS = ["big", "large", "huge", "ticket", "issue", "problem", "dog", "canine", "hot", "cold", "arm", "arms", "weapon"]
 
 
 def write(path: Path, text: str) -> Path:
@@ -46,7 +46,7 @@ def together(store: Store, a: str, b: str) -> bool:
 
 def test_your_pairs_decide_before_the_wordnet_and_the_model(tmp_path: Path) -> None:
     pairs = write(tmp_path / "pairs.csv", "term_a,term_b,relation\nBig,large,unrelated\nticket,issue,synonym\n"
-                                          "foo,bar,synonym\n")
+                                          "foo,bar,synonym\narms,arm,unrelated\narms,weapon,synonym\n")
     db = pairs_build(tmp_path, pairs)
     with Store(db, read_only=True) as store:
         # the wordnet calls big ~ large synonyms; the user's word stands, and keeps them apart
@@ -61,6 +61,9 @@ def test_your_pairs_decide_before_the_wordnet_and_the_model(tmp_path: Path) -> N
         outside = store.frame("SELECT term_a, term_b, row_number FROM user_links WHERE a_id IS NULL")
         assert outside.rows() == [("bar", "foo", 3)]
         assert store.last_completed("evidence").counts["user_pairs_outside"] == 1
+        # the analyser reads arms as a form of arm; the user's word makes it a word of its own, with weapon
+        variant_of = dict(store.frame("SELECT term, variant_of FROM clusters").iter_rows())
+        assert variant_of["arms"] is None and together(store, "arms", "weapon") and not together(store, "arm", "arms")
 
     # the file edited: the evidence stage and everything after it run again, and the wordnet decides big ~ large
     write(pairs, "term_a,term_b,relation\nticket,issue,synonym\n")
@@ -69,6 +72,7 @@ def test_your_pairs_decide_before_the_wordnet_and_the_model(tmp_path: Path) -> N
         assert relation(store, "big", "large")["evidence"] == "lexicon"
         assert together(store, "big", "large") and together(store, "ticket", "issue")
         assert store.frame("SELECT count(*) FROM user_links").item() == 1
+        assert store.frame("SELECT variant_of FROM clusters WHERE term = 'arms'").item() == "arm"
 
 
 def test_a_pair_no_neighbour_list_holds_becomes_a_candidate(tmp_path: Path) -> None:

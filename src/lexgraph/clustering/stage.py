@@ -123,14 +123,19 @@ MAIN_LINKS_SQL = f"""
 
 #: Inflected forms that follow another form of their lemma: ``term_id, term, head_id, head`` (the
 #: analysis groups terms by lemma and polarity; the head is the form equal to the lemma, else the
-#: first by term order).
+#: first by term order), except a form the user's own pairs call anything but a synonym of its head
+#: (the analyser's reading is wrong for them: *glasses* is no form of *glass* to an optician).
 FOLLOWERS_SQL = """
     WITH g AS (SELECT term_id, term, lemma, negated,
                       first_value(term_id) OVER w AS head_id, first_value(term) OVER w AS head,
                       count(*) OVER (PARTITION BY lemma, negated) AS n
                FROM morphology
                WINDOW w AS (PARTITION BY lemma, negated ORDER BY term <> lemma, term_id))
-    SELECT term_id, term, head_id, head FROM g WHERE n > 1 AND term_id <> head_id ORDER BY term_id"""
+    SELECT term_id, term, head_id, head FROM g WHERE n > 1 AND term_id <> head_id
+    AND NOT EXISTS (SELECT 1 FROM user_links u WHERE u.relation <> 'synonym'
+                    AND least(u.a_id, u.b_id) = least(g.term_id, g.head_id)
+                    AND greatest(u.a_id, u.b_id) = greatest(g.term_id, g.head_id))
+    ORDER BY term_id"""
 
 
 def attach_followers(result: ClusterResult, followers: pl.DataFrame) -> ClusterResult:

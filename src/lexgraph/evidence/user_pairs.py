@@ -10,11 +10,12 @@ file with the columns::
 Each such pair between two input terms is a candidate pair whatever the embeddings say, and its
 ``relation`` is the pair's label before any other evidence (``relations.evidence = 'user'``): a
 ``synonym`` is an edge of full weight, and any other relation keeps the two terms in different clusters
-(a cannot-link), so a correction holds whatever else links them.  Terms are normalised as ingest
-normalises the word lists (*Big* is *big*).  A pair naming a term that is not in the build is kept in
-``user_links`` with NULL ids and counted, never silently dropped; a row that cannot be a pair (an empty
-term, one term twice, an unknown relation, a ragged record, or a pair given two different relations) is
-an error that names the file and the row.
+(a cannot-link), so a correction holds whatever else links them; an inflected form that the analysis
+made follow its lemma stops following it when the pair says they are not synonyms (*arms* ~ *arm*).
+Terms are normalised as ingest normalises the word lists (*Big* is *big*).  A pair naming a term that
+is not in the build is kept in ``user_links`` with NULL ids and counted, never silently dropped; a row
+that cannot be a pair (an empty term, one term twice, an unknown relation, a ragged record, or a pair
+given two different relations) is an error that names the file and the row.
 """
 
 from __future__ import annotations
