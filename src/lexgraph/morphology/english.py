@@ -41,8 +41,9 @@ SUFFIXES: tuple[tuple[str, str, frozenset[str]], ...] = (
 #: More derivational suffixes, tried only after the negating prefixes (in-formal, not inform-al), a longer
 #: spelling of one suffix before a shorter (-ation before -ion, -ical before -al). They only find the word a
 #: term is built on, so that a word and its derivations are never taken for synonyms (suppress ~ suppression,
-#: scan ~ scanner, tolerate ~ tolerance, geometry ~ geometric, tribe ~ tribal: ``derived`` pairs). A wrong
-#: split (bet ~ better, mill ~ million) only says that two words which are not synonyms are not synonyms.
+#: scan ~ scanner, tolerate ~ tolerance, geometry ~ geometric, tribe ~ tribal, press ~ pressure: ``derived``
+#: pairs). A wrong split (bet ~ better, mill ~ million) only says that two words which are not synonyms are not
+#: synonyms.
 LATE_SUFFIXES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("ION", "ation", _V), ("ION", "ition", _V), ("ION", "ion", _V),
     ("AGT", "er", _V), ("AGT", "or", _V),
@@ -53,6 +54,7 @@ LATE_SUFFIXES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("IST", "ist", _N | _A), ("ISM", "ism", _N | _A),
     ("OUS", "ous", _N),
     ("IZE", "ize", _N | _A),
+    ("URE", "ure", _V),
 )
 #: Shortest stem a later suffix may leave: three-letter verbs make too many false agents and nouns
 #: (may-or, let-ter, err-or, sum-mer, tot-al), at the cost of act ~ action.
@@ -68,7 +70,7 @@ _ASSIMILATED = {"im": "bmp", "il": "l", "ir": "r"}
 #: Suffixes that mark an abstract noun: only such nouns take a negating prefix (in-ability, un-employment).
 ABSTRACT_NOUN_ENDINGS: tuple[str, ...] = ("ity", "ness", "ment", "ance", "ence", "ency", "ancy")
 #: Known false derivations (the stem is a word, the meaning is not built from it).
-NOT_DERIVED: frozenset[str] = frozenset({"business", "probable", "capable", "table"})
+NOT_DERIVED: frozenset[str] = frozenset({"business", "probable", "capable", "table", "posture", "venture"})
 #: Words that pass the prefix rules but are not negations (seen in the 10,000 most frequent words).
 NOT_NEGATED: frozenset[str] = frozenset({
     "inside", "instance", "intense", "intensity", "immediate", "immediately", "immigrant", "immigration",
