@@ -174,6 +174,21 @@ def test_a_word_and_one_built_on_it_are_derived_not_synonyms(tmp_path: Path) -> 
     assert got[("kent", "şehir")][:2] == ("synonym", "lexicon")       # a wordnet synonym of two stems stands
 
 
+def test_a_similar_link_does_not_make_a_word_and_one_built_on_it_synonyms(tmp_path: Path) -> None:
+    # WordNet makes western a SIMILAR_TO satellite of west, and Moby's entries overlap (0.78), which would confirm
+    # it; west-ern is a derivation, so the pair is `derived`, while rich ~ wealthy (no shared stem) stays a synonym.
+    words = ["west", "western", "east", "eastern", "rich", "wealthy", "north", "wind"]
+    db = small_build(tmp_path, words, k=7)
+    with Store(db, read_only=True) as store:
+        rel = store.frame("SELECT term_a, term_b, label, evidence FROM relations")
+        link = store.frame("SELECT relation FROM lexicon_links WHERE term_a = 'west' AND term_b = 'western'")
+    got = {(a, b): (lab, ev) for a, b, lab, ev in rel.iter_rows()}
+    assert link["relation"].to_list() == ["similar"]
+    assert got[("west", "western")] == ("derived", "morphology")
+    assert got[("east", "eastern")] == ("derived", "morphology")
+    assert got[("rich", "wealthy")] == ("synonym", "lexicon")
+
+
 def test_the_model_cannot_make_a_word_and_its_derivation_synonyms(tmp_path: Path) -> None:
     # Without a lexicon the model scores every pair, and it takes derivations for synonyms (clear ~ clearly
     # P 0.94 in the default English build); the morphology labels them `derived`, and no edge joins them.

@@ -246,7 +246,7 @@ def test_english_prefix_lookalikes_are_not_negations(en: EnglishAnalyser) -> Non
 
 def test_english_derivations_find_the_word_a_term_is_built_on(en: EnglishAnalyser) -> None:
     r = rows(en, ["suppression", "scanner", "tolerance", "geometric", "tribal", "accidentally", "informal",
-                  "investment", "mayor", "pressure", "closure", "venture"])
+                  "investment", "mayor", "pressure", "closure", "venture", "western"])
     assert (r["suppression"]["root"], r["suppression"]["derivation"]) == ("suppress", "ION")
     assert r["scanner"]["root"] == "scan"                  # a doubled consonant undone
     assert r["tolerance"]["root"] == "tolerate"            # toler-ance: a lost -ate restored
@@ -260,6 +260,7 @@ def test_english_derivations_find_the_word_a_term_is_built_on(en: EnglishAnalyse
     assert r["mayor"]["root"] == "mayor"                   # no agent of a three-letter verb: may-or, let-ter
     assert r["pressure"]["root"] == "press" and r["closure"]["root"] == "close"   # -ure on a verb
     assert r["venture"]["root"] == "venture"               # not built on vent (NOT_DERIVED)
+    assert r["western"]["root"] == "west"
 
 
 def test_participle_rule_can_be_switched_off() -> None:

@@ -24,9 +24,9 @@ U. a ``user_links`` row (``lexgraph build --pairs FILE``): the user's relation i
      never beyond ``polysemous_cap`` synsets (*almak* ~ *çekmek*, cosine 0.74, through one of 44 senses);
    * a gloss link under ``min_cosine`` (one side's sense is not known), or a mutual gloss
      (``main_sense`` false) through one of more than ``polysemous_cap`` senses;
-   * a synonym or gloss link between a term and a term built on it (a ``derived`` morphology
-     link: KeNet's cross-POS senses put *gece* ~ *geceleri*, *köy* ~ *köylü* in one synset), which
-     rule 0 then labels ``derived``;
+   * a synonym, gloss or ``similar`` link between a term and a term built on it (a ``derived``
+     morphology link: KeNet's cross-POS senses put *gece* ~ *geceleri*, *köy* ~ *köylü* in one synset,
+     WordNet makes *western* a satellite of *west*), which rule 0 then labels ``derived``;
    * a synonym that meets a term only as a capitalised spelling (``cased``: *oh* ~ *ohio* through
      Ohio's *OH*, *sun* ~ *sunday*) under ``min_cosine``: a lower-case input word is the common word;
    * a synonym or gloss link of a form the wordnet does not list, through its lemma (``via_lemma``:
@@ -131,9 +131,11 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
                  "AND ((l.relation = 'synonym' "
                  f"AND l.sense_share < {float(min_share)} AND l.sense_share >= {THESAURUS_MIN_SHARE} "
                  "AND NOT coalesce(l.cased, false) "
-                 "AND NOT coalesce(l.via_lemma, false) AND md.stem IS NULL) OR l.relation = 'similar')")
+                 "AND NOT coalesce(l.via_lemma, false) AND md.stem IS NULL) "
+                 "OR (l.relation = 'similar' AND md.stem IS NULL))")
+    # a SIMILAR_TO link between two adjectives one of which is built on the other (west ~ western) is no synonym
     plain = (f"(l.relation IN ({', '.join(repr(r) for r in DECIDING)}) AND NOT ({weak})) "
-             f"OR (l.relation = 'similar' AND coalesce(l.main_sense, false) "
+             f"OR (l.relation = 'similar' AND coalesce(l.main_sense, false) AND md.stem IS NULL "
              f"AND coalesce(c.cosine, 0) >= {float(similar_cosine)})")
     # ... and it gives a word without a synonym its partner, never a second sense to two words that have theirs:
     # large (big's synset-mate) does not leave big for huge, vast and massive, its satellites

@@ -41,9 +41,9 @@ SUFFIXES: tuple[tuple[str, str, frozenset[str]], ...] = (
 #: More derivational suffixes, tried only after the negating prefixes (in-formal, not inform-al), a longer
 #: spelling of one suffix before a shorter (-ation before -ion, -ical before -al). They only find the word a
 #: term is built on, so that a word and its derivations are never taken for synonyms (suppress ~ suppression,
-#: scan ~ scanner, tolerate ~ tolerance, geometry ~ geometric, tribe ~ tribal, press ~ pressure: ``derived``
-#: pairs). A wrong split (bet ~ better, mill ~ million) only says that two words which are not synonyms are not
-#: synonyms.
+#: scan ~ scanner, tolerate ~ tolerance, geometry ~ geometric, tribe ~ tribal, press ~ pressure, west ~
+#: western: ``derived`` pairs). A wrong split (bet ~ better, mill ~ million) only says that two words which
+#: are not synonyms are not synonyms.
 LATE_SUFFIXES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("ION", "ation", _V), ("ION", "ition", _V), ("ION", "ion", _V),
     ("AGT", "er", _V), ("AGT", "or", _V),
@@ -55,6 +55,7 @@ LATE_SUFFIXES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("OUS", "ous", _N),
     ("IZE", "ize", _N | _A),
     ("URE", "ure", _V),
+    ("ERN", "ern", _N),
 )
 #: Shortest stem a later suffix may leave: three-letter verbs make too many false agents and nouns
 #: (may-or, let-ter, err-or, sum-mer, tot-al), at the cost of act ~ action.
