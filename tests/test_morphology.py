@@ -261,6 +261,7 @@ def test_english_derivations_find_the_word_a_term_is_built_on(en: EnglishAnalyse
     assert r["pressure"]["root"] == "press" and r["closure"]["root"] == "close"   # -ure on a verb
     assert r["venture"]["root"] == "venture"               # not built on vent (NOT_DERIVED)
     assert r["western"]["root"] == "west"
+    assert "sit" in rows(en, ["seat"])["seat"]["stems"]      # a vowel change no suffix rule sees (IRREGULAR_BASES)
 
 
 def test_participle_rule_can_be_switched_off() -> None:

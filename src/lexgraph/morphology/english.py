@@ -72,6 +72,18 @@ _ASSIMILATED = {"im": "bmp", "il": "l", "ir": "r"}
 ABSTRACT_NOUN_ENDINGS: tuple[str, ...] = ("ity", "ness", "ment", "ance", "ence", "ency", "ancy")
 #: Known false derivations (the stem is a word, the meaning is not built from it).
 NOT_DERIVED: frozenset[str] = frozenset({"business", "probable", "capable", "table", "posture", "venture"})
+#: Words built on another by a change no suffix rule sees: a vowel change (sit -> seat, sing -> song, give ->
+#: gift), -th on a changed stem (strong -> strength, deep -> depth) or a changed ending (serve -> service). Like
+#: the suffixes, they only say that a word and the word it is built on are no synonyms (seat ~ sit, service ~
+#: serve were model edges in one cluster of the default English build).
+IRREGULAR_BASES: dict[str, str] = {
+    "seat": "sit", "service": "serve", "gift": "give", "speech": "speak", "choice": "choose", "loss": "lose",
+    "sight": "see", "proof": "prove", "belief": "believe", "life": "live", "death": "die", "growth": "grow",
+    "height": "high", "length": "long", "strength": "strong", "width": "wide", "depth": "deep", "truth": "true",
+    "breath": "breathe", "song": "sing", "sale": "sell", "flight": "fly", "food": "feed", "heat": "hot",
+    "knowledge": "know", "bond": "bind", "warmth": "warm", "youth": "young", "health": "heal", "deed": "do",
+    "laughter": "laugh", "weight": "weigh",
+}
 #: Words that pass the prefix rules but are not negations (seen in the 10,000 most frequent words).
 NOT_NEGATED: frozenset[str] = frozenset({
     "inside", "instance", "intense", "intensity", "immediate", "immediately", "immigrant", "immigration",
@@ -343,6 +355,8 @@ class EnglishAnalyser:
                 lemma = root = lemma[:1].upper() + lemma[1:]
             # every word on the way to the root is one this term is built on (accidentally ~ accidental ~ accident)
             stems = tuple(p.stem for p in peels) if pos != "PROPN" else ()
+            if lemma in IRREGULAR_BASES and pos != "PROPN":
+                stems += (IRREGULAR_BASES[lemma],)
             row = WordAnalysis(
                 lemma=lemma,
                 root=root,
