@@ -401,6 +401,21 @@ def test_a_pair_the_lexicon_does_not_relate_needs_the_unlinked_gate(tmp_path: Pa
     assert together(unlinked_gate=0.7)[0] and together(lexicon="none")[0]
 
 
+def test_the_model_alone_never_links_a_function_word(tmp_path: Path) -> None:
+    # WordNet lists neither into nor upon; the model calls them synonyms at P(synonym) >= 0.9 (on a list taken
+    # from text such edges made {at, into, of, to, upon}). A function word (FUNC) gets no model edge, in any build.
+    words = ["into", "upon", "onto", "towards", "automobile", "car"]
+    for name, options in (("lex", {}), ("none", {"lexicon": "none"})):
+        db = small_build(tmp_path, words, name=name, k=5, **options)
+        with Store(db, read_only=True) as store:
+            cid = dict(store.frame("SELECT term, cluster_id FROM clusters").iter_rows())
+            p = store.frame("SELECT p_synonym FROM relations WHERE term_a = 'into' AND term_b = 'upon'").item()
+            pos = dict(store.frame("SELECT term, pos FROM morphology").iter_rows())
+        assert p >= 0.9 and pos["into"] == pos["upon"] == "FUNC"
+        assert len({cid["into"], cid["upon"], cid["onto"], cid["towards"]}) == 4
+        assert name == "none" or cid["automobile"] == cid["car"]          # the wordnet's synonyms still join
+
+
 def test_synonyms_edge_is_an_edge_of_the_graph_the_clustering_read(tmp_path: Path) -> None:
     # hot ~ good: WordNet relates them (SIMILAR_TO, a minor sense), so the model's antonym becomes its best other
     # class, synonym, at P(synonym) about 0.1. A label, not an edge: synonyms('hot') must not call it one.

@@ -51,10 +51,16 @@ def load_graph(store: Store, gate: float, with_candidates: bool = True,
     ``score`` as in :func:`graph_from_frames` (``p_synonym*cosine`` always reads the candidates).
     ``skip`` (a frame with ``term_id``) leaves those terms and their pairs out of the graph.
     ``unlinked_gate``: a model synonym between two terms the lexicon does not relate (no ``lexicon_links``
-    row) needs this P(synonym) too (None: no such test; a build without lexicon has no links at all).
+    row) needs this P(synonym) too (None: no such test; a build without lexicon has no links at all). Such a
+    pair is no edge at all where a term is a function word or a name (:data:`CLOSED_CLASS`), in any build.
     """
     unlinked = ("" if unlinked_gate is None else
                 f"WHEN r.evidence = 'model' AND l.a_id IS NULL AND r.p_synonym < {float(unlinked_gate)!r} THEN 0.0 ")
+    # nor is one, whatever its P, where a term is a function word or a name that the lexicon does not relate to the
+    # other (as ~ into 0.98, andy ~ toy): only evidence links those
+    closed = ", ".join(repr(p) for p in CLOSED_CLASS)
+    unlinked += (f"WHEN r.evidence = 'model' AND l.a_id IS NULL AND (coalesce(ma.pos, '') IN ({closed}) "
+                 f"OR coalesce(mb.pos, '') IN ({closed})) THEN 0.0 ")
     terms = store.frame("SELECT term_id, term FROM terms ORDER BY term_id")
     # Evidence decides the pairs it knows: its synonyms are edges whatever the gate, weighted between the
     # gate and 1 by the pair's cosine (so a tie between a term's senses goes to the one nearer in the
@@ -75,7 +81,8 @@ def load_graph(store: Store, gate: float, with_candidates: bool = True,
         f"AND coalesce(l.main_sense, l.sense_share >= {MAIN_SENSE_SHARE}, false) THEN 1.0 "
         "WHEN r.label = 'synonym' THEN ?::FLOAT + (1 - ?::FLOAT) * greatest(0, least(1, coalesce(c.cosine, 0))) "
         "ELSE 0.0 END::FLOAT AS p_synonym FROM relations r LEFT JOIN candidates c USING (a_id, b_id) "
-        "LEFT JOIN lexicon_links l USING (a_id, b_id) ORDER BY r.a_id, r.b_id", [gate, gate])
+        "LEFT JOIN lexicon_links l USING (a_id, b_id) LEFT JOIN morphology ma ON ma.term_id = r.a_id "
+        "LEFT JOIN morphology mb ON mb.term_id = r.b_id ORDER BY r.a_id, r.b_id", [gate, gate])
     need = with_candidates or score != "p_synonym"
     candidates = store.frame("SELECT a_id, b_id, cosine FROM candidates") if need else None
     main = store.frame(MAIN_LINKS_SQL)
@@ -95,6 +102,10 @@ def edge_table(graph: SynonymGraph, terms: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame({"a_id": ids[graph.src], "b_id": ids[graph.dst], "weight": graph.weight},
                         schema={"a_id": pl.Int32, "b_id": pl.Int32, "weight": pl.Float32})
 
+
+#: Parts of speech (``morphology.pos``) of terms the model alone never links: English function words (``FUNC``),
+#: names, and the Turkish analyser's closed classes.
+CLOSED_CLASS: tuple[str, ...] = ("FUNC", "PROPN", "PRON", "DET", "CONJ", "POSTP", "QUES")
 
 #: Without sense counts, a term's main sense is the synset of its nearest wordnet partner, if that is this near.
 MAIN_SENSE_COSINE = 0.5

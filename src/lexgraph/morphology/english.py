@@ -84,6 +84,25 @@ IRREGULAR_BASES: dict[str, str] = {
     "knowledge": "know", "bond": "bind", "warmth": "warm", "youth": "young", "health": "heal", "deed": "do",
     "laughter": "laugh", "weight": "weigh",
 }
+#: English function words (articles and determiners, personal and relative pronouns, prepositions,
+#: conjunctions, auxiliaries and modals): the analysis gives them the part of speech ``FUNC`` (lemminflect knows
+#: few of them), and the model makes no synonym edge with one that the wordnet does not relate
+#: (``clustering.stage.CLOSED_CLASS``): on a 5,000-word list taken from text its synonyms there (*as* ~ *into*
+#: P 0.98, *at* ~ *upon*) were right about one time in twenty (docs/BENCHMARKS.md, session 21). The indefinite
+#: pronouns are left out: *everybody* ~ *everyone* are synonyms the model finds.
+FUNCTION_WORDS: frozenset[str] = frozenset("""
+    a an the this that these those each every either neither some any no all both few many much more most several
+    such what which whatever whichever another
+    i me my mine myself you your yours yourself yourselves he him his himself she her hers herself it its itself
+    we us our ours ourselves they them their theirs themselves who whom whose whoever whomever oneself
+    about above across after against along alongside amid amidst among amongst around as at before behind below
+    beneath beside besides between beyond by despite during except for from in inside into near of off on onto
+    out outside over past per since through throughout till to toward towards under underneath unlike until up
+    upon via with within without
+    and but or nor so yet although though because if unless whether while whilst whereas than lest
+    be am is are was were been being have has had do does did will would shall should can could may might must
+    cannot ought not
+""".split())
 #: Words that pass the prefix rules but are not negations (seen in the 10,000 most frequent words).
 NOT_NEGATED: frozenset[str] = frozenset({
     "inside", "instance", "intense", "intensity", "immediate", "immediately", "immigrant", "immigration",
@@ -325,8 +344,10 @@ class EnglishAnalyser:
         return self._american
 
     def analyse_word(self, term: str) -> WordAnalysis:
-        """Analyse one term (a multi-word term through its last word)."""
+        """Analyse one term (a multi-word term through its last word); a function word's part of speech is FUNC."""
         row = self._analyse_word(term)
+        if term.lower() in FUNCTION_WORDS or row.lemma.lower() in FUNCTION_WORDS:
+            row = replace(row, pos="FUNC")
         prefix, head = split_multiword(row.lemma)
         american = self.american.get(row.lemma) or (prefix + self.american[head] if head in self.american else None)
         return row if american is None else replace(row, lemma=american)
