@@ -334,6 +334,8 @@ def test_opposite_pairs(tr: TurkishAnalyser, en: EnglishAnalyser) -> None:
     assert set(en_pairs.iter_rows()) == {
         ("happy", "unhappy", "un-"), ("careful", "careless", "-less"), ("illegal", "legal", "in-"),
     }
+    # a participle's lemma is its verb (limited -> limit), so an uninflected negation meets it by spelling
+    assert pair_set(opposite_pairs(en.analyse(["limited", "unlimited", "limit"]))) == {("limited", "unlimited")}
 
 
 def test_derived_pairs_join_a_term_and_a_term_built_on_it(tr: TurkishAnalyser, en: EnglishAnalyser) -> None:

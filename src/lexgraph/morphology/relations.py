@@ -52,16 +52,23 @@ def opposite_pairs(analysis: pl.DataFrame) -> pl.DataFrame:
 
     A negated term meets a non-negated one whose lemma is its ``base`` (the positive
     counterpart: anlamsız -> anlamlı, gelmemek -> gelmek, unhappy -> happy, careless -> careful)
-    and which carries the same inflection (gelmiyor~geliyor, not gelmiyor~geldi), so every pair
-    is a form and its own negation. ``rule`` names the negating affix (WITHOUT, NEG, un-, in-,
-    dis-, non-, -less). Returns ``term_a < term_b, rule``.
+    and which carries the same inflection (gelmiyor~geliyor, not gelmiyor~geldi), or, for an
+    uninflected negation, one that is spelt as its base (unlimited -> limited, whose lemma is the
+    verb limit), so every pair is a form and its own negation. ``rule`` names the negating affix
+    (WITHOUT, NEG, un-, in-, dis-, non-, -less). Returns ``term_a < term_b, rule``.
     """
     terms = _terms(analysis).with_columns(pl.col("inflection").fill_null(""))
     negated = terms.filter(pl.col("negated") & pl.col("base").is_not_null()).select(
         term_neg="term", key="base", inflection="inflection", rule="negation"
     )
-    positive = terms.filter(~pl.col("negated")).select(term_pos="term", key="lemma", inflection="inflection")
-    pairs = negated.join(positive, on=["key", "inflection"])
+    positive = terms.filter(~pl.col("negated"))
+    by_lemma = negated.join(positive.select(term_pos="term", key="lemma", inflection="inflection"),
+                            on=["key", "inflection"])
+    # an uninflected negation meets its base by spelling too (not gelmiyor ~ gelmek: a form meets its own form)
+    by_spelling = (negated.filter(pl.col("inflection") == "").drop("inflection")
+                   .join(positive.select(term_pos="term", key="term"), on="key"))
+    pairs = pl.concat([by_lemma.select("term_neg", "term_pos", "rule"),
+                       by_spelling.select("term_neg", "term_pos", "rule")]).unique(maintain_order=True)
     return _ordered(pairs, "term_neg", "term_pos", "rule").cast(PAIR_SCHEMA_OPPOSITE)
 
 
