@@ -121,3 +121,14 @@ def test_the_command_line_takes_pairs_and_names_a_bad_row(tmp_path: Path) -> Non
     assert out.returncode != 0
     assert out.stderr.strip().splitlines()[-1] == (f"error: {bad} row 1: relation 'same' is not one of synonym, "
                                                    "antonym, cohyponym, unrelated")
+
+
+def test_a_form_s_opposite_stays_apart_from_the_form_it_follows(tmp_path: Path) -> None:
+    # limited follows limit (its lemma) and is the opposite of unlimited: the cannot-link moves to limit, so even
+    # an edge that would join limit and unlimited (here a pair that says so) does not put limited with its opposite
+    pairs = write(tmp_path / "p.csv", "term_a,term_b,relation\nlimit,unlimited,synonym\n")
+    db = pairs_build(tmp_path, pairs, words=["limit", "limited", "unlimited", "restrict"], lexicon="none")
+    with Store(db, read_only=True) as store:
+        assert relation(store, "limited", "unlimited")["label"] == "antonym"
+        variant_of = dict(store.frame("SELECT term, variant_of FROM clusters").iter_rows())
+        assert variant_of["limited"] == "limit" and not together(store, "limited", "unlimited")

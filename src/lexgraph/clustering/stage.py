@@ -19,6 +19,7 @@ import polars as pl
 from lexgraph.clustering.baselines import METHODS, make_estimator
 from lexgraph.clustering.protocols import SoftClusterer
 from lexgraph.clustering.synonym_graph import (
+    ANTONYM,
     SynonymGraph,
     cluster_cohesion,
     graph_from_frames,
@@ -89,6 +90,18 @@ def load_graph(store: Store, gate: float, with_candidates: bool = True,
     if skip is not None and skip.height:
         gone = skip["term_id"].cast(pl.Int32).implode()
         terms = terms.filter(~pl.col("term_id").is_in(gone))
+        if "head_id" in skip.columns:
+            # a skipped form's opposite stays an opposite of the form it follows (limited ~ unlimited keeps
+            # limit ~ unlimited apart, and limited follows limit): its cannot-links move to its head
+            head = dict(zip(skip["term_id"].to_list(), skip["head_id"].to_list()))
+            moved = (relations.filter((pl.col("label") == ANTONYM)
+                                      & (pl.col("a_id").is_in(gone) | pl.col("b_id").is_in(gone)))
+                     .with_columns(pl.col("a_id").replace(head), pl.col("b_id").replace(head))
+                     .filter(pl.col("a_id") != pl.col("b_id"))
+                     .with_columns(pl.min_horizontal("a_id", "b_id").alias("a_id"),
+                                   pl.max_horizontal("a_id", "b_id").alias("b_id"))
+                     .with_columns(pl.lit(0.0, dtype=pl.Float32).alias("p_synonym")))
+            relations = pl.concat([relations, moved.select(relations.columns).cast(relations.schema)])
         relations = relations.filter(~pl.col("a_id").is_in(gone) & ~pl.col("b_id").is_in(gone))
         main = main.filter(~pl.col("from_id").is_in(gone) & ~pl.col("to_id").is_in(gone))
         if candidates is not None:
