@@ -50,7 +50,8 @@ def load_graph(store: Store, gate: float, with_candidates: bool = True,
     """The build's synonym graph, and its ``terms(term_id, term)`` in node order.
 
     ``score`` as in :func:`graph_from_frames` (``p_synonym*cosine`` always reads the candidates).
-    ``skip`` (a frame with ``term_id``) leaves those terms and their pairs out of the graph.
+    ``skip`` (a frame with ``term_id``) leaves those terms and their pairs out of the graph; with ``head_id``
+    (the form each follows, :data:`FOLLOWERS_SQL`) their cannot-links move to that head.
     ``unlinked_gate``: a model synonym between two terms the lexicon does not relate (no ``lexicon_links``
     row) needs this P(synonym) too (None: no such test; a build without lexicon has no links at all). Such a
     pair is no edge at all where a term is a function word or a name (:data:`CLOSED_CLASS`), in any build.
