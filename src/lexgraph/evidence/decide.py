@@ -128,11 +128,10 @@ def decisions_sql(closed: bool, min_share: float, min_cosine: float, max_senses:
     # cosine's support, as a KeNet link does, and a model that does not find it likelier co-hyponyms than synonyms)
     confirmed = (f"coalesce(l.thesaurus_overlap, 0) >= {float(thesaurus_min)} "
                  f"AND coalesce(c.cosine, 0) >= {float(min_cosine)} AND r.p_cohyponym < r.p_synonym "
-                 "AND ((l.relation = 'synonym' "
+                 "AND md.stem IS NULL AND ((l.relation = 'synonym' "
                  f"AND l.sense_share < {float(min_share)} AND l.sense_share >= {THESAURUS_MIN_SHARE} "
                  "AND NOT coalesce(l.cased, false) "
-                 "AND NOT coalesce(l.via_lemma, false) AND md.stem IS NULL) "
-                 "OR (l.relation = 'similar' AND md.stem IS NULL))")
+                 "AND NOT coalesce(l.via_lemma, false)) OR l.relation = 'similar')")
     # a SIMILAR_TO link between two adjectives one of which is built on the other (west ~ western) is no synonym
     plain = (f"(l.relation IN ({', '.join(repr(r) for r in DECIDING)}) AND NOT ({weak})) "
              f"OR (l.relation = 'similar' AND coalesce(l.main_sense, false) AND md.stem IS NULL "

@@ -33,8 +33,9 @@ USER_RELATIONS: tuple[str, ...] = ("synonym", "antonym", "cohyponym", "unrelated
 #: Columns a pairs file must have.
 PAIR_COLUMNS: tuple[str, ...] = ("term_a", "term_b", "relation")
 
-USER_LINK_SCHEMA = {"source": pl.Utf8, "row_number": pl.Int64, "term_a": pl.Utf8, "term_b": pl.Utf8,
-                    "relation": pl.Utf8, "a_id": pl.Int32, "b_id": pl.Int32}
+#: A pairs file's rows as read, and the ``user_links`` rows (with the build's term ids).
+PAIR_SCHEMA = {"source": pl.Utf8, "row_number": pl.Int64, "term_a": pl.Utf8, "term_b": pl.Utf8, "relation": pl.Utf8}
+USER_LINK_SCHEMA = {**PAIR_SCHEMA, "a_id": pl.Int32, "b_id": pl.Int32}
 
 
 def read_pairs_file(path: Path, lang: str) -> pl.DataFrame:
@@ -86,15 +87,14 @@ def read_pairs_file(path: Path, lang: str) -> pl.DataFrame:
     return pl.DataFrame({"source": [str(path)] * len(rows), "row_number": [r for r, _ in rows.values()],
                          "term_a": [k[0] for k in rows], "term_b": [k[1] for k in rows],
                          "relation": [rel for _, rel in rows.values()]},
-                        schema={k: v for k, v in USER_LINK_SCHEMA.items() if k not in ("a_id", "b_id")})
+                        schema=PAIR_SCHEMA)
 
 
 def user_links(paths: list[str], terms: pl.DataFrame, lang: str) -> pl.DataFrame:
     """Every pair of the pairs files ``paths``, with the build's ``term_id`` of each term (NULL when a term is
     not in ``terms``); a pair two files give different relations is a :class:`SourceError` naming both."""
     frames = [read_pairs_file(Path(p), lang) for p in paths]
-    pairs = pl.concat(frames) if frames else pl.DataFrame(schema={k: v for k, v in USER_LINK_SCHEMA.items()
-                                                                  if k not in ("a_id", "b_id")})
+    pairs = pl.concat(frames) if frames else pl.DataFrame(schema=PAIR_SCHEMA)
     clash = (pairs.group_by("term_a", "term_b").agg(pl.col("relation").n_unique().alias("n"),
                                                     pl.col("source"), pl.col("row_number"), pl.col("relation"))
              .filter(pl.col("n") > 1).sort("term_a", "term_b"))

@@ -375,9 +375,11 @@ class EnglishAnalyser:
             elif pos == "PROPN" and head[:1].isupper():
                 lemma = root = lemma[:1].upper() + lemma[1:]
             # every word on the way to the root is one this term is built on (accidentally ~ accidental ~ accident)
-            stems = tuple(p.stem for p in peels) if pos != "PROPN" else ()
-            if lemma in IRREGULAR_BASES and pos != "PROPN":
-                stems += (IRREGULAR_BASES[lemma],)
+            stems: tuple[str, ...] = ()
+            if pos != "PROPN":
+                stems = tuple(p.stem for p in peels)
+                if lemma in IRREGULAR_BASES:
+                    stems += (IRREGULAR_BASES[lemma],)
             row = WordAnalysis(
                 lemma=lemma,
                 root=root,

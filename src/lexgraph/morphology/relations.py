@@ -68,7 +68,7 @@ def opposite_pairs(analysis: pl.DataFrame) -> pl.DataFrame:
     by_spelling = (negated.filter(pl.col("inflection") == "").drop("inflection")
                    .join(positive.select(term_pos="term", key="term"), on="key"))
     pairs = pl.concat([by_lemma.select("term_neg", "term_pos", "rule"),
-                       by_spelling.select("term_neg", "term_pos", "rule")]).unique(maintain_order=True)
+                       by_spelling.select("term_neg", "term_pos", "rule")])
     return _ordered(pairs, "term_neg", "term_pos", "rule").cast(PAIR_SCHEMA_OPPOSITE)
 
 
